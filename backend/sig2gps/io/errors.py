@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """A problem with a user's file that stops the whole file from being read (no header, empty...).
+
+    The message always names the file, and the line and field when there is one.
+    """
+
+    def __init__(self, path, message: str, line: int | None = None, field: str | None = None):
+        self.path, self.line, self.field = str(path), line, field
+        where = self.path + (f", line {line}" if line is not None else "")
+        where += f", field '{field}'" if field else ""
+        super().__init__(f"{where}: {message}")
+
+
+def row_problem(path, line: int, field: str, message: str) -> str:
+    """The text of a per-row problem, as it appears in errors.csv."""
+    return f"{path}, line {line}, field '{field}': {message}"

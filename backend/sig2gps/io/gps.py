@@ -1,0 +1,91 @@
+"""GPS CSV: trace_id,timestamp,lon,lat (truth files) and points CSV: trace_id,rollout,timestamp,lon,lat."""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from ..types import GpsTrace
+from .errors import row_problem
+from .parse import iter_csv, parse_coord, parse_timestamp
+from .report import ReadReport
+
+
+def read_gps(path, rollout: int | None = None, min_points: int = 1) -> tuple[list[GpsTrace], ReadReport]:
+    """Read a GPS or points file. With `rollout`, keep only that rollout's rows (points files).
+
+    Out-of-order points are sorted and duplicate timestamps keep their first point (warnings);
+    a malformed row drops its trace (an error naming file, line and field).
+    """
+    optional = ["rollout"]
+    rows = defaultdict(list)
+    order, bad, report = [], {}, ReadReport()
+    for line, r in iter_csv(path, ["trace_id", "timestamp", "lon", "lat"], optional):
+        tid = r["trace_id"].strip()
+        if not tid:
+            report.error("", row_problem(path, line, "trace_id", "empty trace id (row skipped)"))
+            continue
+        if rollout is not None and "rollout" in r:
+            try:
+                if int(r["rollout"]) != rollout:
+                    continue
+            except ValueError:
+                bad.setdefault(tid, row_problem(path, line, "rollout", f"not an integer: {r['rollout']!r}"))
+                continue
+        if tid not in rows and tid not in bad:
+            order.append(tid)
+        if tid in bad:
+            continue
+        field = "timestamp"
+        try:
+            t = parse_timestamp(r["timestamp"])
+            field = "lon"
+            lon = parse_coord(r["lon"], "lon")
+            field = "lat"
+            lat = parse_coord(r["lat"], "lat")
+        except ValueError as e:
+            bad[tid] = row_problem(path, line, field, str(e))
+            rows.pop(tid, None)
+            continue
+        rows[tid].append((t, lon, lat))
+    out = []
+    for tid in order:
+        if tid in bad:
+            report.error(tid, bad[tid])
+            continue
+        a = np.array(rows[tid], dtype=float)
+        if np.any(np.diff(a[:, 0]) < 0):
+            report.warnings.append(f"{path}: trace {tid}: points not in time order (sorted)")
+            a = a[np.argsort(a[:, 0], kind="stable")]
+        keep = np.r_[True, np.diff(a[:, 0]) > 0]
+        if not keep.all():
+            report.warnings.append(f"{path}: trace {tid}: {int((~keep).sum())} point(s) with a repeated timestamp dropped")
+            a = a[keep]
+        if len(a) < min_points:
+            report.error(tid, f"{path}: trace has {len(a)} point(s); at least {min_points} needed")
+            continue
+        out.append(GpsTrace(tid, a[:, 0], a[:, 1], a[:, 2]))
+    return out, report
+
+
+def write_gps(path, traces) -> None:
+    with open(Path(path), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["trace_id", "timestamp", "lon", "lat"])
+        for tr in traces:
+            for t, lo, la in zip(tr.t, tr.lon, tr.lat):
+                w.writerow([tr.trace_id, f"{t:.3f}", f"{lo:.7f}", f"{la:.7f}"])
+
+
+def write_points(path, recons) -> None:
+    """points.csv of `reconstruct`: trace_id,rollout,timestamp,lon,lat (rollout 0 = the best)."""
+    with open(Path(path), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["trace_id", "rollout", "timestamp", "lon", "lat"])
+        for rec in recons:
+            for k, ro in enumerate(rec.rollouts):
+                tr = ro.track
+                for t, lo, la in zip(tr.t, tr.lon, tr.lat):
+                    w.writerow([rec.trace_id, k, f"{t:.3f}", f"{lo:.7f}", f"{la:.7f}"])

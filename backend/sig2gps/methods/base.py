@@ -1,0 +1,95 @@
+"""The one interface every reconstruction method implements.
+
+The CLI, the server, the plugin (through the server), the batch runner and the benchmark all go
+through `get_method(name)(network, options).reconstruct_many(traces)`.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from ..types import Reconstruction, SignalingTrace, TraceError
+
+
+@dataclass(frozen=True)
+class MethodOptions:
+    """What a caller may ask of any method; each method uses the fields that apply to it."""
+
+    rollouts: int = 1  # number of candidate trajectories per trace (rollout 0 is the best)
+    seed: int = 0  # seeds every random choice, so runs repeat
+    model: str | None = None  # model directory or checkpoint (learned methods)
+    fingerprint: str | None = None  # fingerprint map (nftrack)
+    frames: int = 21  # video frames T = 4k+1 (video method)
+    steps: int = 20  # sampler steps (video method)
+    device: str = "auto"  # "cpu", "cuda", or "auto"
+    snap: bool = False  # map-match the drawn path to the roads (video method)
+    max_outside_share: float = 0.5  # share of records allowed outside the network's extent (+2 km)
+    extra: dict = field(default_factory=dict)  # method-specific settings, documented by the method
+
+
+class ReconstructionMethod(ABC):
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    needs_network: ClassVar[bool] = True
+
+    def __init__(self, network, options: MethodOptions | None = None):
+        self.network = network
+        self.options = options or MethodOptions()
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @abstractmethod
+    def reconstruct(self, trace: SignalingTrace) -> Reconstruction:
+        """Reconstruct one trace; raise ValueError with a clear reason when it cannot."""
+
+    def reconstruct_many(self, traces: list[SignalingTrace]) -> tuple[list[Reconstruction], list[TraceError]]:
+        """Reconstruct every trace; a failing trace becomes a TraceError and the others go on.
+
+        Methods that batch (the video model) override this and keep the same contract.
+        """
+        out, errors = [], []
+        for tr in traces:
+            t0 = time.perf_counter()
+            try:
+                check_trace(tr, self.network, self.options.max_outside_share)
+                rec = self.reconstruct(tr)
+            except Exception as e:  # one bad trace never loses the others
+                reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+                if not isinstance(e, ValueError):
+                    reason += " | " + traceback.format_exc(limit=2).strip().splitlines()[-1]
+                errors.append(TraceError(tr.trace_id, reason))
+                continue
+            rec.seconds = time.perf_counter() - t0
+            out.append(rec)
+        return out, errors
+
+
+def check_trace(trace: SignalingTrace, network, max_outside_share: float = 0.5, margin_m: float = 2000.0) -> None:
+    """Reject traces a method cannot use: too short, or mostly outside the road network."""
+    if len(trace) < 2:
+        raise ValueError(f"trace {trace.trace_id}: {len(trace)} record(s); at least 2 are needed")
+    if trace.t[-1] - trace.t[0] <= 0:
+        raise ValueError(f"trace {trace.trace_id}: all records have the same timestamp")
+    if network is None:
+        return
+    x, y = network.to_xy(trace.lon, trace.lat)
+    x0, y0, x1, y1 = network.bounds_xy
+    outside = (x < x0 - margin_m) | (x > x1 + margin_m) | (y < y0 - margin_m) | (y > y1 + margin_m)
+    if outside.mean() > max_outside_share:
+        raise ValueError(f"trace {trace.trace_id}: {int(outside.sum())} of {len(trace)} records lie outside "
+                         f"the road network {network.name!r} (more than 2 km beyond its extent)")
+
+
+def collapse_same_time(t, x, y):
+    """Average positions that share a timestamp, so the track's times strictly increase."""
+    t = np.asarray(t, float)
+    ut, inv = np.unique(t, return_inverse=True)
+    cnt = np.bincount(inv)
+    return ut, np.bincount(inv, x) / cnt, np.bincount(inv, y) / cnt

@@ -1,0 +1,65 @@
+"""Reconstruct a signaling file with one method and write the standard outputs.
+
+Shared by `sig2gps reconstruct`, the demo, the server and the benchmark so they all behave alike.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .io import read_cells, read_signaling
+from .io.gps import write_points
+from .io.report import ReadReport, write_errors
+from .io.vector import write_trajectories
+from .methods import MethodOptions, get_method
+from .types import Reconstruction, TraceError
+
+OUTPUT_FILES = ["points.csv", "trajectories.gpkg", "timing.json", "errors.csv"]
+
+
+@dataclass
+class RunResult:
+    reconstructions: list[Reconstruction]
+    errors: list[TraceError]
+    warnings: list[str]
+    seconds_total: float
+    device: str
+    method: str
+
+
+def reconstruct_traces(traces, method_name: str, network, options: MethodOptions) -> RunResult:
+    cls = get_method(method_name)
+    t0 = time.perf_counter()
+    method = cls(network, options)
+    recs, errors = method.reconstruct_many(traces)
+    return RunResult(recs, errors, [], time.perf_counter() - t0, method.device, method_name)
+
+
+def reconstruct_file(signaling, network_path, method_name: str, options: MethodOptions, cells=None) -> RunResult:
+    from .network import load_network
+
+    cell_table = read_cells(cells) if cells else None
+    traces, report = read_signaling(signaling, cells=cell_table)
+    cls = get_method(method_name)
+    net = load_network(network_path) if (cls.needs_network or network_path) else None
+    res = reconstruct_traces(traces, method_name, net, options)
+    res.errors = report.errors + res.errors
+    res.warnings = report.warnings
+    return res
+
+
+def write_outputs(out_dir, res: RunResult, extra_vectors: tuple = ()) -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    write_points(out / "points.csv", res.reconstructions)
+    write_trajectories(out / "trajectories.gpkg", res.reconstructions)
+    for name in extra_vectors:
+        write_trajectories(out / name, res.reconstructions)
+    n = len(res.reconstructions)
+    timing = {"method": res.method, "traces": n, "seconds_total": round(res.seconds_total, 4),
+              "seconds_per_trace": round(res.seconds_total / n, 5) if n else None, "device": res.device,
+              "failed": len(res.errors)}
+    (out / "timing.json").write_text(json.dumps(timing, indent=2))
+    write_errors(out / "errors.csv", res.errors)

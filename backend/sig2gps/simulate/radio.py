@@ -1,0 +1,84 @@
+"""Serving cell over time: path loss + correlated shadowing + fast variation, handover with
+hysteresis and time-to-trigger, persistent far-cell episodes."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .config import RadioConfig
+from .towers import Sites
+
+N_WAVES = 12
+
+
+class ShadowField:
+    """Per-site spatially correlated shadowing: a sum of random plane waves (cheap, smooth, stationary)."""
+
+    def __init__(self, n_sites: int, rng, cfg: RadioConfig):
+        k = 1.0 / cfg.shadow_corr_m
+        ang = rng.uniform(0, 2 * np.pi, (n_sites, N_WAVES))
+        mag = k * np.sqrt(rng.chisquare(2, (n_sites, N_WAVES)) / 2)
+        self.kx, self.ky = mag * np.cos(ang), mag * np.sin(ang)
+        self.phase = rng.uniform(0, 2 * np.pi, (n_sites, N_WAVES))
+        self.sigma = cfg.shadow_sigma_db
+
+    def __call__(self, sites: np.ndarray, xy: np.ndarray) -> np.ndarray:
+        """Shadowing (dB) of `sites` (k,) seen at points `xy` (n,2) -> (n,k)."""
+        arg = (xy[:, None, None, 0] * self.kx[sites][None] + xy[:, None, None, 1] * self.ky[sites][None]
+               + self.phase[sites][None])
+        return self.sigma * np.sqrt(2.0 / N_WAVES) * np.cos(arg).sum(-1)
+
+
+def serving_cells(pos: np.ndarray, t: np.ndarray, sites: Sites, shadow: ShadowField, rng, cfg: RadioConfig,
+                  n_candidates: int = 8) -> np.ndarray:
+    """Index of the serving cell at each 1 Hz position."""
+    tree = cKDTree(sites.xy)
+    kq = min(n_candidates, len(sites.xy))
+    _, near = tree.query(pos, k=kq)
+    near = np.atleast_2d(near).reshape(len(pos), kq)
+    cand_sites = np.unique(near)
+    # Received power of every sector of the candidate sites at every time step.
+    nsec = len(sites.cell_ids) // len(sites.xy)
+    cells = (cand_sites[:, None] * nsec + np.arange(nsec)[None]).ravel()
+    site_of = sites.cell_site[cells]
+    d = np.hypot(*(pos[:, None, :] - sites.xy[site_of][None]).transpose(2, 0, 1))
+    d = np.maximum(d, 30.0)
+    bearing = np.arctan2(pos[:, None, 1] - sites.xy[site_of][None, :, 1], pos[:, None, 0] - sites.xy[site_of][None, :, 0])
+    off = np.angle(np.exp(1j * (bearing - sites.cell_azimuth[cells][None])))
+    gain = -cfg.sector_gain_db * np.minimum((off / (np.pi / 3)) ** 2, 1.0)
+    site_idx = np.searchsorted(cand_sites, site_of)
+    shad = shadow(cand_sites, pos)[:, site_idx]
+    p = cfg.tx_dbm - 10 * cfg.pathloss_exp * np.log10(d) + gain + shad
+    # Fast variation: AR(1) per cell in time.
+    rho = np.exp(-1.0 / cfg.fast_tau_s)
+    fast = np.empty_like(p)
+    fast[0] = rng.normal(0, cfg.fast_sigma_db, p.shape[1])
+    innov = rng.normal(0, cfg.fast_sigma_db * np.sqrt(1 - rho ** 2), p.shape)
+    for i in range(1, len(p)):
+        fast[i] = rho * fast[i - 1] + innov[i]
+    p = p + fast
+    # Far-cell episodes: an overshooting distant cell gets a boost for a while.
+    n = len(t)
+    boost = np.zeros_like(p)
+    dur_h = (t[-1] - t[0]) / 3600.0
+    for _ in range(rng.poisson(cfg.outlier_rate_per_h * dur_h)):
+        i0 = rng.integers(0, n)
+        i1 = min(n, i0 + int(rng.uniform(*cfg.outlier_dur_s)))
+        far = np.argsort(-d[i0])[: max(1, p.shape[1] // 3)]
+        boost[i0:i1, rng.choice(far)] = 40.0
+    p = p + boost
+    # Handover: switch when a neighbour beats the serving cell by the hysteresis for ttt seconds.
+    serving = np.empty(n, np.int64)
+    cur = int(np.argmax(p[0]))
+    best_since = {}
+    for i in range(n):
+        best = int(np.argmax(p[i]))
+        if best != cur and p[i, best] > p[i, cur] + cfg.hysteresis_db:
+            since = best_since.get(best, t[i])
+            best_since = {best: since}
+            if t[i] - since >= cfg.ttt_s:
+                cur, best_since = best, {}
+        else:
+            best_since = {}
+        serving[i] = cells[cur]
+    return serving
