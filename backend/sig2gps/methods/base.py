@@ -45,6 +45,21 @@ class ReconstructionMethod(ABC):
     def device(self) -> str:
         return "cpu"
 
+    @classmethod
+    def is_ready(cls) -> bool:
+        """Whether the method can run with no extra inputs (e.g. its shipped model is present)."""
+        return True
+
+    @classmethod
+    def prepare_for_benchmark(cls, train_dirs: list, work_dir, network_paths: dict) -> dict:
+        """Train/build whatever the method needs from the benchmark's training pairs.
+
+        train_dirs: simulation folders (gps.csv, signaling.csv, cells.csv, routes.csv, meta.json);
+        network_paths: {city: road file}. Returns MethodOptions field overrides (e.g. {"model": path}).
+        Methods without a learned part return {}.
+        """
+        return {}
+
     @abstractmethod
     def reconstruct(self, trace: SignalingTrace) -> Reconstruction:
         """Reconstruct one trace; raise ValueError with a clear reason when it cannot."""
