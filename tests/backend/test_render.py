@@ -1,0 +1,125 @@
+"""Tile geometry (exact both ways, same as mercantile) and the rendered layers."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sig2gps.render import (RenderConfig, RoadGeometry, TileGeometry, conditioning_image, dot_mask, fit_view,
+                            frame_times, load_style, mercator_lonlat, mercator_xy, path_masks, road_mask,
+                            target_video)
+
+
+def test_mercator_matches_mercantile():
+    mercantile = pytest.importorskip("mercantile")
+    rng = np.random.default_rng(0)
+    lon, lat = rng.uniform(-179, 179, 50), rng.uniform(-80, 80, 50)
+    x, y = mercator_xy(lon, lat)
+    for i in range(50):
+        ex, ey = mercantile.xy(lon[i], lat[i])
+        assert abs(x[i] - ex) < 1e-6 and abs(y[i] - ey) < 1e-6
+    lo, la = mercator_lonlat(x, y)
+    assert np.abs(lo - lon).max() < 1e-9 and np.abs(la - lat).max() < 1e-9
+
+
+def test_integer_zoom_pixels_align_with_slippy_tiles():
+    mercantile = pytest.importorskip("mercantile")
+    g = TileGeometry.fit([24.93, 24.95], [60.16, 60.17], integer_zoom=True)
+    assert g.zoom == int(g.zoom)
+    tile = mercantile.tile(24.94, 60.165, int(g.zoom))
+    b = mercantile.xy_bounds(tile)
+    px0, py0 = g.xy_to_px(b.left, b.top)
+    px1, py1 = g.xy_to_px(b.right, b.bottom)
+    assert px1 - px0 == pytest.approx(256.0, abs=1e-6) and py1 - py0 == pytest.approx(256.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("size", [64, 256, 512])
+def test_round_trip_under_a_tenth_of_a_pixel(size):
+    rng = np.random.default_rng(size)
+    for lat0 in (-33.9, 0.5, 60.17, 78.2):
+        g = TileGeometry.fit([24.9, 24.97], [lat0, lat0 + 0.03], width=size)
+        px, py = rng.uniform(-0.5, size - 0.5, 1000), rng.uniform(-0.5, size - 0.5, 1000)
+        lon, lat = g.px_to_lonlat(px, py)
+        qx, qy = g.lonlat_to_px(lon, lat)
+        assert np.abs(qx - px).max() < 0.1 and np.abs(qy - py).max() < 0.1
+
+
+def test_fit_contains_points_with_margin_and_north_up():
+    lon = np.array([24.90, 24.95, 24.93])
+    lat = np.array([60.15, 60.17, 60.19])
+    g = TileGeometry.fit(lon, lat, width=256, margin=0.1)
+    px, py = g.lonlat_to_px(lon, lat)
+    assert g.contains_px(px, py, pad=10).all()
+    assert py[2] < py[0]  # north is up
+    # The larger side spans (1 + 2 * margin) of the view's inner part.
+    span = max(px.max() - px.min(), py.max() - py.min())
+    assert span == pytest.approx(256 / 1.2, rel=1e-6)
+    mpp = g.metres_per_pixel()
+    assert 5 < mpp < 50  # ~5 km view over 256 px
+
+
+def test_min_extent_and_resized():
+    g = TileGeometry.fit([24.93], [60.17], width=256, min_extent_m=600)
+    assert g.metres_per_pixel() * 256 == pytest.approx(600, rel=1e-3)
+    h = g.resized(512)
+    assert h.metres_per_pixel() == pytest.approx(g.metres_per_pixel() / 2)
+    assert h.bounds_xy == pytest.approx(g.bounds_xy)
+    assert TileGeometry.from_dict(g.to_dict()) == g
+
+
+def test_fit_rejects_no_points():
+    with pytest.raises(ValueError, match="no finite"):
+        TileGeometry.fit([np.nan], [np.nan])
+
+
+def test_dot_mask_centroid_is_subpixel_exact():
+    g = TileGeometry.fit([24.93], [60.17], width=64)
+    for x, y in [(10.3, 20.7), (31.5, 31.5), (50.05, 8.9)]:
+        m = dot_mask(g, x, y, 3.5)
+        yy, xx = np.mgrid[:64, :64]
+        assert (m * xx).sum() / m.sum() == pytest.approx(x, abs=0.02)
+        assert (m * yy).sum() / m.sum() == pytest.approx(y, abs=0.02)
+
+
+def _toy_roads():
+    # A plus-shaped pair of roads around Helsinki centre, and one far away (outside any view here).
+    lines = [np.array([[24.90, 60.17], [24.96, 60.17]]), np.array([[24.93, 60.15], [24.93, 60.19]]),
+             np.array([[10.0, 50.0], [10.1, 50.0]])]
+    return RoadGeometry.from_polylines(lines, ["primary", "residential", "motorway"])
+
+
+def test_road_mask_draws_roads_where_they_are(tmp_path):
+    roads = _toy_roads()
+    g = TileGeometry.fit([24.90, 24.96], [60.15, 60.19], width=256)
+    assert list(roads.in_view(g)) == [0, 1]
+    m = road_mask(g, roads, load_style())
+    px, py = g.lonlat_to_px(24.93, 60.17)
+    assert m[int(round(float(py))), int(round(float(px)))] > 0.9
+    qx, qy = g.lonlat_to_px(24.91, 60.18)  # away from both roads
+    assert m[int(round(float(qy))), int(round(float(qx)))] == 0
+    roads.save_npz(tmp_path / "r.npz")
+    back = RoadGeometry.load_npz(tmp_path / "r.npz")
+    np.testing.assert_array_equal(road_mask(g, back, load_style()), m)
+
+
+def test_path_masks_grow_and_video_shape():
+    roads = _toy_roads()
+    t = np.array([0.0, 100.0, 200.0])
+    lon, lat = np.array([24.90, 24.93, 24.93]), np.array([60.17, 60.17, 60.19])
+    cfg = RenderConfig(size=64, frames=5)
+    g = fit_view(lon, lat, cfg)
+    times = frame_times(0, 200, 5)
+    pm = path_masks(g, t, lon, lat, times, 3.0)
+    areas = pm.sum(axis=(1, 2))
+    assert np.all(np.diff(areas) > 0)
+    assert np.all(pm[:-1] <= pm[1:] + 1e-6)  # the path only grows
+    cond = conditioning_image(g, roads, lon, lat)
+    vid = target_video(g, cond, t, lon, lat, 0.0, 200.0, cfg)
+    assert vid.shape == (5, 64, 64, 3) and vid.dtype == np.uint8
+    vid0 = target_video(g, cond, t, lon, lat, 0.0, 200.0, RenderConfig(size=64, frames=5, first_frame_is_condition=True))
+    np.testing.assert_array_equal(vid0[0], cond)
+    np.testing.assert_array_equal(vid0[1:], vid[1:])
+
+
+def test_render_config_validates_frames():
+    with pytest.raises(ValueError, match="4k"):
+        RenderConfig(frames=20)
