@@ -1,0 +1,51 @@
+"""Export rollouts to Shapefile or GeoPackage with QgsVectorFileWriter.
+
+Asking before overwriting is the dock's job (a dialog); this function refuses to replace a file
+unless told to, so no caller can destroy a file by accident.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+
+from ..errors import InputError, Sig2GpsError
+from ..i18n import tr
+
+DRIVERS = {".shp": "ESRI Shapefile", ".gpkg": "GPKG"}
+
+
+def driver_for(path) -> str:
+    ext = Path(path).suffix.lower()
+    if ext not in DRIVERS:
+        raise InputError(tr("Cannot export to {0}: use a .shp (Shapefile) or .gpkg (GeoPackage) name.")
+                         .format(str(path)))
+    return DRIVERS[ext]
+
+
+def export_layer(layer: QgsVectorLayer, path, selected_only: bool = False, overwrite: bool = False,
+                 feature_ids: list[int] | None = None, layer_name: str | None = None) -> Path:
+    """Write `layer` (all, selected, or the given feature ids) to `path`; returns the path written."""
+    path = Path(path)
+    driver = driver_for(path)
+    if path.exists() and not overwrite:
+        raise InputError(tr("{0} exists already; choose another name or allow overwriting.").format(str(path)))
+    if path.exists() and driver == "ESRI Shapefile":
+        # A shapefile is several files; stale .dbf/.shx from an older export would corrupt the new one.
+        for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix"):
+            path.with_suffix(ext).unlink(missing_ok=True)
+    opts = QgsVectorFileWriter.SaveVectorOptions()
+    opts.driverName = driver
+    opts.fileEncoding = "UTF-8"
+    opts.layerName = layer_name or path.stem
+    opts.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteFile
+    if feature_ids is not None:  # e.g. the rollouts the user kept, whatever the map selection is
+        src = layer.materialize(QgsFeatureRequest().setFilterFids(list(feature_ids)))
+    else:
+        opts.onlySelectedFeatures = selected_only
+        src = layer
+    err, msg, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(src, str(path), QgsProject.instance().transformContext(),
+                                                            opts)
+    if err != QgsVectorFileWriter.NoError:
+        raise Sig2GpsError(tr("Export to {0} failed: {1}").format(str(path), msg))
+    return path

@@ -1,0 +1,88 @@
+"""Background work as QgsTasks (Gispo's pattern): run() wraps _run(), finished() reports.
+
+_run() runs in a worker thread: it never touches widgets and never emits our own Qt signals; it
+only sets progress (QgsTask makes that thread-safe) and stores its result or exception. finished()
+runs on the main thread and hands the outcome to the callbacks the caller gave.
+"""
+from __future__ import annotations
+
+import traceback
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
+
+from .errors import BackendError, Sig2GpsError
+from .i18n import tr
+
+LOG_TAG = "Sig2GPS"
+
+
+class BaseTask(QgsTask):
+    def __init__(self, description: str, on_done=None, on_error=None):
+        super().__init__(description, QgsTask.CanCancel)
+        self.result_value = None
+        self.exception: Exception | None = None
+        self._on_done, self._on_error = on_done, on_error
+
+    def run(self) -> bool:
+        try:
+            self.result_value = self._run()
+            return True
+        except Exception as e:  # stored and reported on the main thread by finished()
+            self.exception = e
+            QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.Info)
+            return False
+
+    def _run(self):
+        raise NotImplementedError
+
+    def finished(self, ok: bool) -> None:
+        if ok and self._on_done:
+            self._on_done(self.result_value)
+        elif not ok:
+            err = self.exception
+            if err is None:  # cancelled before it produced anything
+                err = Sig2GpsError(tr("{0} was cancelled.").format(self.description()))
+                err.level = Qgis.Info
+            elif not isinstance(err, Sig2GpsError):
+                err = Sig2GpsError(tr("{0} failed: {1}").format(self.description(), str(err)))
+            QgsMessageLog.logMessage(err.message, LOG_TAG, err.level)
+            if self._on_error:
+                self._on_error(err)
+
+
+class ReconstructTask(BaseTask):
+    """Submit one job to the backend, follow its progress, cancel it on request, fetch the result.
+
+    `client` is a backend_client.BackendClient (or anything with run(request, on_progress=,
+    should_cancel=)). The result is request.JobResult; a cancelled job returns its partial result.
+    """
+
+    def __init__(self, client, request: dict, on_done=None, on_error=None, poll_s: float = 0.3):
+        super().__init__(tr("Sig2GPS reconstruction ({0})").format(request.get("method", "?")), on_done, on_error)
+        self.client, self.request, self.poll_s = client, request, poll_s
+        self.status_message = ""
+
+    def _run(self):
+        from .backend_client import BackendError as ClientError, BackendUnavailable
+        from .request import parse_result
+
+        def progress(st):
+            self.status_message = st.get("message", "") or ""
+            self.setProgress(100.0 * float(st.get("progress", 0.0)))
+
+        try:
+            body = self.client.run(self.request, on_progress=progress, should_cancel=self.isCanceled,
+                                   poll_s=self.poll_s)
+        except BackendUnavailable as e:
+            raise BackendError(tr("The Sig2GPS backend stopped answering ({0}). It will be restarted; "
+                                  "run the reconstruction again.").format(e.message)) from e
+        except ClientError as e:
+            where = tr(" (field {0})").format(e.field) if e.field else ""
+            raise BackendError(tr("The backend refused the job: {0}{1}").format(e.message, where)) from e
+        return parse_result(body)
+
+
+def start(task: QgsTask) -> QgsTask:
+    """Hand a task to QGIS's task manager (keeps a reference so Python does not collect it)."""
+    QgsApplication.taskManager().addTask(task)
+    return task
