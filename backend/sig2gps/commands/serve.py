@@ -1,0 +1,60 @@
+"""sig2gps serve: the local HTTP server for the QGIS plugin (127.0.0.1 only, random bearer token)."""
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+
+
+def add_parser(sub):
+    p = sub.add_parser("serve", help="run the local backend server for the QGIS plugin (127.0.0.1 only)")
+    p.add_argument("--port", type=int, default=0, help="port to listen on (default 0: a free one)")
+    p.add_argument("--token-file", help="write {url, port, token, pid, ...} as JSON here (mode 0600) once listening")
+    p.add_argument("--max-request-mb", type=float, default=64.0, help="largest accepted request body, MiB")
+    p.add_argument("--workers", type=int, default=1, help="jobs run at the same time")
+    p.add_argument("--chunk-traces", type=int, default=8, help="traces per step; progress and cancel between steps")
+    return p
+
+
+def run(args):
+    from ..server import BackendServer, ServerConfig, write_connection_file
+
+    # the plugin shows this log (stderr) when something goes wrong: timestamps help line it up with the GUI
+    logger = logging.getLogger("sig2gps")
+    logger.setLevel(logging.INFO)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    cfg = ServerConfig(port=args.port, max_request_bytes=int(args.max_request_mb * 2**20), workers=args.workers,
+                       chunk_traces=args.chunk_traces)
+    try:
+        server = BackendServer(cfg)
+    except OSError as e:
+        raise ValueError(f"cannot listen on 127.0.0.1:{args.port}: {e.strerror}")
+    info = server.connection_info()
+    token_file = None
+    if args.token_file:
+        token_file = write_connection_file(args.token_file, info)
+    # one JSON line on stdout: a parent that did not pass --token-file can read it from the pipe
+    print(json.dumps(info), flush=True)
+    logging.getLogger("sig2gps.server").info("listening on %s (pid %s)", server.url, info["pid"])
+
+    def stop(signum, _frame):
+        logging.getLogger("sig2gps.server").info("signal %s: shutting down", signum)
+        threading.Thread(target=server.shutdown, daemon=True).start()  # shutdown() blocks; not from the loop
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        server.jobs.stop()
+        if token_file is not None:
+            token_file.unlink(missing_ok=True)  # a stale file would point the plugin at a dead port
+        logging.getLogger("sig2gps.server").info("stopped")
+    sys.stdout.flush()
+    return 0

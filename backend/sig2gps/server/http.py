@@ -1,0 +1,282 @@
+"""The loopback HTTP API (standard library only): routing, bearer token, size limit, JSON errors.
+
+    GET    /health                                   health
+    GET    /methods                                  methods
+    POST   /jobs                                     job_request -> 202 job_status
+    GET    /jobs/{id}                                job_status (progress)
+    DELETE /jobs/{id}                                job_status (cancel requested)
+    GET    /jobs/{id}/result                         result (409 until the job has ended)
+    GET    /jobs/{id}/frames/{trace}/{rollout}/{k}.png
+
+Every answer that is not 2xx is an `error` message naming the offending field where there is one.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import re
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+from .. import __version__
+from .config import HOST, ServerConfig
+from .convert import png_bytes
+from .jobs import JobManager
+
+log = logging.getLogger("sig2gps.server")
+
+_JOB = r"/jobs/(?P<job>[A-Za-z0-9_-]{1,64})"
+ROUTES = [  # (pattern, {HTTP method: handler name})
+    (re.compile(r"/health"), {"GET": "health"}),
+    (re.compile(r"/methods"), {"GET": "methods"}),
+    (re.compile(r"/jobs"), {"POST": "submit"}),
+    (re.compile(_JOB), {"GET": "status", "DELETE": "cancel"}),
+    (re.compile(_JOB + r"/result"), {"GET": "result"}),
+    (re.compile(_JOB + r"/frames/(?P<trace>[^/]+)/(?P<rollout>\d+)/(?P<k>\d+)\.png"), {"GET": "frame"}),
+]
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class BackendServer(ThreadingHTTPServer):
+    """One server: an HTTP listener on 127.0.0.1 plus the job manager. `serve_forever` runs it."""
+
+    daemon_threads = True  # a hung client connection never blocks shutdown
+
+    def __init__(self, cfg: ServerConfig = ServerConfig(), token: str | None = None):
+        from . import wire as wire_loader
+        import secrets
+
+        self.cfg = cfg
+        self.wire = wire_loader.load()
+        self.token = token or secrets.token_urlsafe(32)
+        self.started = time.time()
+        self.jobs = JobManager(cfg, self.wire)
+        super().__init__((HOST, cfg.port), Handler)
+        self.jobs.start()
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def connection_info(self) -> dict:
+        """What the plugin needs to connect (wire: connection)."""
+        return {"wire": self.wire.WIRE_VERSION, "url": self.url, "host": HOST, "port": self.port,
+                "token": self.token, "pid": os.getpid(), "version": __version__}
+
+    def start_in_thread(self) -> threading.Thread:
+        """Serve from a daemon thread (tests, embedding); stop with close()."""
+        t = threading.Thread(target=self.serve_forever, name="sig2gps-http", daemon=True)
+        t.start()
+        return t
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+        self.jobs.stop()
+
+
+def write_connection_file(path, info: dict) -> Path:
+    """Write the connection JSON readable by the user only, atomically (the plugin polls for it)."""
+    import json
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(info, f)
+    os.replace(tmp, path)
+    return path
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: BackendServer
+    protocol_version = "HTTP/1.1"
+    server_version = f"sig2gps/{__version__}"
+
+    # ---------------------------------------------------------------- dispatch
+    def do_GET(self):  # noqa: N802 (http.server's names)
+        self._dispatch("GET")
+
+    def do_POST(self):  # noqa: N802
+        self._dispatch("POST")
+
+    def do_DELETE(self):  # noqa: N802
+        self._dispatch("DELETE")
+
+    def do_PUT(self):  # noqa: N802
+        self._dispatch("PUT")
+
+    def _dispatch(self, verb: str) -> None:
+        t0 = time.perf_counter()
+        status = 500
+        self._body_read = False
+        try:
+            path = self.path.split("?", 1)[0]
+            self._authorize()
+            for pattern, verbs in ROUTES:
+                m = pattern.fullmatch(path)
+                if m:
+                    if verb not in verbs:
+                        raise HttpError(405, "method_not_allowed", f"{verb} is not allowed on {path}; "
+                                        f"use {', '.join(verbs)}")
+                    status = getattr(self, "_" + verbs[verb])(**m.groupdict())
+                    break
+            else:
+                raise HttpError(404, "not_found", f"no such endpoint: {path}")
+        except HttpError as e:
+            status = e.status
+            self._send_error(e)
+        except Exception as e:  # noqa: BLE001 — answer, log, and keep serving
+            log.error("%s %s failed:\n%s", verb, self.path, traceback.format_exc())
+            status = 500
+            self._send_error(HttpError(500, "internal", f"internal error: {type(e).__name__}: {e}"))
+        log.info("%s %s -> %s (%.1f ms)", verb, self.path, status, (time.perf_counter() - t0) * 1000)
+
+    def _authorize(self) -> None:
+        got = self.headers.get("Authorization", "")
+        want = f"Bearer {self.server.token}"
+        if not hmac.compare_digest(got.encode(), want.encode()):
+            self._discard_body()
+            raise HttpError(401, "unauthorized", "missing or wrong token: send 'Authorization: Bearer <token>' "
+                            "with the token from the backend's connection file")
+
+    # ---------------------------------------------------------------- endpoints
+    def _health(self) -> int:
+        return self._send_json(200, {"wire": self.server.wire.WIRE_VERSION, "status": "ok", "version": __version__,
+                                     "pid": os.getpid(), "uptime_s": round(time.time() - self.server.started, 3),
+                                     "jobs": self.server.jobs.counts(),
+                                     "max_request_bytes": self.server.cfg.max_request_bytes})
+
+    def _methods(self) -> int:
+        from ..methods import available_methods
+
+        out = []
+        for name, cls in available_methods().items():
+            try:
+                ready = bool(cls.is_ready())
+            except Exception:  # noqa: BLE001 — a broken readiness check means "not ready", not a 500
+                ready = False
+            out.append({"name": name, "description": cls.description, "needs_network": bool(cls.needs_network),
+                        "ready": ready})
+        return self._send_json(200, {"wire": self.server.wire.WIRE_VERSION, "methods": out})
+
+    def _submit(self) -> int:
+        wire = self.server.wire
+        body = self._read_body()
+        try:
+            req = wire.check_job_request(wire.decode(body))
+        except wire.WireError as e:
+            raise HttpError(400, "bad_request", e.detail, e.field)
+        self._check_references(req)
+        job = self.server.jobs.submit(req)
+        return self._send_json(202, job.status_json(wire.WIRE_VERSION))
+
+    def _check_references(self, req: dict) -> None:
+        """What can be known at once (method name, files exist) is refused now, not minutes later in the job."""
+        from ..methods import available_methods
+
+        methods = available_methods()
+        if req["method"] not in methods:
+            raise HttpError(400, "bad_request", f"unknown method {req['method']!r}; available: {', '.join(methods)}",
+                            "method")
+        for fld, path in [("signaling_path", req.get("signaling_path")), ("cells_path", req.get("cells_path")),
+                          ("network.path", (req.get("network") or {}).get("path"))]:
+            if path is not None and not Path(path).is_file():
+                raise HttpError(400, "bad_request", f"file not found on the backend's machine: {path}", fld)
+
+    def _job(self, job: str):
+        j = self.server.jobs.get(job)
+        if j is None:
+            raise HttpError(404, "not_found", f"no job {job!r} (unknown, or dropped after it finished long ago)")
+        return j
+
+    def _status(self, job: str) -> int:
+        return self._send_json(200, self._job(job).status_json(self.server.wire.WIRE_VERSION))
+
+    def _cancel(self, job: str) -> int:
+        self._job(job)
+        j = self.server.jobs.cancel(job)
+        return self._send_json(200, j.status_json(self.server.wire.WIRE_VERSION))
+
+    def _result(self, job: str) -> int:
+        j = self._job(job)
+        if j.state == "failed":
+            err = j.error or {}
+            raise HttpError(409, "job_failed", err.get("message", "the job failed"), err.get("field"))
+        if j.result is None:
+            raise HttpError(409, "conflict", f"job {job} is {j.state}; poll GET /jobs/{job} until it has ended")
+        return self._send_json(200, j.result)
+
+    def _frame(self, job: str, trace: str, rollout: str, k: str) -> int:
+        j = self._job(job)
+        frames = j.frames.get((unquote(trace), int(rollout)))
+        if frames is None:
+            raise HttpError(404, "not_found", f"job {job} has no frames for trace {unquote(trace)!r}, rollout {rollout}")
+        if int(k) >= len(frames):
+            raise HttpError(404, "not_found", f"frame {k} does not exist; the rollout has {len(frames)} frames")
+        return self._send(200, png_bytes(frames[int(k)]), "image/png")
+
+    # ---------------------------------------------------------------- transport
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            raise HttpError(411, "bad_request", "send the body with a Content-Length, not chunked")
+        try:
+            n = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            raise HttpError(411, "bad_request", "Content-Length header missing or not a number")
+        limit = self.server.cfg.max_request_bytes
+        if n > limit:
+            self.close_connection = True  # the body is not read: the connection cannot be reused
+            raise HttpError(413, "too_large", f"request of {n} bytes is larger than the limit of {limit} bytes; "
+                            "send fewer traces per job, or a file path instead of inline data")
+        self._body_read = True
+        return self.rfile.read(n)
+
+    def _discard_body(self) -> None:
+        try:
+            n = int(self.headers.get("Content-Length", "0") or 0)
+        except ValueError:
+            n = 0
+        if 0 < n <= self.server.cfg.max_request_bytes:
+            self.rfile.read(n)
+            self._body_read = True
+        elif n:
+            self.close_connection = True
+
+    def _send_error(self, e: HttpError) -> None:
+        if not self._body_read and self.headers.get("Content-Length", "0") not in ("", "0"):
+            self.close_connection = True  # an unread body would be taken for the next request
+        self._send_json(e.status, self.server.wire.error_message(e.status, e.code, e.message, e.field))
+
+    def _send_json(self, status: int, obj) -> int:
+        return self._send(status, self.server.wire.encode(obj), "application/json")
+
+    def _send(self, status: int, data: bytes, ctype: str) -> int:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+        return status
+
+    def log_message(self, fmt, *args):  # http.server's own stderr lines: route them through logging instead
+        log.debug("%s - " + fmt, self.address_string(), *args)
