@@ -53,33 +53,55 @@ class BaseTask(QgsTask):
 class ReconstructTask(BaseTask):
     """Submit one job to the backend, follow its progress, cancel it on request, fetch the result.
 
-    `client` is a backend_client.BackendClient (or anything with run(request, on_progress=,
-    should_cancel=)). The result is request.JobResult; a cancelled job returns its partial result.
+    `backend` is a backend_service.Backend (it starts the server process when needed). The result is
+    request.JobResult; a cancelled job returns its partial result.
     """
 
-    def __init__(self, client, request: dict, on_done=None, on_error=None, poll_s: float = 0.3):
+    def __init__(self, backend, request: dict, on_done=None, on_error=None, poll_s: float = 0.3):
         super().__init__(tr("Sig2GPS reconstruction ({0})").format(request.get("method", "?")), on_done, on_error)
-        self.client, self.request, self.poll_s = client, request, poll_s
+        self.backend, self.request, self.poll_s = backend, request, poll_s
         self.status_message = ""
 
     def _run(self):
-        from .backend_client import BackendError as ClientError, BackendUnavailable
         from .request import parse_result
 
         def progress(st):
             self.status_message = st.get("message", "") or ""
             self.setProgress(100.0 * float(st.get("progress", 0.0)))
 
-        try:
-            body = self.client.run(self.request, on_progress=progress, should_cancel=self.isCanceled,
-                                   poll_s=self.poll_s)
-        except BackendUnavailable as e:
-            raise BackendError(tr("The Sig2GPS backend stopped answering ({0}). It will be restarted; "
-                                  "run the reconstruction again.").format(e.message)) from e
-        except ClientError as e:
-            where = tr(" (field {0})").format(e.field) if e.field else ""
-            raise BackendError(tr("The backend refused the job: {0}{1}").format(e.message, where)) from e
+        body = run_job(self.backend, self.request, on_progress=progress, should_cancel=self.isCanceled,
+                       poll_s=self.poll_s)
         return parse_result(body)
+
+
+def run_job(backend, request: dict, on_progress=None, should_cancel=None, poll_s: float = 0.3) -> dict:
+    """Run one job to its end on `backend` (backend_service.Backend); client errors become Sig2GpsErrors.
+
+    Blocking: call it from a QgsTask or a Processing algorithm, never from the GUI thread.
+    """
+    from .backend_client import BackendError as ClientError, BackendUnavailable, JobFailed
+    from .backend_process import BackendStartError
+
+    if backend is None:
+        raise BackendError(tr("No Sig2GPS backend is configured (set the backend's Python in the settings)."))
+    try:
+        client = backend.client()
+    except BackendStartError as e:
+        raise BackendError(tr("The Sig2GPS backend could not start: {0}").format(e.message), backend.log_tail()) from e
+    except ClientError as e:
+        raise BackendError(tr("The Sig2GPS backend is not available: {0}").format(e.message), backend.log_tail()) \
+            from e
+    try:
+        return client.run(request, on_progress=on_progress, should_cancel=should_cancel, poll_s=poll_s)
+    except BackendUnavailable as e:
+        raise BackendError(tr("The Sig2GPS backend stopped answering ({0}). It will be restarted; "
+                              "run the reconstruction again.").format(e.message), backend.log_tail()) from e
+    except JobFailed as e:
+        raise BackendError(tr("The reconstruction failed in the backend: {0}").format(e.message),
+                           backend.log_tail(40)) from e
+    except ClientError as e:
+        where = tr(" (field {0})").format(e.field) if e.field else ""
+        raise BackendError(tr("The backend refused the job: {0}{1}").format(e.message, where)) from e
 
 
 def start(task: QgsTask) -> QgsTask:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qgis.core import (QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsDistanceArea, QgsFeature, QgsField, QgsGeometry,
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsDistanceArea, QgsFeature, QgsField, QgsFields, QgsGeometry,
                        QgsLineSymbol, QgsMarkerSymbol, QgsPointXY, QgsProject, QgsRendererCategory,
                        QgsUnitTypes, QgsVectorLayer, QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDateTime, QVariant, Qt
@@ -67,31 +67,55 @@ def geodesic_length_m(lon: list, lat: list) -> float:
     return da.convertLengthMeasurement(da.measureLine(pts), QgsUnitTypes.DistanceMeters)
 
 
+def line_fields() -> QgsFields:
+    return _fields(LINE_FIELDS)
+
+
+def point_fields() -> QgsFields:
+    return _fields(POINT_FIELDS)
+
+
+def _fields(spec) -> QgsFields:
+    out = QgsFields()
+    for n, t in spec:
+        out.append(QgsField(n, t))
+    return out
+
+
+def line_features(results: list[RolloutResult], fields: QgsFields) -> list[QgsFeature]:
+    out = []
+    for r in results:
+        if len(r.t) < 2:
+            continue
+        f = QgsFeature(fields)
+        f.setGeometry(QgsGeometry.fromPolylineXY([QgsPointXY(x, y) for x, y in r.xy()]))
+        f.setAttributes([r.trace_id, int(r.rollout), r.method, float(r.score), _utc(r.t[0]), _utc(r.t[-1]),
+                         float(r.t[-1] - r.t[0]), round(geodesic_length_m(r.lon, r.lat), 2)])
+        out.append(f)
+    return out
+
+
+def point_features(results: list[RolloutResult], fields: QgsFields) -> list[QgsFeature]:
+    out = []
+    for r in results:
+        for t, x, y in zip(r.t, r.lon, r.lat):
+            p = QgsFeature(fields)
+            p.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+            p.setAttributes([r.trace_id, int(r.rollout), r.method, _utc(t), float(t)])
+            out.append(p)
+    return out
+
+
 def rollout_layers(results: list[RolloutResult], name: str = "Sig2GPS") -> tuple[QgsVectorLayer, QgsVectorLayer]:
     """(lines, points) memory layers for the given rollouts, styled and with temporal properties."""
     lines = _memory_layer("LineString", tr("{0} trajectories").format(name), LINE_FIELDS)
     points = _memory_layer("Point", tr("{0} points").format(name), POINT_FIELDS)
-    lf, pf = [], []
-    for r in results:
-        if len(r.t) < 2:
-            continue
-        f = QgsFeature(lines.fields())
-        f.setGeometry(QgsGeometry.fromPolylineXY([QgsPointXY(x, y) for x, y in r.xy()]))
-        f.setAttributes([r.trace_id, int(r.rollout), r.method, float(r.score), _utc(r.t[0]), _utc(r.t[-1]),
-                         float(r.t[-1] - r.t[0]), round(geodesic_length_m(r.lon, r.lat), 2)])
-        lf.append(f)
-        for t, x, y in zip(r.t, r.lon, r.lat):
-            p = QgsFeature(points.fields())
-            p.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
-            p.setAttributes([r.trace_id, int(r.rollout), r.method, _utc(t), float(t)])
-            pf.append(p)
-    lines.dataProvider().addFeatures(lf)
-    points.dataProvider().addFeatures(pf)
+    lines.dataProvider().addFeatures(line_features(results, lines.fields()))
+    points.dataProvider().addFeatures(point_features(results, points.fields()))
     lines.updateExtents()
     points.updateExtents()
-    rollouts = sorted({r.rollout for r in results})
     set_temporal(points, lines)
-    style_rollouts(lines, points, rollouts)
+    style_rollouts(lines, points, sorted({r.rollout for r in results}))
     return lines, points
 
 
