@@ -149,12 +149,22 @@ def _stage_shuffle(ray, files, shuffle_dir: Path, n_parts: int, cells, progress:
         except ray.exceptions.RayTaskError as e:
             for r in refs:
                 ray.cancel(r)
-            if isinstance(e.cause, InputError):  # a file that cannot be read stops the run, as in `reconstruct`
-                raise e.cause from None
             raise RuntimeError(f"{f}: reading failed: {e.cause!r}") from e
+        if "input_error" in res:  # a file that cannot be read stops the run, as in `reconstruct`
+            for r in refs:
+                ray.cancel(r)
+            raise _input_error(res["input_error"])
         summary["warnings"] += res["n_warnings"]
         summary["first_warnings"] = (summary["first_warnings"] + res["warnings"])[:20]
         progress.add(parts=1)
+
+
+def _input_error(d: dict) -> InputError:
+    """Rebuild the worker's InputError with its original text (its constructor would prefix it again)."""
+    err = InputError.__new__(InputError)
+    ValueError.__init__(err, d["text"])
+    err.path, err.line, err.field = d["path"], d["line"], d["field"]
+    return err
 
 
 def _stage_reconstruct(ray, cfg, cls, opts, out, shuffle_dir, file_names, pending, manifest, progress, summary):

@@ -18,8 +18,13 @@ def shard_file(path: str, file_index: int, shuffle_dir: str, n_partitions: int, 
     """Stage 1 for one input file. Idempotent (atomic shard files), so Ray may retry it freely."""
     from .inputs import read_records
 
+    from ..io import InputError
+
     t0 = time.perf_counter()
-    records, errors, warnings = read_records(Path(path), cells)
+    try:
+        records, errors, warnings = read_records(Path(path), cells)
+    except InputError as e:  # returned, not raised: InputError's constructor does not survive pickling
+        return {"input_error": {"text": str(e), "path": e.path, "line": e.line, "field": e.field}}
     counts = write_shards(records, errors, file_index, Path(shuffle_dir), n_partitions)
     counts.update(file=path, warnings=warnings[:20], n_warnings=len(warnings), seconds=time.perf_counter() - t0)
     return counts
