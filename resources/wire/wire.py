@@ -160,9 +160,8 @@ def _check(value, schema: dict, path: str, base: str, out: list, limit: int) -> 
     if isinstance(value, dict):
         props = schema.get("properties", {})
         for key in schema.get("required", []):
-            if key not in value:
-                bad(f"required field {key!r} is missing") if path else out.append(
-                    WireError(f"required field {key!r} is missing", key))
+            if key not in value:  # named by its own path, so a form can point at the missing input
+                out.append(WireError("required field is missing", _join(path, key)))
         extra = schema.get("additionalProperties", True)
         for key, v in value.items():
             if key in props:
