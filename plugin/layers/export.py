@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+from qgis.core import (QgsFeature, QgsFeatureRequest, QgsField, QgsFields, QgsProject, QgsVectorFileWriter,
+                       QgsVectorLayer, QgsWkbTypes)
+from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 
 from ..errors import InputError, Sig2GpsError
 from ..i18n import tr
@@ -44,8 +46,34 @@ def export_layer(layer: QgsVectorLayer, path, selected_only: bool = False, overw
     else:
         opts.onlySelectedFeatures = selected_only
         src = layer
+    if driver == "ESRI Shapefile":
+        # dBASE has dates but no times: write date-times as ISO 8601 text (UTC) so no time is lost
+        src = _datetimes_as_text(src, selected_only and feature_ids is None)
     err, msg, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(src, str(path), QgsProject.instance().transformContext(),
                                                             opts)
     if err != QgsVectorFileWriter.NoError:
         raise Sig2GpsError(tr("Export to {0} failed: {1}").format(str(path), msg))
     return path
+
+
+def _datetimes_as_text(layer: QgsVectorLayer, selected_only: bool) -> QgsVectorLayer:
+    fields = QgsFields()
+    is_dt = []
+    for f in layer.fields():
+        dt = f.type() == QVariant.DateTime
+        is_dt.append(dt)
+        fields.append(QgsField(f.name(), QVariant.String, len=24) if dt else QgsField(f))
+    out = QgsVectorLayer(f"{QgsWkbTypes.displayString(layer.wkbType())}?crs={layer.crs().authid()}",
+                         layer.name(), "memory")
+    out.dataProvider().addAttributes(fields.toList())
+    out.updateFields()
+    feats = []
+    it = layer.getSelectedFeatures() if selected_only else layer.getFeatures()
+    for f in it:
+        g = QgsFeature(out.fields())
+        g.setGeometry(f.geometry())
+        g.setAttributes([v.toString(Qt.ISODateWithMs) if d and isinstance(v, QDateTime) else v
+                         for v, d in zip(f.attributes(), is_dt)])
+        feats.append(g)
+    out.dataProvider().addFeatures(feats)
+    return out

@@ -18,6 +18,7 @@ from ..i18n import tr
 
 # Rollout 0 (the method's best) is the strong colour; the others are distinct but quieter.
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+TEXT_LEN = 100  # trace ids and method names; dBASE (Shapefile) caps text at 254
 ROLLOUT_COLOURS = ["#d7301f", "#2b8cbe", "#31a354", "#756bb1", "#e6550d", "#636363", "#c51b8a", "#8c6d31"]
 
 
@@ -43,6 +44,7 @@ def _utc(t: float) -> QDateTime:
     return QDateTime.fromMSecsSinceEpoch(int(round(float(t) * 1000)), Qt.UTC)
 
 
+# String lengths keep Shapefile exports clean (dBASE caps text at 254).
 LINE_FIELDS = [("trace_id", QVariant.String), ("rollout", QVariant.Int), ("method", QVariant.String),
                ("score", QVariant.Double), ("start_time", QVariant.DateTime), ("end_time", QVariant.DateTime),
                ("duration_s", QVariant.Double), ("length_m", QVariant.Double)]
@@ -52,7 +54,7 @@ POINT_FIELDS = [("trace_id", QVariant.String), ("rollout", QVariant.Int), ("meth
 
 def _memory_layer(geom: str, name: str, fields) -> QgsVectorLayer:
     layer = QgsVectorLayer(f"{geom}?crs=EPSG:4326", name, "memory")
-    layer.dataProvider().addAttributes([QgsField(n, t) for n, t in fields])
+    layer.dataProvider().addAttributes(_fields(fields).toList())
     layer.updateFields()
     return layer
 
@@ -78,7 +80,7 @@ def point_fields() -> QgsFields:
 def _fields(spec) -> QgsFields:
     out = QgsFields()
     for n, t in spec:
-        out.append(QgsField(n, t))
+        out.append(QgsField(n, t, len=TEXT_LEN) if t == QVariant.String else QgsField(n, t))
     return out
 
 

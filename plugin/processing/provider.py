@@ -1,13 +1,10 @@
 """The Sig2GPS Processing provider (QuickOSM's pattern: heavy work as Processing algorithms)."""
-from pathlib import Path
-
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import tr
+from ..paths import icon_path
 from .reconstruct_algorithm import ReconstructAlgorithm
-
-ICON = Path(__file__).resolve().parents[1] / "icon.png"
 
 
 class Sig2GpsProvider(QgsProcessingProvider):
@@ -18,7 +15,7 @@ class Sig2GpsProvider(QgsProcessingProvider):
         return tr("Sig2GPS")
 
     def icon(self):
-        return QIcon(str(ICON)) if ICON.exists() else super().icon()
+        return QIcon(str(icon_path()))
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS's name)
         self.addAlgorithm(ReconstructAlgorithm())

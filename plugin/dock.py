@@ -1,0 +1,518 @@
+"""The Sig2GPS dock: load signaling, pick traces and a time window, reconstruct, watch, compare, export.
+
+The dock reads its widgets into one ReconstructParams (Deepness's pattern), builds the request with
+the layers module, and hands the work to a ReconstructTask; it never blocks the GUI. Methods that
+open dialogs take their answers as optional arguments too, so tests drive the same code paths.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.gui import QgsDateTimeEdit, QgsDockWidget, QgsFieldComboBox, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QDateTime, Qt
+from qgis.PyQt.QtGui import QPixmap
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                                 QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar,
+                                 QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+
+from .errors import InputError, Sig2GpsError
+from .i18n import tr
+from .layers.signaling import (FieldMapping, read_cells_csv, signaling_layer_from_csv,
+                               time_range_of, trace_ids_of, traces_from_layer)
+from .request import ReconstructParams
+from .settings import PluginSettings
+
+KNOWN_METHODS = ["towers", "hmm", "nftrack", "video"]  # shown until the backend lists its own
+
+
+class Sig2GpsDock(QgsDockWidget):
+    def __init__(self, iface, backend, parent=None):
+        super().__init__(tr("Sig2GPS"), parent)
+        self.setObjectName("Sig2GpsDock")
+        self.iface, self.backend = iface, backend
+        self.settings = PluginSettings.load()
+        self.task = None
+        self.cells: dict | None = None  # towers table {cell_id: (lon, lat)} joined to the signaling
+        self.result = None  # request.JobResult of the last run
+        self.result_layers: tuple | None = None  # (lines, points) of the last run
+        self.last_message = ("", Qgis.Info)  # what the message bar last said (tests read it)
+        self.tile_image = None
+        self._build()
+        self._on_layer_changed(self.layer_box.currentLayer())
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        tabs = QTabWidget()
+        tabs.addTab(self._build_input(), tr("Reconstruct"))
+        tabs.addTab(self._build_results(), tr("Rollouts"))
+        tabs.addTab(self._build_log(), tr("Backend log"))
+        self.tabs = tabs
+        self.setWidget(tabs)
+
+    def _build_input(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        sig = QGroupBox(tr("Signaling"))
+        form = QFormLayout(sig)
+        self.layer_box = QgsMapLayerComboBox()
+        self.layer_box.setFilters(QgsMapLayerProxyModel.VectorLayer)
+        self.layer_box.layerChanged.connect(self._on_layer_changed)
+        load_csv = QPushButton(tr("Load CSV…"))
+        load_csv.clicked.connect(lambda: self.load_csv())
+        row = QHBoxLayout()
+        row.addWidget(self.layer_box, 1)
+        row.addWidget(load_csv)
+        form.addRow(tr("Layer"), row)
+        self.trace_field, self.time_field, self.cell_field = QgsFieldComboBox(), QgsFieldComboBox(), QgsFieldComboBox()
+        form.addRow(tr("Trace id field"), self.trace_field)
+        form.addRow(tr("Time field"), self.time_field)
+        form.addRow(tr("Cell id field"), self.cell_field)
+        self.trace_field.fieldChanged.connect(lambda _f: self._fill_traces())
+        self.towers_label = QLabel(tr("(positions from the layer)"))
+        towers = QPushButton(tr("Towers table…"))
+        towers.clicked.connect(lambda: self.load_towers())
+        row = QHBoxLayout()
+        row.addWidget(self.towers_label, 1)
+        row.addWidget(towers)
+        form.addRow(tr("Towers"), row)
+        self.trace_list = QListWidget()
+        self.trace_list.setMaximumHeight(90)
+        form.addRow(tr("Traces"), self.trace_list)
+        self.window_on = QCheckBox(tr("Only records between"))
+        self.t_from, self.t_to = QgsDateTimeEdit(), QgsDateTimeEdit()
+        for e in (self.t_from, self.t_to):
+            e.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+            e.setTimeSpec(Qt.UTC)
+        row = QHBoxLayout()
+        row.addWidget(self.t_from)
+        row.addWidget(QLabel(tr("and")))
+        row.addWidget(self.t_to)
+        form.addRow(self.window_on, row)
+        lay.addWidget(sig)
+
+        run = QGroupBox(tr("Method"))
+        form = QFormLayout(run)
+        self.roads_box = QgsMapLayerComboBox()
+        self.roads_box.setFilters(QgsMapLayerProxyModel.LineLayer)
+        self.roads_box.setAllowEmptyLayer(True)
+        self.roads_box.setLayer(None)
+        form.addRow(tr("Road layer"), self.roads_box)
+        form.addRow("", QLabel(tr("Empty: the backend's road network (settings).")))
+        self.method_box = QComboBox()
+        self.method_box.setEditable(True)
+        self.method_box.addItems(KNOWN_METHODS)
+        self.method_box.setCurrentText(self.settings.method)
+        refresh = QPushButton(tr("Ask backend"))
+        refresh.setToolTip(tr("Start the backend and list the methods it offers"))
+        refresh.clicked.connect(lambda: self.refresh_methods())
+        row = QHBoxLayout()
+        row.addWidget(self.method_box, 1)
+        row.addWidget(refresh)
+        form.addRow(tr("Method"), row)
+        self.rollouts = QSpinBox()
+        self.rollouts.setRange(1, 64)
+        self.rollouts.setValue(self.settings.rollouts)
+        form.addRow(tr("Rollouts"), self.rollouts)
+        self.send_tile = QCheckBox(tr("Send the conditioning tile (video model)"))
+        preview = QPushButton(tr("Preview tile"))
+        preview.clicked.connect(lambda: self.preview_tile())
+        row = QHBoxLayout()
+        row.addWidget(self.send_tile, 1)
+        row.addWidget(preview)
+        form.addRow(row)
+        self.tile_label = QLabel()
+        self.tile_label.setAlignment(Qt.AlignCenter)
+        form.addRow(self.tile_label)
+        lay.addWidget(run)
+
+        self.run_button = QPushButton(tr("Reconstruct"))
+        self.run_button.clicked.connect(lambda: self.run())
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        row = QHBoxLayout()
+        row.addWidget(self.run_button, 1)
+        row.addWidget(self.cancel_button)
+        lay.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+        return w
+
+    def _build_results(self) -> QWidget:
+        from .ui.frames_player import FramesPlayer
+        from .ui.rollouts_table import RolloutsTable
+
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.table = RolloutsTable()
+        self.table.itemSelectionChanged.connect(self._on_row_selected)
+        lay.addWidget(self.table, 1)
+        form = QFormLayout()
+        self.sketch_box = QgsMapLayerComboBox()
+        self.sketch_box.setFilters(QgsMapLayerProxyModel.LineLayer)
+        self.sketch_box.setAllowEmptyLayer(True)
+        self.sketch_box.setLayer(None)
+        self.sketch_box.layerChanged.connect(lambda _l: self.compare_to_sketch())
+        form.addRow(tr("Sketch layer"), self.sketch_box)
+        lay.addLayout(form)
+        row = QHBoxLayout()
+        for text, slot in ((tr("Keep"), lambda: self.keep_selected(True)),
+                           (tr("Discard"), lambda: self.keep_selected(False)),
+                           (tr("Export kept…"), lambda: self.export())):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.player = FramesPlayer()
+        lay.addWidget(self.player, 1)
+        return w
+
+    def _build_log(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.log_view = QPlainTextEdit()
+        self.log_view.setReadOnly(True)
+        lay.addWidget(self.log_view, 1)
+        row = QHBoxLayout()
+        refresh, restart = QPushButton(tr("Refresh")), QPushButton(tr("Restart backend"))
+        refresh.clicked.connect(self.show_log)
+        restart.clicked.connect(self.restart_backend)
+        row.addWidget(refresh)
+        row.addWidget(restart)
+        lay.addLayout(row)
+        return w
+
+    # ------------------------------------------------------------------ messages
+    def message(self, text: str, level=Qgis.Info, details: str = "") -> None:
+        self.last_message = (text, level)
+        self.status.setText(text)
+        bar = self.iface.messageBar() if self.iface is not None else None
+        if bar is not None:
+            bar.pushMessage(tr("Sig2GPS"), text, level=level, duration=0 if level >= Qgis.Warning else 5)
+        if details:
+            self.log_view.setPlainText(details)
+
+    def report(self, err: Sig2GpsError) -> None:
+        self.message(err.message, err.level, err.details)
+
+    # ------------------------------------------------------------------ signaling
+    def load_csv(self, path: str | None = None, mapping: FieldMapping | None = None) -> QgsVectorLayer | None:
+        """Read a signaling CSV into a layer and select it; asks for the path and column mapping when needed."""
+        from .ui.field_mapping_dialog import FieldMappingDialog, csv_header, mapping_matches
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, tr("Signaling CSV"), "", tr("CSV files (*.csv *.txt)"))
+            if not path:
+                return None
+        try:
+            if mapping is None:
+                mapping = FieldMapping()
+                if not mapping_matches(csv_header(path), mapping, self.cells is None):
+                    dlg = FieldMappingDialog(path, self)
+                    if not dlg.exec_():
+                        return None
+                    mapping = dlg.mapping()
+            layer, problems = signaling_layer_from_csv(path, mapping, cells=self.cells)
+        except InputError as e:
+            self.report(e)
+            return None
+        QgsProject.instance().addMapLayer(layer)
+        self.layer_box.setLayer(layer)
+        n = len(trace_ids_of(layer))
+        if problems:
+            self.message(tr("Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).")
+                         .format(n, Path(path).name, len(problems)), Qgis.Warning, "\n".join(problems))
+        else:
+            self.message(tr("Loaded {0} trace(s) from {1}.").format(n, Path(path).name))
+        return layer
+
+    def load_towers(self, path: str | None = None) -> None:
+        """A towers table (CSV cell_id,lon,lat or a point layer) to place cells that have no position."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, tr("Towers table"), "", tr("CSV files (*.csv)"))
+            if not path:
+                return
+        try:
+            self.cells = read_cells_csv(path)
+        except InputError as e:
+            self.report(e)
+            return
+        self.towers_label.setText(tr("{0} cells from {1}").format(len(self.cells), Path(path).name))
+
+    def _on_layer_changed(self, layer) -> None:
+        for box in (self.trace_field, self.time_field, self.cell_field):
+            box.setLayer(layer)
+        if layer is None:
+            self.trace_list.clear()
+            return
+        names = layer.fields().names()
+        self.trace_field.setField(next((n for n in ("trace_id", "trace", "imsi", "id") if n in names), ""))
+        self.time_field.setField(next((n for n in ("time", "timestamp", "t", "datetime") if n in names), ""))
+        self.cell_field.setField(next((n for n in ("cell_id", "cell", "cgi") if n in names), ""))
+        self._fill_traces()
+        rng = time_range_of(layer, self.time_field.currentField()) if self.time_field.currentField() else None
+        if rng:
+            self.t_from.setDateTime(QDateTime.fromMSecsSinceEpoch(int(rng[0] * 1000), Qt.UTC))
+            self.t_to.setDateTime(QDateTime.fromMSecsSinceEpoch(int(math.ceil(rng[1]) * 1000), Qt.UTC))
+
+    def _fill_traces(self) -> None:
+        self.trace_list.clear()
+        layer = self.layer_box.currentLayer()
+        if layer is None or not self.trace_field.currentField():
+            return
+        for tid in trace_ids_of(layer, self.trace_field.currentField()):
+            item = QListWidgetItem(tid)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked)
+            self.trace_list.addItem(item)
+
+    def checked_traces(self) -> list[str]:
+        return [self.trace_list.item(i).text() for i in range(self.trace_list.count())
+                if self.trace_list.item(i).checkState() == Qt.Checked]
+
+    def read_traces(self):
+        layer = self.layer_box.currentLayer()
+        if layer is None:
+            raise InputError(tr("Choose a signaling layer or load a CSV first."))
+        if not self.time_field.currentField():
+            raise InputError(tr("Layer {0} has no time field: choose the field that holds each record's time "
+                                "(date-time, Unix seconds or ISO 8601).").format(layer.name()))
+        mapping = FieldMapping(trace_id=self.trace_field.currentField(), timestamp=self.time_field.currentField(),
+                               cell_id=self.cell_field.currentField())
+        window = None
+        if self.window_on.isChecked():
+            window = (self.t_from.dateTime().toMSecsSinceEpoch() / 1000.0,
+                      self.t_to.dateTime().toMSecsSinceEpoch() / 1000.0)
+        ids = self.checked_traces()
+        if self.trace_list.count() and not ids:
+            raise InputError(tr("Tick at least one trace."))
+        traces, problems = traces_from_layer(layer, mapping, cells=self.cells, trace_ids=ids or None, window=window)
+        if not traces:
+            raise InputError(tr("No trace has two or more records in the chosen selection."), "\n".join(problems))
+        return traces, problems
+
+    def params(self) -> ReconstructParams:
+        return ReconstructParams(method=self.method_box.currentText().strip(), rollouts=self.rollouts.value(),
+                                 network_path=self.settings.network_path)
+
+    # ------------------------------------------------------------------ tile
+    def preview_tile(self, size_px: int = 256):
+        from .tile import fit_bounds, render_tile
+
+        try:
+            traces, _ = self.read_traces()
+        except InputError as e:
+            self.report(e)
+            return None
+        bounds = fit_bounds(traces)
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        image = render_tile(self.roads_box.currentLayer(), traces, bounds, size_px,
+                            base_settings=canvas.mapSettings() if canvas is not None else None)
+        self.tile_image, self.tile_bounds = image, bounds
+        self.tile_label.setPixmap(QPixmap.fromImage(image).scaledToWidth(min(256, size_px)))
+        return image
+
+    # ------------------------------------------------------------------ run
+    def build_request(self) -> dict:
+        from .request import build_job_request, road_layer_geojson
+        from .tile import png_bytes
+
+        traces, problems = self.read_traces()
+        if problems:
+            self.log_view.setPlainText("\n".join(problems))
+        roads = self.roads_box.currentLayer()
+        png = bounds = None
+        if self.send_tile.isChecked():
+            image = self.preview_tile()
+            png, bounds = (png_bytes(image), self.tile_bounds) if image is not None else (None, None)
+        try:
+            return build_job_request(traces, self.params(), network_geojson=road_layer_geojson(roads) if roads else None,
+                                     conditioning_png=png, conditioning_bounds=bounds)
+        except ValueError as e:  # the wire check names the field
+            raise InputError(tr("The request is not valid: {0}").format(str(e))) from e
+
+    def run(self):
+        """Start a reconstruction in the background; returns the task (None when the input is refused)."""
+        from .tasks import ReconstructTask, start
+
+        if self.task is not None:
+            self.message(tr("A reconstruction is already running."), Qgis.Warning)
+            return None
+        try:
+            request = self.build_request()
+        except Sig2GpsError as e:
+            self.report(e)
+            return None
+        self.settings.method, self.settings.rollouts = request["method"], self.rollouts.value()
+        self.settings.save()
+        self.task = ReconstructTask(self.backend, request, on_done=self._on_done, on_error=self._on_error)
+        self.task.progressChanged.connect(self._on_progress)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.message(tr("Reconstructing {0} trace(s) with {1}…").format(len(request["traces"]), request["method"]))
+        return start(self.task)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText(tr("Cancelling…"))
+
+    def _on_progress(self, value: float) -> None:
+        self.progress.setValue(int(value))
+        if self.task is not None and self.task.status_message:
+            self.status.setText(self.task.status_message)
+
+    def _finish_task(self) -> None:
+        self.task = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _on_error(self, err: Sig2GpsError) -> None:
+        self._finish_task()
+        self.progress.setValue(0)
+        self.report(err)
+        if err.details:
+            self.tabs.setCurrentIndex(2)
+
+    def _on_done(self, result) -> None:
+        from .layers.results import rollout_layers
+
+        self._finish_task()
+        self.progress.setValue(100)
+        self.result = result
+        if not result.rollouts:
+            reasons = "\n".join(f"{t}: {r}" for t, r in result.errors)
+            self.message(tr("No trajectory came back; see the log tab."), Qgis.Warning, reasons)
+            return
+        lines, points = rollout_layers(result.rollouts, tr("Sig2GPS {0}").format(result.method))
+        QgsProject.instance().addMapLayers([points, lines])
+        self.result_layers = (lines, points)
+        lengths = {(f["trace_id"], f["rollout"]): f["length_m"] for f in lines.getFeatures()}
+        self.table.set_rollouts(result.rollouts, [lengths.get((r.trace_id, r.rollout), 0.0) for r in result.rollouts])
+        self.player.set_rollouts(result.rollouts)
+        self.compare_to_sketch()
+        self.tabs.setCurrentIndex(1)
+        n_traces = len({r.trace_id for r in result.rollouts})
+        text = tr("{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).").format(
+            len(result.rollouts), n_traces, result.seconds_total, result.device or "cpu")
+        if not result.complete:
+            text = tr("Cancelled: ") + text
+        if result.errors:
+            self.message(text + " " + tr("{0} trace(s) failed (see the log tab).").format(len(result.errors)),
+                         Qgis.Warning, "\n".join(f"{t}: {r}" for t, r in result.errors))
+        else:
+            self.message(text, Qgis.Success)
+
+    # ------------------------------------------------------------------ compare, keep, export
+    def compare_to_sketch(self, sketch: QgsVectorLayer | None = None) -> list:
+        """Distances of every rollout to the sketch layer's first line (mean, Hausdorff, discrete Fréchet)."""
+        from .compare import distances
+        from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+
+        sketch = sketch if sketch is not None else self.sketch_box.currentLayer()
+        if sketch is None or not self.table.rollouts:
+            return []
+        if sketch.geometryType() != QgsWkbTypes.LineGeometry:
+            self.message(tr("The sketch layer must be a line layer."), Qgis.Warning)
+            return []
+        line = next((f.geometry() for f in sketch.getFeatures() if not f.geometry().isEmpty()), None)
+        if line is None:
+            self.message(tr("The sketch layer {0} has no line yet: draw one, then pick it again.")
+                         .format(sketch.name()), Qgis.Warning)
+            return []
+        line.transform(QgsCoordinateTransform(sketch.crs(), QgsCoordinateReferenceSystem("EPSG:4326"),
+                                              QgsProject.instance()))
+        parts = line.asMultiPolyline() if line.isMultipart() else [line.asPolyline()]
+        sk = [(p.x(), p.y()) for part in parts for p in part]
+        out = [distances(r.xy(), sk) if len(r.t) else None for r in self.table.rollouts]
+        self.table.set_distances(out)
+        return out
+
+    def keep_selected(self, keep: bool, rows: list[int] | None = None) -> None:
+        rows = self.table.selected_rows() if rows is None else rows
+        if not rows:
+            self.message(tr("Select rollouts in the table first."), Qgis.Info)
+            return
+        self.table.set_kept(rows, keep)
+
+    def _on_row_selected(self) -> None:
+        rows = self.table.selected_rows()
+        if not rows or self.result_layers is None:
+            return
+        r = self.table.rollouts[rows[0]]
+        self.player.select(r.trace_id, r.rollout)
+        lines = self.result_layers[0]
+        lines.selectByExpression(f"\"trace_id\" = '{r.trace_id}' AND \"rollout\" = {int(r.rollout)}")
+
+    def export(self, path: str | None = None, confirm_overwrite=None) -> Path | None:
+        """Write the kept rollouts (lines) to a Shapefile or GeoPackage; asks before replacing a file."""
+        from .layers.export import export_layer
+
+        if self.result_layers is None:
+            self.message(tr("Nothing to export yet: run a reconstruction first."), Qgis.Info)
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Export kept rollouts"), "",
+                                                  tr("Shapefile (*.shp);;GeoPackage (*.gpkg)"))
+            if not path:
+                return None
+        lines = self.result_layers[0]
+        kept = {(r.trace_id, r.rollout) for r in self.table.kept_rollouts()}
+        ids = [f.id() for f in lines.getFeatures() if (f["trace_id"], f["rollout"]) in kept]
+        if not ids:
+            self.message(tr("Every rollout is discarded: keep at least one to export."), Qgis.Warning)
+            return None
+        overwrite = False
+        if Path(path).exists():
+            ask = confirm_overwrite or (lambda p: QMessageBox.question(
+                self, tr("Overwrite?"), tr("{0} exists. Replace it?").format(p)) == QMessageBox.Yes)
+            if not ask(path):
+                self.message(tr("Export cancelled; {0} was left as it was.").format(path), Qgis.Info)
+                return None
+            overwrite = True
+        try:
+            out = export_layer(lines, path, overwrite=overwrite, feature_ids=ids)
+        except Sig2GpsError as e:
+            self.report(e)
+            return None
+        self.message(tr("Exported {0} rollout(s) to {1}.").format(len(ids), str(out)), Qgis.Success)
+        return out
+
+    # ------------------------------------------------------------------ backend
+    def refresh_methods(self) -> None:
+        """Ask the backend which methods it offers (starts it; blocks for the start, a few seconds)."""
+        from .backend_client import BackendError as ClientError
+
+        try:
+            methods = self.backend.methods()
+        except ClientError as e:
+            self.message(tr("The Sig2GPS backend is not available: {0}").format(e.message), Qgis.Critical,
+                         self.backend.log_tail())
+            return
+        current = self.method_box.currentText()
+        self.method_box.clear()
+        for m in methods:
+            self.method_box.addItem(m["name"])
+            self.method_box.setItemData(self.method_box.count() - 1, m["description"], Qt.ToolTipRole)
+        self.method_box.setCurrentText(current if current in [m["name"] for m in methods] else methods[0]["name"])
+        self.message(tr("The backend offers: {0}").format(", ".join(m["name"] for m in methods)))
+
+    def show_log(self) -> None:
+        self.log_view.setPlainText(self.backend.log_tail() or tr("(the backend has not written anything yet)"))
+
+    def restart_backend(self) -> None:
+        self.backend.stop()
+        self.message(tr("The backend was stopped; it starts again with the next reconstruction."))
+
+    def shutdown(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        self.player.pause()

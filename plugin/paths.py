@@ -1,0 +1,21 @@
+"""Where the plugin's resources are, in the checkout (plugin/ beside resources/, i18n/) and once
+installed (sig2gps_qgis/ holding icon.png, resources/, i18n/ as `make package` lays them out)."""
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _first(*candidates: Path) -> Path:
+    return next((c for c in candidates if c.exists()), candidates[0])
+
+
+def icon_path() -> Path:
+    return _first(HERE / "icon.png", HERE.parent / "resources" / "icons" / "icon.png")
+
+
+def styles_dir() -> Path:
+    return _first(HERE / "resources" / "styles", HERE.parent / "resources" / "styles")
+
+
+def i18n_dir() -> Path:
+    return _first(HERE / "i18n", HERE.parent / "i18n")

@@ -1,0 +1,152 @@
+"""The dock's paths a user takes: load, reconstruct, compare to a sketch, keep/discard, export; and
+what happens on bad input or a missing backend (clear message, and the dock works again after)."""
+import time
+
+import pytest
+from qgis.PyQt.QtCore import Qt
+from qgis.core import (Qgis, QgsApplication, QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsTask,
+                       QgsVectorLayer)
+
+from sig2gps_qgis.backend_service import Backend
+from sig2gps_qgis.dock import Sig2GpsDock
+from sig2gps_qgis.layers.signaling import FieldMapping
+
+from .conftest import backend_python
+
+
+@pytest.fixture(scope="module")
+def backend():
+    b = Backend(python=backend_python())
+    yield b
+    b.stop()
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project, backend):
+    d = Sig2GpsDock(qgis_iface, backend)
+    yield d
+    d.shutdown()
+    d.deleteLater()
+
+
+def wait(dock, qgis_app, timeout=60):
+    t0 = time.monotonic()
+    while dock.task is not None:
+        qgis_app.processEvents()
+        time.sleep(0.02)
+        assert time.monotonic() - t0 < timeout, "the reconstruction did not finish"
+
+
+def reconstruct(dock, qgis_app, csv_path, rollouts=2):
+    assert dock.load_csv(str(csv_path)) is not None
+    dock.method_box.setCurrentText("towers")
+    dock.rollouts.setValue(rollouts)
+    assert dock.run() is not None
+    wait(dock, qgis_app)
+
+
+def sketch_layer(coords):
+    layer = QgsVectorLayer("LineString?crs=EPSG:4326", "sketch", "memory")
+    f = QgsFeature()
+    f.setGeometry(QgsGeometry.fromPolylineXY([QgsPointXY(x, y) for x, y in coords]))
+    layer.dataProvider().addFeatures([f])
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def test_reconstruct_compare_keep_and_export_round_trip(dock, qgis_app, signaling_csv, tmp_path):
+    reconstruct(dock, qgis_app, signaling_csv)
+    assert dock.last_message[1] == Qgis.Success, dock.last_message
+    lines, points = dock.result_layers
+    assert QgsProject.instance().mapLayer(lines.id()) is not None and points.temporalProperties().isActive()
+    n = len(dock.result.rollouts)
+    assert dock.table.rowCount() == n == lines.featureCount()
+
+    # a sketch drawn exactly along rollout 0 of the first row's trace: distance 0 for it, more for others
+    r0 = dock.table.rollouts[0]
+    d = dock.compare_to_sketch(sketch_layer(r0.xy()))
+    assert d[0]["mean"] < 1.0 and d[0]["hausdorff"] < 1.0 and d[0]["frechet"] < 15.0
+    assert dock.table.item(0, 4).text() != ""
+    other = [i for i, r in enumerate(dock.table.rollouts) if r.trace_id != r0.trace_id]
+    assert other and max(d[i]["hausdorff"] for i in other) > 50.0
+
+    dock.keep_selected(False, rows=[0])
+    kept = dock.table.kept_rollouts()
+    assert len(kept) == n - 1
+    out = dock.export(str(tmp_path / "kept.shp"))
+    assert out is not None and out.exists()
+    back = QgsVectorLayer(str(out), "back", "ogr")
+    assert back.isValid() and back.featureCount() == n - 1
+    got = {(f["trace_id"], int(f["rollout"])) for f in back.getFeatures()}
+    assert got == {(r.trace_id, r.rollout) for r in kept}
+    f = next(back.getFeatures())
+    src = next(lines.getFeatures(f"\"trace_id\" = '{f['trace_id']}' AND \"rollout\" = {int(f['rollout'])}"))
+    assert f["length_m"] == pytest.approx(src["length_m"], rel=1e-6)
+    assert f.geometry().vertexAt(0).x() == pytest.approx(src.geometry().vertexAt(0).x(), abs=1e-7)
+    # Shapefile has no date-time type: times come back as ISO 8601 text, to the millisecond
+    assert f["start_time"] == src["start_time"].toString(Qt.ISODateWithMs)
+
+    # asked before overwriting: "no" leaves the file, "yes" replaces it
+    dock.keep_selected(True, rows=[0])
+    assert dock.export(str(out), confirm_overwrite=lambda p: False) is None
+    assert QgsVectorLayer(str(out), "same", "ogr").featureCount() == n - 1
+    assert dock.export(str(out), confirm_overwrite=lambda p: True) == out
+    assert QgsVectorLayer(str(out), "new", "ogr").featureCount() == n
+    gpkg = dock.export(str(tmp_path / "kept.gpkg"))
+    assert QgsVectorLayer(str(gpkg), "g", "ogr").featureCount() == n
+
+
+def test_wrong_csv_columns_message_and_recovery(dock, qgis_app, tmp_path, signaling_csv):
+    bad = tmp_path / "wrong.csv"
+    bad.write_text("who,when,where\nA,1,c\n")
+    assert dock.load_csv(str(bad), mapping=FieldMapping()) is None
+    text, level = dock.last_message
+    assert level == Qgis.Warning and "wrong.csv, line 1" in text and "trace_id" in text
+    reconstruct(dock, qgis_app, signaling_csv, rollouts=1)  # the dock still works
+    assert dock.last_message[1] == Qgis.Success
+
+
+def test_layer_without_time_field_is_refused(dock):
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=trace_id:string&field=cell_id:string", "no time", "memory")
+    f = QgsFeature(layer.fields())
+    f.setAttributes(["A", "c1"])
+    f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(24.9, 60.2)))
+    layer.dataProvider().addFeatures([f])
+    QgsProject.instance().addMapLayer(layer)
+    dock.layer_box.setLayer(layer)
+    dock.time_field.setField("")
+    assert dock.run() is None and dock.task is None
+    text, level = dock.last_message
+    assert "no time field" in text and level == Qgis.Warning
+    assert dock.run_button.isEnabled()
+
+
+def test_backend_not_running_then_fixed_in_settings(qgis_iface, qgis_new_project, qgis_app, signaling_csv, tmp_path):
+    broken = Backend(python=str(tmp_path / "missing" / "python"))
+    d = Sig2GpsDock(qgis_iface, broken)
+    try:
+        reconstruct(d, qgis_app, signaling_csv)
+        text, level = d.last_message
+        assert level == Qgis.Critical and "could not start" in text and "missing" in text
+        assert d.run_button.isEnabled() and d.result_layers is None
+        broken._python = backend_python()  # what the settings dialog does: point at a real backend
+        assert d.run() is not None
+        wait(d, qgis_app)
+        assert d.last_message[1] == Qgis.Success and d.result_layers is not None
+    finally:
+        broken.stop()
+        d.deleteLater()
+
+
+def test_conditioning_tile_preview(dock, signaling_csv):
+    dock.load_csv(str(signaling_csv))
+    image = dock.preview_tile(128)
+    assert image is not None and image.width() == 128 and image.height() == 128
+    # the orange signaling trace is drawn on the neutral background
+    colours = {image.pixelColor(x, y).name() for x in range(0, 128, 2) for y in range(0, 128, 2)}
+    assert "#f5f5f5" in colours and any(_orange(c) for c in colours)
+
+
+def _orange(name):
+    r, g, b = int(name[1:3], 16), int(name[3:5], 16), int(name[5:7], 16)
+    return r > 200 and 90 < g < 190 and b < 90
