@@ -1,0 +1,76 @@
+"""The Processing algorithm through processing.run, as batch mode and models use it."""
+import pytest
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties
+
+from sig2gps_qgis.backend_service import Backend
+from sig2gps_qgis.layers.signaling import signaling_layer_from_csv
+from sig2gps_qgis.processing.provider import Sig2GpsProvider
+from sig2gps_qgis.processing.reconstruct_algorithm import ReconstructAlgorithm
+
+from .conftest import backend_python
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_app, qgis_processing):
+    backend = Backend(python=backend_python())
+    ReconstructAlgorithm.backend = backend
+    p = Sig2GpsProvider()
+    QgsApplication.processingRegistry().addProvider(p)
+    yield p
+    QgsApplication.processingRegistry().removeProvider(p)
+    ReconstructAlgorithm.backend = None
+    backend.stop()
+
+
+def test_algorithm_is_registered(provider):
+    alg = QgsApplication.processingRegistry().algorithmById("sig2gps:reconstruct")
+    assert alg is not None and alg.displayName() == "Reconstruct GPS trajectories from signaling"
+
+
+def test_processing_run_writes_lines_and_points(provider, qgis_new_project, signaling_csv, tmp_path):
+    import processing
+
+    layer, _ = signaling_layer_from_csv(signaling_csv)
+    QgsProject.instance().addMapLayer(layer)
+    out = processing.run("sig2gps:reconstruct", {
+        "INPUT": layer, "TRACE_FIELD": "trace_id", "TIME_FIELD": "time", "CELL_FIELD": "cell_id",
+        "METHOD": "towers", "ROLLOUTS": 2, "SEED": 1,
+        "OUTPUT_LINES": str(tmp_path / "lines.gpkg"), "OUTPUT_POINTS": str(tmp_path / "points.gpkg")})
+    lines = QgsVectorLayer(out["OUTPUT_LINES"], "lines", "ogr")
+    points = QgsVectorLayer(out["OUTPUT_POINTS"], "points", "ogr")
+    n_traces = len(layer.uniqueValues(layer.fields().indexOf("trace_id")))
+    assert lines.isValid() and lines.featureCount() >= n_traces
+    assert {int(f["rollout"]) for f in lines.getFeatures()} >= {0}
+    assert points.featureCount() > lines.featureCount()
+    assert "start_time" in lines.fields().names() and "length_m" in lines.fields().names()
+
+
+def test_processing_with_a_towers_layer_and_text_times(provider, qgis_new_project, sample_dir):
+    """A plain CSV layer opened by QGIS (text times, no geometry) plus a towers layer: the join places cells."""
+    import processing
+
+    uri = f"file://{sample_dir / 'signaling.csv'}?delimiter=,&geomType=none"
+    sig = QgsVectorLayer(uri, "plain", "delimitedtext")
+    towers = QgsVectorLayer(f"file://{sample_dir / 'cells.csv'}?delimiter=,&xField=lon&yField=lat&crs=EPSG:4326",
+                            "towers", "delimitedtext")
+    assert sig.isValid() and towers.isValid()
+    out = processing.run("sig2gps:reconstruct", {
+        "INPUT": sig, "TRACE_FIELD": "trace_id", "TIME_FIELD": "timestamp", "CELL_FIELD": "cell_id",
+        "CELLS": towers, "CELLS_FIELD": "cell_id", "METHOD": "towers", "ROLLOUTS": 1,
+        "OUTPUT_LINES": "memory:", "OUTPUT_POINTS": "memory:"})
+    lines = out["OUTPUT_LINES"]
+    lines = lines if isinstance(lines, QgsVectorLayer) else QgsProject.instance().mapLayer(lines)
+    assert lines.featureCount() == len(sig.uniqueValues(sig.fields().indexOf("trace_id")))
+
+
+def test_processing_refuses_a_field_that_holds_no_time(provider, qgis_new_project, signaling_csv):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    layer, _ = signaling_layer_from_csv(signaling_csv)
+    QgsProject.instance().addMapLayer(layer)
+    with pytest.raises(QgsProcessingException) as e:
+        processing.run("sig2gps:reconstruct", {"INPUT": layer, "TRACE_FIELD": "trace_id", "TIME_FIELD": "cell_id",
+                                               "CELL_FIELD": "cell_id", "METHOD": "towers",
+                                               "OUTPUT_LINES": "memory:", "OUTPUT_POINTS": "memory:"})
+    assert "No usable trace" in str(e.value) and layer.name() in str(e.value)
