@@ -67,10 +67,24 @@ class _Frames(TowersMethod):
         return rec
 
 
+class _BadPoints(TowersMethod):
+    """Output a plugin cannot use: NaN points (dropped with a warning), or with extra={'lon': 200} a longitude
+    outside the world (the job fails, naming the field)."""
+    name = "_test_badpoints"
+
+    def reconstruct(self, trace):
+        rec = super().reconstruct(trace)
+        tr = rec.rollouts[0].track
+        lon = tr.lon.copy()
+        lon[1] = self.options.extra.get("lon", float("nan"))
+        rec.rollouts[0].track = GpsTrace(tr.trace_id, tr.t, lon, tr.lat)
+        return rec
+
+
 @pytest.fixture(scope="module", autouse=True)
 def test_methods():
     registry.available_methods()
-    added = [_Crash, _Exit, _Gate, _Frames]
+    added = [_Crash, _Exit, _Gate, _Frames, _BadPoints]
     for cls in added:
         registry.register(cls)
     yield
@@ -167,6 +181,26 @@ def test_traces_by_cell_id_use_the_request_cells(client, sim):
     res = client.run(build_request("towers", traces=trs, cells=cells), poll_s=0.05, timeout=30)
     want = sim.traces[0].signaling
     assert res["traces"][0]["rollouts"][0]["lon"][0] == pytest.approx(want.lon[0])
+    # a cell missing from the table loses only its own trace, and says which record
+    trs2 = wire_traces(sim)[:2]
+    for tr in trs2:
+        del tr["lon"], tr["lat"]
+    trs2[1]["cell_id"][2] = "no-such-cell"
+    res = client.run(build_request("towers", traces=trs2, cells=cells), poll_s=0.05, timeout=30)
+    assert [t["trace_id"] for t in res["traces"]] == [trs2[0]["trace_id"]]
+    assert "traces[1].cell_id[2]" in res["errors"][0]["reason"] and "no-such-cell" in res["errors"][0]["reason"]
+
+
+def test_method_output_outside_the_wire_format(client, sim):
+    trs = wire_traces(sim)[:1]
+    res = client.run(build_request("_test_badpoints", traces=trs), poll_s=0.05, timeout=30)
+    r0 = res["traces"][0]["rollouts"][0]
+    n_towers = len(TowersMethod(None).reconstruct(sim.traces[0].signaling).rollouts[0].track)
+    assert len(r0["t"]) == n_towers - 1 and all(np.isfinite(r0["lon"]))
+    assert "1 non-finite point(s) dropped" in res["warnings"][0]
+    with pytest.raises(JobFailed) as e:
+        client.run(build_request("_test_badpoints", traces=trs, extra={"lon": 200.0}), poll_s=0.05, timeout=30)
+    assert "traces[0].rollouts[0].lon[1]" in e.value.message and "maximum 180" in e.value.message
 
 
 # ---------------------------------------------------------------- refusing bad requests

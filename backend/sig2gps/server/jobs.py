@@ -166,8 +166,9 @@ class JobManager:
 
     def _check_cancel(self, job: Job, done: list, errors: list, warnings: list, device: str, t0: float) -> None:
         if job.cancel.is_set():
+            result = self._result(job, done, errors, warnings, device, time.perf_counter() - t0)  # PNGs: no lock
             with self._lock:
-                job.result = self._result(job, done, errors, warnings, device, time.perf_counter() - t0)
+                job.result = result
                 self._finish(job, "cancelled", f"cancelled after {len(done)} of {job.traces_total} trace(s)")
             log.info("job %s cancelled", job.id)
             raise JobCancelled
@@ -192,7 +193,8 @@ class JobManager:
         job.message = f"starting {cls.name}"
         method = cls(net, method_options(req))
         done, errors = [], list(inp.errors)
-        step = self.cfg.chunk_traces
+        # at least ~10 progress steps for a long job, at most chunk_traces per reconstruct_many call (batching)
+        step = max(1, min(self.cfg.chunk_traces, -(-len(inp.traces) // 10)))
         for i in range(0, len(inp.traces), step):
             self._check_cancel(job, done, errors, inp.warnings, method.device, t0)
             chunk = inp.traces[i:i + step]
@@ -202,7 +204,8 @@ class JobManager:
             errors += errs
             job.traces_done, job.traces_failed = len(done), len(errors)
             job.progress = (i + len(chunk)) / len(inp.traces) * 0.99  # the last 1% is building the result
-        result = self._result(job, done, errors, inp.warnings, method.device, time.perf_counter() - t0, complete=True)
+        result = self._result(job, done, errors, inp.warnings, method.device, time.perf_counter() - t0,
+                              complete=True)
         with self._lock:
             job.result = result
             self._finish(job, "done", f"{len(done)} of {job.traces_total} trace(s) reconstructed"
@@ -215,6 +218,7 @@ class JobManager:
         traces = []
         warnings = list(warnings)
         for rec in recs:
+            drop_nonfinite_points(rec, warnings)
             frames = []
             for k, r in enumerate(rec.rollouts):
                 try:
@@ -227,10 +231,31 @@ class JobManager:
                 frames.append(fr)
             url_base = f"/jobs/{job.id}/frames/{_quote(rec.trace_id)}"
             traces.append(trace_json(rec, frames, mode, url_base))
-        return {"wire": self.wire.WIRE_VERSION, "job_id": job.id, "state": "done" if complete else "cancelled",
-                "complete": complete, "method": job.method, "device": device or "",
-                "seconds_total": round(max(seconds, 0.0), 4), "traces": traces,
-                "errors": [{"trace_id": e.trace_id, "reason": e.reason} for e in errors], "warnings": warnings}
+        result = {"wire": self.wire.WIRE_VERSION, "job_id": job.id, "state": "done" if complete else "cancelled",
+                  "complete": complete, "method": job.method, "device": device or "",
+                  "seconds_total": round(max(seconds, 0.0), 4), "traces": traces,
+                  "errors": [{"trace_id": e.trace_id, "reason": e.reason} for e in errors], "warnings": warnings}
+        # The server never hands out a result the plugin would refuse: a method's bad output fails the job here,
+        # with the offending field named, instead of a 500 (or a confused plugin) later.
+        try:
+            self.wire.validate(result, "result")
+        except self.wire.WireError as e:
+            raise RuntimeError(f"method {job.method!r} returned output outside the wire format: {e}") from None
+        return result
+
+
+def drop_nonfinite_points(rec, warnings: list) -> None:
+    """NaN/inf positions are not JSON and cannot be drawn: drop those points (a method bug), say so."""
+    import numpy as np
+
+    from ..types import GpsTrace
+
+    for k, r in enumerate(rec.rollouts):
+        tr = r.track
+        ok = np.isfinite(tr.t) & np.isfinite(tr.lon) & np.isfinite(tr.lat)
+        if not ok.all():
+            warnings.append(f"trace {rec.trace_id}, rollout {k}: {int((~ok).sum())} non-finite point(s) dropped")
+            r.track = GpsTrace(tr.trace_id, tr.t[ok], tr.lon[ok], tr.lat[ok])
 
 
 def _quote(s: str) -> str:
