@@ -337,3 +337,35 @@ def test_frames_inline_and_none(client, sim):
     assert len(pngs) == 5 and Image.open(io.BytesIO(base64.b64decode(pngs[0]))).size == (16, 12)
     none = client.run(build_request("_test_frames", traces=trs, frames_mode="none"), poll_s=0.05, timeout=30)
     assert none["traces"][0]["rollouts"][0]["frames"] is None
+
+
+# ---------------------------------------------------------------- road networks sent inline
+def _roads_geojson(shift_lon: float = 0.0, limit: int = 300) -> dict:
+    from sig2gps.commands._common import default_network
+    from sig2gps.network import load_network
+
+    segs = load_network(default_network()).segments_lonlat()[:limit]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"highway": cls},
+         "geometry": {"type": "LineString", "coordinates": [[float(x) + shift_lon, float(y)] for x, y in coords]}}
+        for coords, cls in segs]}
+
+
+def test_inline_road_layer_is_the_network_used(client, sim):
+    """The plugin sends the user's road layer as GeoJSON; traces far from it are refused by that network."""
+    trs = wire_traces(sim)
+    near = client.run(build_request("towers", traces=trs, network_geojson=_roads_geojson()), poll_s=0.05, timeout=60)
+    assert len(near["traces"]) == 3 and not near["errors"]
+    far = client.run(build_request("towers", traces=trs, network_geojson=_roads_geojson(shift_lon=1.0)),
+                     poll_s=0.05, timeout=60)
+    assert far["traces"] == [] and len(far["errors"]) == 3
+    assert all("outside the road network" in e["reason"] for e in far["errors"])
+
+
+def test_a_network_without_roads_fails_the_job_clearly(client, sim):
+    pts = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [24.9, 60.1]}}]}
+    job = client.submit(build_request("towers", traces=wire_traces(sim), network_geojson=pts))
+    with pytest.raises(JobFailed) as e:
+        client.wait(job["job_id"], poll_s=0.05, timeout=60)
+    assert "no drivable roads" in e.value.message and e.value.code == "bad_request"
