@@ -1,0 +1,14 @@
+"""Map matching of cellular (or GPS) observations on a RoadNetwork: the engineered Rule_sig pipeline.
+
+cleanup (ping-pong, clustering, Kalman) -> candidates (KD-tree) -> HMM/Viterbi with breaks ->
+route inference (cached bounded shortest paths) -> monotone timestamps -> k distinct alternatives.
+"""
+from .cleanup import Observations, clean_observations
+from .config import GPS_MATCH, CandidateConfig, CleanupConfig, HmmConfig, MatchConfig, TimingConfig
+from .matcher import MapMatcher, MatchedTrack
+from .routing import RouteTable, route_table
+from .viterbi import ViterbiPath, viterbi
+
+__all__ = ["MapMatcher", "MatchedTrack", "MatchConfig", "CleanupConfig", "CandidateConfig", "HmmConfig",
+           "TimingConfig", "GPS_MATCH", "Observations", "clean_observations", "RouteTable", "route_table",
+           "viterbi", "ViterbiPath"]

@@ -1,0 +1,161 @@
+"""Input cleanup of the Rule_sig recipe: one observation per site visit, no ping-pong, no overshoots, smoothed.
+
+Most of what a map matcher can gain on cellular data comes from here (issue 3's first measurement):
+a phone parked under one site produces many records that are one observation, and a vehicle near a
+cell edge flips A->B->A without moving.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .config import CleanupConfig
+
+
+@dataclass
+class Observations:
+    """A cleaned observation sequence in network metres; t is the representative (mean) record time."""
+
+    t: np.ndarray
+    t_first: np.ndarray
+    t_last: np.ndarray
+    x: np.ndarray  # site (or site-cluster) position
+    y: np.ndarray
+    n: np.ndarray  # records merged into each observation
+    site: np.ndarray  # site (cluster) label, equal labels = same place
+    sx: np.ndarray | None = None  # smoothed position (Kalman), what the HMM sees
+    sy: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+    def take(self, keep: np.ndarray) -> "Observations":
+        f = lambda a: None if a is None else a[keep]
+        return Observations(self.t[keep], self.t_first[keep], self.t_last[keep], self.x[keep], self.y[keep],
+                            self.n[keep], self.site[keep], f(self.sx), f(self.sy))
+
+
+def site_labels(x: np.ndarray, y: np.ndarray, cluster_m: float) -> np.ndarray:
+    """Label positions so that sites within `cluster_m` of each other (transitively) share a label (KD-tree)."""
+    xy = np.column_stack([x, y])
+    uniq, inv = np.unique(np.round(xy, 1), axis=0, return_inverse=True)
+    inv = inv.ravel()
+    if cluster_m <= 0 or len(uniq) == 1:
+        return inv
+    pairs = cKDTree(uniq).query_pairs(cluster_m, output_type="ndarray")
+    parent = np.arange(len(uniq))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return np.array([root(i) for i in range(len(uniq))])[inv]
+
+
+def collapse_runs(t, x, y, site, n=None, t_first=None, t_last=None) -> Observations:
+    """Merge consecutive entries of the same site into one observation at their (record-weighted) mean time."""
+    t = np.asarray(t, float)
+    n = np.ones(len(t)) if n is None else np.asarray(n, float)
+    t_first = t if t_first is None else t_first
+    t_last = t if t_last is None else t_last
+    start = np.r_[True, site[1:] != site[:-1]]
+    g = np.cumsum(start) - 1
+    cnt = np.bincount(g, n)
+    mean = lambda a: np.bincount(g, a * n) / cnt
+    first = np.flatnonzero(start)
+    last = np.r_[first[1:] - 1, len(t) - 1]
+    return Observations(mean(t), np.asarray(t_first)[first], np.asarray(t_last)[last], mean(x), mean(y), cnt,
+                        np.asarray(site)[first])
+
+
+def _merge(obs: Observations) -> Observations:
+    return collapse_runs(obs.t, obs.x, obs.y, obs.site, obs.n, obs.t_first, obs.t_last)
+
+
+def remove_pingpong(obs: Observations, max_s: float) -> Observations:
+    """Drop B in A->B->A when B lasted at most `max_s` (from leaving A to returning to A); repeat until stable."""
+    while len(obs) >= 3 and max_s > 0:
+        s = obs.site
+        gap = obs.t_first[2:] - obs.t_last[:-2]
+        flip = np.flatnonzero((s[:-2] == s[2:]) & (gap <= max_s)) + 1
+        if not len(flip):
+            break
+        # Drop non-adjacent flips only (A B A B A: drop the first B, re-check the rest next round).
+        drop = flip[np.r_[True, np.diff(flip) > 1]]
+        keep = np.ones(len(obs), bool)
+        keep[drop] = False
+        obs = _merge(obs.take(keep))
+    return obs
+
+
+def remove_outliers(obs: Observations, max_off_m: float) -> Observations:
+    """Drop observations far off the position interpolated in time between their neighbours (overshooting cells)."""
+    if len(obs) < 3 or not np.isfinite(max_off_m):
+        return obs
+    keep = np.ones(len(obs), bool)
+    for i in range(1, len(obs) - 1):
+        a = i - 1
+        while a > 0 and not keep[a]:
+            a -= 1
+        b = i + 1
+        dt = obs.t[b] - obs.t[a]
+        w = 0.5 if dt <= 0 else (obs.t[i] - obs.t[a]) / dt
+        px = obs.x[a] + w * (obs.x[b] - obs.x[a])
+        py = obs.y[a] + w * (obs.y[b] - obs.y[a])
+        if np.hypot(obs.x[i] - px, obs.y[i] - py) > max_off_m:
+            keep[i] = False
+    return _merge(obs.take(keep)) if not keep.all() else obs
+
+
+def kalman_smooth(obs: Observations, sigma_m: float, accel: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rauch-Tung-Striebel smoother, constant velocity, irregular times; x and y are independent."""
+    n = len(obs)
+    if n == 1:
+        return obs.x.copy(), obs.y.copy()
+    out = []
+    r = sigma_m ** 2
+    for z in (obs.x, obs.y):
+        m = np.zeros((n, 2)); P = np.zeros((n, 2, 2))
+        mp = np.zeros((n, 2)); Pp = np.zeros((n, 2, 2)); F = np.zeros((n, 2, 2))
+        m_prev = np.array([z[0], 0.0]); P_prev = np.diag([r, 15.0 ** 2])
+        for k in range(n):
+            dt = 0.0 if k == 0 else max(obs.t[k] - obs.t[k - 1], 0.0)
+            Fk = np.array([[1.0, dt], [0.0, 1.0]])
+            Q = accel * np.array([[dt ** 3 / 3, dt ** 2 / 2], [dt ** 2 / 2, dt]])
+            mpk = Fk @ m_prev if k else m_prev
+            Ppk = Fk @ P_prev @ Fk.T + Q if k else P_prev
+            s = Ppk[0, 0] + r
+            K = Ppk[:, 0] / s
+            mk = mpk + K * (z[k] - mpk[0])
+            Pk = Ppk - np.outer(K, Ppk[0, :])
+            m[k], P[k], mp[k], Pp[k], F[k] = mk, Pk, mpk, Ppk, Fk
+            m_prev, P_prev = mk, Pk
+        ms = m.copy()
+        Ps = P.copy()
+        for k in range(n - 2, -1, -1):
+            G = P[k] @ F[k + 1].T @ np.linalg.inv(Pp[k + 1])
+            ms[k] = m[k] + G @ (ms[k + 1] - mp[k + 1])
+            Ps[k] = P[k] + G @ (Ps[k + 1] - Pp[k + 1]) @ G.T
+        out.append(ms[:, 0])
+    return out[0], out[1]
+
+
+def clean_observations(t, x, y, cfg: CleanupConfig) -> Observations:
+    """Records (time-sorted) -> cleaned, smoothed observations. Never returns an empty sequence."""
+    t, x, y = (np.asarray(a, float) for a in (t, x, y))
+    obs = collapse_runs(t, x, y, site_labels(x, y, cfg.cluster_m))
+    obs = remove_pingpong(obs, cfg.pingpong_s)
+    obs = remove_outliers(obs, cfg.outlier_m)
+    if cfg.kalman:
+        obs.sx, obs.sy = kalman_smooth(obs, cfg.kalman_sigma_m, cfg.kalman_accel)
+    else:
+        obs.sx, obs.sy = obs.x.copy(), obs.y.copy()
+    return obs

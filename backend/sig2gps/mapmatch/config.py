@@ -1,0 +1,76 @@
+"""Settings of the Rule_sig pipeline (cleanup -> HMM matching -> route -> timestamps), as frozen dataclasses.
+
+Defaults were tuned on simulated signaling of the benchmark's training cities only (never on its
+unseen test city); distances are metres, times seconds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CleanupConfig:
+    pingpong_s: float = 90.0  # A->B->A with B served for at most this long: B is a ping-pong flip, dropped
+    cluster_m: float = 150.0  # sites closer than this are one cluster (co-sited / near-duplicate towers)
+    outlier_m: float = 1800.0  # an observation this far off the line between its neighbours is an overshoot
+    kalman_sigma_m: float = 450.0  # tower-to-device error assumed by the smoother (one observation)
+    kalman_accel: float = 0.1  # process noise of the constant-velocity model (m^2/s^3): low = smooth
+    kalman: bool = True  # smooth the cleaned tower sequence (Rauch-Tung-Striebel)
+
+    def __post_init__(self):
+        for k in ("pingpong_s", "cluster_m", "outlier_m", "kalman_sigma_m", "kalman_accel"):
+            if getattr(self, k) < 0:
+                raise ValueError(f"CleanupConfig.{k} must be >= 0, got {getattr(self, k)}")
+
+
+@dataclass(frozen=True)
+class CandidateConfig:
+    radius_m: float = 600.0  # candidate road nodes within this distance of the (smoothed) observation
+    grid_m: float = 90.0  # keep one node per grid cell, so a dense downtown does not flood the lattice
+    max_candidates: int = 40  # and at most this many, nearest first
+    min_candidates: int = 3  # if fewer lie within the radius, take this many nearest anyway (no dead ends)
+
+    def __post_init__(self):
+        if self.radius_m <= 0 or self.grid_m < 0 or self.max_candidates < 1 or self.min_candidates < 1:
+            raise ValueError(f"invalid CandidateConfig: {self}")
+
+
+@dataclass(frozen=True)
+class HmmConfig:
+    sigma_m: float = 350.0  # emission: Gaussian in the observation-to-candidate distance
+    beta_m: float = 250.0  # transition: exponential in |route distance - straight-line distance|
+    length_weight: float = 0.6  # extra cost per metre of route / beta: routes must not zig-zag tower to tower
+    vmax_ms: float = 33.0  # no vehicle covers more road than vmax * dt (+ slack) between two observations
+    slack_m: float = 600.0  # room for observation-time uncertainty in that speed bound
+    route_limit_m: float = 6000.0  # shortest-path searches stop here (a longer hop is a break: re-start)
+    kbest_penalty: float = 6.0  # log-penalty on nodes used by earlier rollouts when searching alternatives
+    kbest_max_overlap: float = 0.85  # an alternative sharing more of its length with an earlier one is dropped
+
+    def __post_init__(self):
+        if min(self.sigma_m, self.beta_m, self.vmax_ms, self.route_limit_m) <= 0:
+            raise ValueError(f"invalid HmmConfig: {self}")
+
+
+@dataclass(frozen=True)
+class TimingConfig:
+    sample_s: float = 2.0  # output point interval along the route
+    anchor_weight: float = 0.7  # 0: constant speed over the whole trip; 1: pass each matched node at its time
+    endpoint_pull: bool = True  # start at the first record's time and end at the last record's time
+    anchors_from_sites: bool = True  # project the cleaned site positions (not the smoothed ones) for timing
+    project_anchors: bool = True  # anchor each observation where the route passes nearest to it (not its node)
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    cleanup: CleanupConfig = field(default_factory=CleanupConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    hmm: HmmConfig = field(default_factory=HmmConfig)
+    timing: TimingConfig = field(default_factory=TimingConfig)
+
+
+GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the matcher, issue 3)
+    cleanup=CleanupConfig(pingpong_s=0.0, cluster_m=0.0, outlier_m=1e9, kalman=False),
+    candidates=CandidateConfig(radius_m=120.0, grid_m=0.0, max_candidates=12, min_candidates=2),
+    hmm=HmmConfig(sigma_m=25.0, beta_m=60.0, length_weight=0.1, slack_m=150.0),
+    timing=TimingConfig(anchor_weight=1.0),
+)

@@ -1,0 +1,103 @@
+"""The Rule_sig pipeline end to end: cleanup -> candidates -> HMM/Viterbi -> route -> timestamps -> k-best."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .candidates import candidates_for
+from .cleanup import Observations, clean_observations
+from .config import MatchConfig
+from .routing import route_table
+from .timing import Route, build_route, overlap_share, timestamp_route
+from .viterbi import viterbi
+
+
+@dataclass
+class MatchedTrack:
+    t: np.ndarray
+    x: np.ndarray  # metres (network CRS)
+    y: np.ndarray
+    route: Route
+    score: float  # mean log-score per observation (higher is better)
+    breaks: int
+    info: dict = field(default_factory=dict)
+
+
+@dataclass
+class Lattice:
+    """The HMM for one trace: candidates, emission and transition log-scores."""
+
+    obs: Observations
+    cand: list[np.ndarray]
+    emission: list[np.ndarray]
+    transition: list[np.ndarray]
+
+    def logp(self, states: list[int], breaks: list[int]) -> float:
+        total = sum(float(self.emission[i][s]) for i, s in enumerate(states))
+        for i in range(len(states) - 1):
+            if i + 1 not in breaks:
+                total += float(self.transition[i][states[i], states[i + 1]])
+        return total
+
+
+class MapMatcher:
+    """Matches one observation sequence (times, positions in network metres) to the road network."""
+
+    def __init__(self, net, cfg: MatchConfig = MatchConfig()):
+        self.net = net
+        self.cfg = cfg
+        self.table = route_table(net, cfg.hmm.route_limit_m)
+
+    def lattice(self, obs: Observations) -> Lattice:
+        c, h = self.cfg.candidates, self.cfg.hmm
+        cand, emis, trans = [], [], []
+        for x, y in zip(obs.sx, obs.sy):
+            nodes, d = candidates_for(self.table, x, y, c)
+            cand.append(nodes)
+            emis.append(-0.5 * (d / h.sigma_m) ** 2)
+        self.table.ensure(np.concatenate(cand[:-1]) if len(cand) > 1 else cand[0])
+        for i in range(len(obs) - 1):
+            D = self.table.matrix(cand[i], cand[i + 1])
+            straight = np.hypot(obs.sx[i + 1] - obs.sx[i], obs.sy[i + 1] - obs.sy[i])
+            lp = -(np.abs(D - straight) + h.length_weight * D) / h.beta_m
+            reach = h.vmax_ms * max(obs.t[i + 1] - obs.t[i], 0.0) + h.slack_m
+            lp[~(D <= reach)] = -np.inf  # too far for the time between the records (or beyond the bound)
+            trans.append(lp)
+        return Lattice(obs, cand, emis, trans)
+
+    def match(self, t, x, y, k: int = 1, t_start: float | None = None, t_end: float | None = None
+              ) -> list[MatchedTrack]:
+        """Up to k distinct matched tracks, best first. t must be sorted; x, y in network metres."""
+        t0 = time.perf_counter()
+        obs = clean_observations(t, x, y, self.cfg.cleanup)
+        lat = self.lattice(obs)
+        t_match = time.perf_counter() - t0
+        t_start = float(t[0]) if t_start is None else t_start
+        t_end = float(t[-1]) if t_end is None else t_end
+        out: list[MatchedTrack] = []
+        used: set[int] = set()
+        pen = self.cfg.hmm.kbest_penalty
+        for attempt in range(max(3 * k, 1)):
+            if len(out) >= k:
+                break
+            emis = lat.emission
+            if used:
+                emis = [e - pen * np.isin(c, list(used)) for e, c in zip(lat.emission, lat.cand)]
+            vp = viterbi(emis, lat.transition)
+            nodes = [int(lat.cand[i][s]) for i, s in enumerate(vp.states)]
+            route = build_route(self.net, self.table, nodes)
+            used.update(route.nodes)
+            if any(overlap_share(route, o.route) > self.cfg.hmm.kbest_max_overlap for o in out):
+                continue
+            tq, qx, qy = timestamp_route(route, obs.t, t_start, t_end, self.cfg.timing,
+                                         (obs.x, obs.y) if self.cfg.timing.anchors_from_sites else (obs.sx, obs.sy))
+            score = lat.logp(vp.states, vp.breaks) / len(obs)
+            out.append(MatchedTrack(tq, qx, qy, route, score, len(vp.breaks),
+                                    {"observations": len(obs), "records": int(len(t)), "breaks": len(vp.breaks),
+                                     "route_m": round(route.length, 1)}))
+        out.sort(key=lambda m: -m.score)
+        for m in out:
+            m.info["match_s"] = round(t_match, 5)
+        return out

@@ -1,0 +1,117 @@
+"""From matched nodes to a road route with timestamps that never run backwards.
+
+The route joins the matched nodes by shortest paths. Each matched node is an anchor (its
+observation's time, its distance along the route); the vehicle's distance-time curve is a blend of
+the curve through those anchors and constant speed over the whole trip — both monotone, so the
+blend is too. Points are then sampled at a fixed interval, so every GPS timestamp has an answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import TimingConfig
+
+
+@dataclass
+class Route:
+    nodes: list[int]  # node path
+    xy: np.ndarray  # (k,2) polyline, metres
+    cum: np.ndarray  # (k,) distance along the polyline
+    node_at: list[int]  # for each observation: index into `nodes` of its matched node
+    segments: np.ndarray  # undirected segment ids, in order (with repeats where the route returns)
+    seg_len: np.ndarray  # their lengths
+    node_s: np.ndarray  # distance along the polyline at each node of `nodes`
+
+    @property
+    def length(self) -> float:
+        return float(self.cum[-1])
+
+
+def build_route(net, table, matched: list[int]) -> Route:
+    """Join the matched nodes (one per observation, in time order) by shortest paths."""
+    nodes = [int(matched[0])]
+    node_at = [0]
+    for a, b in zip(matched, matched[1:]):
+        if a != b:
+            p = table.path(int(a), int(b))
+            if p is None:  # cannot happen inside the strongly connected core; guard anyway
+                raise ValueError(f"no road route between nodes {a} and {b}")
+            nodes.extend(p[1:])
+        node_at.append(len(nodes) - 1)
+    parts = [net.node_xy[nodes[:1]]]
+    vert_of_node = [0]
+    segs = []
+    nv = 1
+    for a, b in zip(nodes, nodes[1:]):
+        e = net.edge_between(a, b)
+        g = net.edge_xy(e)
+        parts.append(g[1:])
+        nv += len(g) - 1
+        vert_of_node.append(nv - 1)
+        segs.append(int(net.seg[e]))
+    xy = np.vstack(parts)
+    cum = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
+    segs = np.asarray(segs, np.int64)
+    return Route(nodes, xy, cum, node_at, segs, net.seg_len[segs] if len(segs) else np.zeros(0),
+                 cum[np.asarray(vert_of_node)])
+
+
+def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray:
+    """Distance along the route nearest to each observation, searched only between the matched nodes of its
+    neighbours (a route may pass the same place twice), then made monotone (isotonic regression)."""
+    s_node = route.node_s[np.asarray(route.node_at)]
+    n = len(s_node)
+    seg_a, seg_b = route.xy[:-1], route.xy[1:]
+    out = s_node.copy()
+    if len(seg_a) == 0:
+        return out
+    d = seg_b - seg_a
+    L2 = np.maximum((d ** 2).sum(1), 1e-12)
+    for i in range(n):
+        lo, hi = s_node[max(i - 1, 0)], s_node[min(i + 1, n - 1)]
+        sel = (route.cum[1:] >= lo) & (route.cum[:-1] <= hi)
+        if not sel.any():
+            continue
+        a, dd, l2 = seg_a[sel], d[sel], L2[sel]
+        u = np.clip(((ox[i] - a[:, 0]) * dd[:, 0] + (oy[i] - a[:, 1]) * dd[:, 1]) / l2, 0, 1)
+        dist = np.hypot(a[:, 0] + u * dd[:, 0] - ox[i], a[:, 1] + u * dd[:, 1] - oy[i])
+        j = int(np.argmin(dist))
+        out[i] = route.cum[:-1][sel][j] + u[j] * np.sqrt(l2[j])
+    from scipy.optimize import isotonic_regression
+
+    return np.asarray(isotonic_regression(out).x)
+
+
+def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
+                    obs_xy: tuple | None = None):
+    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time."""
+    if cfg.project_anchors and obs_xy is not None:
+        s_obs = project_on_route(route, *obs_xy)
+    else:
+        s_obs = np.maximum.accumulate(route.node_s[np.asarray(route.node_at)])  # monotone by construction
+    ta, sa = np.asarray(obs_t, float), s_obs
+    if cfg.endpoint_pull:
+        ta = np.r_[t_start, ta, t_end]
+        sa = np.r_[0.0, sa, route.length]
+    ta = np.maximum.accumulate(ta)
+    span = max(t_end - t_start, 1e-9)
+    n = max(int(np.ceil(span / cfg.sample_s)), 1)
+    tq = np.r_[t_start + np.arange(n) * cfg.sample_s, t_end]
+    tq = tq[np.r_[np.diff(tq) > 0, True]]
+    s_anchor = np.interp(tq, ta, sa)
+    s_const = route.length * (tq - t_start) / span
+    w = cfg.anchor_weight
+    s = np.maximum.accumulate(w * s_anchor + (1.0 - w) * s_const)
+    x = np.interp(s, route.cum, route.xy[:, 0])
+    y = np.interp(s, route.cum, route.xy[:, 1])
+    return tq, x, y
+
+
+def overlap_share(a: Route, b: Route) -> float:
+    """Share of route a's length on segments that route b also uses."""
+    if a.length <= 0 or not len(a.segments):
+        return 1.0
+    common = np.isin(a.segments, b.segments)
+    return float(a.seg_len[common].sum() / max(a.seg_len.sum(), 1e-9))

@@ -1,0 +1,42 @@
+"""`hmm`: the industrial Rule_sig pipeline (cleanup + HMM map matching + route inference), built to be fast.
+
+Options: `--rollouts K` returns K distinct candidate routes, best first, scored by their mean
+log-score per observation. MethodOptions.extra may hold {"config": MatchConfig} to override the
+tuned defaults (used by tests and tuning).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..types import GpsTrace, Reconstruction, Rollout
+from .base import ReconstructionMethod
+from .registry import register
+
+
+@register
+class HmmMethod(ReconstructionMethod):
+    name = "hmm"
+    description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
+                   "shortest-path routes, monotone timestamps; --rollouts K gives K distinct routes (CPU)")
+    needs_network = True
+
+    def __init__(self, network, options=None):
+        super().__init__(network, options)
+        from ..mapmatch import MapMatcher, MatchConfig
+
+        if network is None:
+            raise ValueError("hmm needs a road network (--network)")
+        cfg = self.options.extra.get("config") or MatchConfig()
+        self.matcher = MapMatcher(network, cfg)
+
+    def reconstruct(self, trace):
+        x, y = self.network.to_xy(trace.lon, trace.lat)
+        tracks = self.matcher.match(trace.t, np.asarray(x), np.asarray(y), k=max(1, self.options.rollouts))
+        if not tracks:
+            raise ValueError(f"trace {trace.trace_id}: no road route could be matched")
+        rollouts = []
+        for m in tracks:
+            lon, lat = self.network.to_lonlat(m.x, m.y)
+            info = dict(m.info, score=round(float(m.score), 4))
+            rollouts.append(Rollout(GpsTrace(trace.trace_id, m.t, lon, lat), score=float(m.score), info=info))
+        return Reconstruction(trace.trace_id, self.name, rollouts)
