@@ -2,7 +2,7 @@
 
 Stage 1: one Ray task per input file reads and validates it (sig2gps.io semantics) and writes its
 records into hash partitions by trace id (shuffle.py). Stage 2: a pool of PartitionWorker actors,
-each holding the road network (one parse in the driver, shared through the object store) and one
+each holding the road network (parsed once in the driver, cached as a pickle file) and one
 method instance (one model load per actor); each actor takes whole partitions and calls the
 method's reconstruct_many. CPU methods get one actor per CPU; with a cuda device the actors
 each take a GPU and batch inside reconstruct_many. Faults: a bad trace is an `errors` row; a
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import shutil
 import time
 from collections import deque
@@ -58,7 +59,7 @@ def run_batch(cfg: BatchConfig) -> dict:
     progress = Progress(n_parts, enabled=cfg.progress)
     summary = {"method": cfg.method, "input_files": len(files), "partitions_total": n_parts,
                "partitions_skipped": n_parts - len(pending), "partitions_run": 0, "partitions_failed": [],
-               "traces_ok": 0, "traces_failed": 0, "records": 0, "warnings": 0, "first_warnings": []}
+               "traces_ok": 0, "traces_failed": 0, "records": 0, "cpu_seconds": 0.0, "warnings": 0, "first_warnings": []}
     started = _start_ray(cfg) if pending else False
     try:
         if pending:
@@ -85,9 +86,9 @@ def run_batch(cfg: BatchConfig) -> dict:
     n_tr = summary["traces_ok"] + summary["traces_failed"]
     summary.update(seconds_total=dt, traces_per_s=n_tr / dt if n_tr else 0.0,
                    records_per_s=summary["records"] / dt if n_tr else 0.0, complete=bool(manifest.get("complete")))
-    if summary.get("seconds_reconstruct_stage"):
-        st = summary["seconds_reconstruct_stage"]
-        summary.update(traces_per_s_reconstruct_stage=n_tr / st, records_per_s_reconstruct_stage=summary["records"] / st)
+    if summary.get("seconds_partitions"):  # throughput of the running pool, without its start-up
+        st = summary["seconds_partitions"]
+        summary.update(traces_per_s_partitions=n_tr / st, records_per_s_partitions=summary["records"] / st)
     done = manifest["completed"].values()
     summary["all_runs"] = {"traces_ok": sum(p["traces_ok"] for p in done),
                            "traces_failed": sum(p["traces_failed"] for p in done),
@@ -170,10 +171,17 @@ def _input_error(d: dict) -> InputError:
 def _stage_reconstruct(ray, cfg, cls, opts, out, shuffle_dir, file_names, pending, manifest, progress, summary):
     from ..network import load_network
 
-    net = load_network(cfg.network) if cfg.network else None
-    if cls.needs_network and net is None:
+    net_file = None
+    if cfg.network:
+        # Parsed once here and cached as a pickle beside the shuffle (a shared folder on a cluster):
+        # each worker unpickles it once (milliseconds) when it starts, and again if Ray restarts it.
+        net_file = shuffle_dir / "network.pickle"
+        net_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = net_file.with_name(f".network.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(load_network(cfg.network), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, net_file)
+    elif cls.needs_network:
         raise ValueError(f"method {cfg.method!r} needs a road network (--network)")
-    net_ref = ray.put(net) if net is not None else None  # parsed once, shared by every worker
     resources = ray.cluster_resources()
     if cfg.use_gpu:
         gpw = cfg.gpus_per_worker or 1.0
@@ -188,13 +196,14 @@ def _stage_reconstruct(ray, cfg, cls, opts, out, shuffle_dir, file_names, pendin
     n_workers = max(1, min(n_workers, len(pending)))
     actor_cls = ray.remote(PartitionWorker).options(num_cpus=1, num_gpus=gpw, max_restarts=cfg.max_task_retries,
                                                     max_task_retries=cfg.max_task_retries)
-    # The reference goes in a list so Ray does not resolve it as a constructor argument: the actor
-    # fetches it itself, and a restarted actor fetches it again (the driver keeps it alive).
-    make = lambda: actor_cls.remote(cfg.method, opts, [net_ref], str(out), str(shuffle_dir), file_names,  # noqa: E731
+    make = lambda: actor_cls.remote(cfg.method, opts, net_file and str(net_file), str(out), str(shuffle_dir), file_names,  # noqa: E731
                                     cfg.batch_traces, cfg.crash_once_marker)
+    t0 = time.perf_counter()
     actors = [make() for _ in range(n_workers)]
-    info = ray.get(actors[0].info.remote())
-    summary.update(workers=n_workers, device=info["device"], gpus_per_worker=gpw)
+    info = ray.get([a.info.remote() for a in actors])  # all workers up: network and method loaded
+    t_ready = time.perf_counter()
+    summary.update(workers=n_workers, device=info[0]["device"], gpus_per_worker=gpw,
+                   seconds_worker_start=t_ready - t0)
     progress.set_stage("partitions", len(pending))
     queue, inflight, replaced = deque(pending), {}, 0
 
@@ -221,12 +230,13 @@ def _stage_reconstruct(ray, cfg, cls, opts, out, shuffle_dir, file_names, pendin
             manifest["completed"][str(b)] = {k: stats[k] for k in ("traces_ok", "traces_failed", "records")}
             write_json_atomic(out / MANIFEST, manifest)
             summary["partitions_run"] += 1
-            for k in ("traces_ok", "traces_failed", "records"):
+            for k in ("traces_ok", "traces_failed", "records", "cpu_seconds"):
                 summary[k] += stats[k]
             summary["warnings"] += stats["n_warnings"]
             summary["first_warnings"] = (summary["first_warnings"] + stats["warnings"])[:20]
             progress.add(ok=stats["traces_ok"], failed=stats["traces_failed"], records=stats["records"])
         submit(ai)
+    summary["seconds_partitions"] = time.perf_counter() - t_ready
     for a in actors:
         ray.kill(a)
 

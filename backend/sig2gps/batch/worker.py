@@ -33,8 +33,8 @@ def shard_file(path: str, file_index: int, shuffle_dir: str, n_partitions: int, 
 class PartitionWorker:
     """Holds the road network and one method instance for its whole life (one model load per worker).
 
-    `network` is [ObjectRef] of the RoadNetwork in Ray's object store (fetched once, when the actor
-    starts; numpy arrays are shared, not copied), a RoadNetwork, or None for methods that need none.
+    `network` is the path of the pickled RoadNetwork the driver wrote (read once, when the actor
+    starts), a RoadNetwork, or None for methods that need none.
     """
 
     def __init__(self, method: str, options: dict, network, out: str, shuffle_dir: str, file_names: list[str],
@@ -42,10 +42,10 @@ class PartitionWorker:
         from ..methods import MethodOptions, get_method
 
         t0 = time.perf_counter()
-        if isinstance(network, list):
-            import ray
+        if isinstance(network, str):
+            import pickle
 
-            network = ray.get(network[0]) if network[0] is not None else None
+            network = pickle.loads(Path(network).read_bytes())
         self.method = get_method(method)(network, MethodOptions(**options))
         self.out, self.shuffle_dir, self.file_names = Path(out), Path(shuffle_dir), file_names
         self.batch_traces = batch_traces
@@ -56,7 +56,7 @@ class PartitionWorker:
         return {"pid": os.getpid(), "device": self.method.device, "setup_seconds": self.setup_seconds}
 
     def run_partition(self, b: int) -> dict:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         traces, errors, warnings = read_bucket(self.shuffle_dir, b, self.file_names)
         t_read = time.perf_counter()
         self._maybe_crash()
@@ -72,7 +72,8 @@ class PartitionWorker:
                 "records": int(sum(len(tr) for tr in traces)),
                 "records_ok": int(sum(len(tr) for tr in traces if tr.trace_id in ok_ids)),
                 "seconds_read": t_read - t0, "seconds_reconstruct": t_rec - t_read,
-                "seconds_write": time.perf_counter() - t_rec, "pid": os.getpid(),
+                "seconds_write": time.perf_counter() - t_rec,
+                "cpu_seconds": time.process_time() - c0, "pid": os.getpid(),
                 "warnings": warnings[:5], "n_warnings": len(warnings)}
 
     def _reconstruct_chunk(self, traces):
