@@ -22,6 +22,9 @@ from pathlib import Path
 from .backend_client import BackendClient, BackendError, BackendUnavailable, load_wire, read_connection
 
 
+MAX_LOG_BYTES = 5 * 2**20  # the log is appended to across restarts; past this it is rotated at the next start
+
+
 class BackendStartError(BackendError):
     """The backend did not come up; the message carries the end of its log."""
 
@@ -95,12 +98,15 @@ class BackendProcess:
         self.connection_file.unlink(missing_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._close_log()
+        if self.log_path.exists() and self.log_path.stat().st_size > MAX_LOG_BYTES:
+            self.log_path.replace(self.log_path.with_name(self.log_path.name + ".1"))  # keep one old log
         self._log = open(self.log_path, "ab")
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
         self._log.write(f"--- starting the backend at {stamp}: {self.python} -m sig2gps.cli serve\n".encode())
         self._log.flush()
+        # --exit-with-parent: if QGIS dies without stopping us, the server notices and ends too
         cmd = [self.python, "-m", "sig2gps.cli", "serve", "--port", "0", "--token-file", str(self.connection_file),
-               *self.extra_args]
+               "--exit-with-parent", *self.extra_args]
         env = dict(os.environ, PYTHONUNBUFFERED="1", **self.env)
         # QGIS's own Python settings must not leak into the backend's interpreter
         for var in ("PYTHONHOME", "PYTHONPATH"):

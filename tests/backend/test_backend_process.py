@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -106,3 +107,41 @@ def test_bad_serve_option_reported_from_the_log(tmp_path):
         proc.start()
     assert "unrecognized arguments: --no-such-option" in e.value.message
     proc.close()
+
+
+def test_backend_ends_when_its_parent_dies(tmp_path):
+    """QGIS crashing must not leave a server behind: kill the parent, the backend notices and exits."""
+    code = ("import sys, time\n"
+            f"sys.path.insert(0, {str(ROOT)!r})\n"
+            "from plugin.backend_process import BackendProcess\n"
+            f"p = BackendProcess({sys.executable!r}, start_timeout=60)\n"
+            "p.start()\n"
+            "print(p.pid, flush=True)\n"
+            "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(child, 0)  # alive while its parent is
+        parent.kill()
+        parent.wait(10)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            if _is_zombie(child):
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(child, signal.SIGKILL)
+            pytest.fail("the backend outlived its parent by 15 s")
+    finally:
+        parent.kill()
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return False

@@ -15,7 +15,28 @@ def add_parser(sub):
     p.add_argument("--max-request-mb", type=float, default=64.0, help="largest accepted request body, MiB")
     p.add_argument("--workers", type=int, default=1, help="jobs run at the same time")
     p.add_argument("--chunk-traces", type=int, default=8, help="traces per step; progress and cancel between steps")
+    p.add_argument("--exit-with-parent", action="store_true",
+                   help="stop when the process that started this one ends (the plugin passes it, so a crashed "
+                        "QGIS leaves no server behind)")
     return p
+
+
+def watch_parent(server, poll_s: float = 1.0) -> threading.Thread:
+    """Shut the server down once its parent is gone (the child is re-parented, so getppid() changes)."""
+    import os
+    import time
+
+    parent = os.getppid()
+
+    def loop():
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        logging.getLogger("sig2gps.server").warning("parent process %s ended: shutting down", parent)
+        server.shutdown()
+
+    t = threading.Thread(target=loop, name="sig2gps-parent-watch", daemon=True)
+    t.start()
+    return t
 
 
 def run(args):
@@ -48,6 +69,8 @@ def run(args):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if args.exit_with_parent:
+        watch_parent(server)
     try:
         server.serve_forever()
     finally:

@@ -106,6 +106,7 @@ def write_connection_file(path, info: dict) -> Path:
 class Handler(BaseHTTPRequestHandler):
     server: BackendServer
     protocol_version = "HTTP/1.1"
+    timeout = 120  # seconds a connection may stall mid-request before its thread gives up
     server_version = f"sig2gps/{__version__}"
 
     # ---------------------------------------------------------------- dispatch
