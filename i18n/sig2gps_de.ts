@@ -1,0 +1,732 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+  <context>
+    <name>Sig2GPS</name>
+    <message>
+      <location filename="../plugin/dock.py" line="32" />
+      <source>Sig2GPS</source>
+      <translation>Sig2GPS</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="48" />
+      <source>Reconstruct</source>
+      <translation>Rekonstruieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="49" />
+      <source>Rollouts</source>
+      <translation>Varianten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="50" />
+      <source>Backend log</source>
+      <translation>Backend-Protokoll</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="57" />
+      <source>Signaling</source>
+      <translation>Signalisierung</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="62" />
+      <source>Load CSV…</source>
+      <translation>CSV laden…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="67" />
+      <source>Layer</source>
+      <translation>Layer</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="69" />
+      <source>Trace id field</source>
+      <translation>Feld Spur-ID</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="70" />
+      <source>Time field</source>
+      <translation>Zeitfeld</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="71" />
+      <source>Cell id field</source>
+      <translation>Feld Zell-ID</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="73" />
+      <source>(positions from the layer)</source>
+      <translation>(Positionen aus dem Layer)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="74" />
+      <source>Towers table…</source>
+      <translation>Sendemasttabelle…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="79" />
+      <source>Towers</source>
+      <translation>Sendemasten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="82" />
+      <source>Traces</source>
+      <translation>Spuren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="83" />
+      <source>Only records between</source>
+      <translation>Nur Datensätze zwischen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="95" />
+      <source>Method</source>
+      <translation>Methode</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="101" />
+      <source>Road layer</source>
+      <translation>Straßenlayer</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="107" />
+      <source>Ask backend</source>
+      <translation>Backend fragen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="108" />
+      <source>Start the backend and list the methods it offers</source>
+      <translation>Backend starten und seine Methoden auflisten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="118" />
+      <source>Send the conditioning tile (video model)</source>
+      <translation>Konditionierungskachel senden (Videomodell)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="119" />
+      <source>Preview tile</source>
+      <translation>Kachelvorschau</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="132" />
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="163" />
+      <source>Sketch layer</source>
+      <translation>Skizzenlayer</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="513" />
+      <source>The backend was stopped; it starts again with the next reconstruction.</source>
+      <translation>Das Backend wurde gestoppt; es startet mit der nächsten Rekonstruktion neu.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="90" />
+      <source>and</source>
+      <translation>und</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="102" />
+      <source>Empty: the backend's road network (settings).</source>
+      <translation>Leer: das Straßennetz des Backends (Einstellungen).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="166" />
+      <source>Keep</source>
+      <translation>Behalten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="167" />
+      <source>Discard</source>
+      <translation>Verwerfen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="168" />
+      <source>Export kept…</source>
+      <translation>Behaltene exportieren…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="184" />
+      <source>Refresh</source>
+      <translation>Aktualisieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="184" />
+      <source>Restart backend</source>
+      <translation>Backend neu starten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="211" />
+      <source>Signaling CSV</source>
+      <translation>Signalisierungs-CSV</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="211" />
+      <source>CSV files (*.csv *.txt)</source>
+      <translation>CSV-Dateien (*.csv *.txt)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="239" />
+      <source>Towers table</source>
+      <translation>Sendemasttabelle</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="239" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="283" />
+      <source>Choose a signaling layer or load a CSV first.</source>
+      <translation>Wählen Sie zuerst einen Signalisierungslayer oder laden Sie eine CSV.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="295" />
+      <source>Tick at least one trace.</source>
+      <translation>Markieren Sie mindestens eine Spur.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="298" />
+      <source>No trace has two or more records in the chosen selection.</source>
+      <translation>Keine Spur hat in der Auswahl zwei oder mehr Datensätze.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="346" />
+      <source>A reconstruction is already running.</source>
+      <translation>Es läuft bereits eine Rekonstruktion.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="366" />
+      <source>Cancelling…</source>
+      <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="393" />
+      <source>No trajectory came back; see the log tab.</source>
+      <translation>Keine Trajektorie erhalten; siehe Protokoll.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="404" />
+      <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
+      <translation>{0} Variante(n) von {1} Spur(en) in {2:.1f} s ({3}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="407" />
+      <source>Cancelled: </source>
+      <translation>Abgebrochen: </translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="424" />
+      <source>The sketch layer must be a line layer.</source>
+      <translation>Der Skizzenlayer muss ein Linienlayer sein.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="442" />
+      <source>Select rollouts in the table first.</source>
+      <translation>Wählen Sie zuerst Varianten in der Tabelle aus.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="460" />
+      <source>Nothing to export yet: run a reconstruction first.</source>
+      <translation>Noch nichts zu exportieren: zuerst eine Rekonstruktion ausführen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="463" />
+      <source>Export kept rollouts</source>
+      <translation>Behaltene Varianten exportieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="464" />
+      <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
+      <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="471" />
+      <source>Every rollout is discarded: keep at least one to export.</source>
+      <translation>Alle Varianten sind verworfen: behalten Sie mindestens eine zum Export.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="509" />
+      <source>(the backend has not written anything yet)</source>
+      <translation>(das Backend hat noch nichts geschrieben)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="247" />
+      <source>{0} cells from {1}</source>
+      <translation>{0} Zellen aus {1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="360" />
+      <source>Reconstructing {0} trace(s) with {1}…</source>
+      <translation>Rekonstruiere {0} Spur(en) mit {1}…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="395" />
+      <source>Sig2GPS {0}</source>
+      <translation>Sig2GPS {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="486" />
+      <source>Exported {0} rollout(s) to {1}.</source>
+      <translation>{0} Variante(n) nach {1} exportiert.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="506" />
+      <source>The backend offers: {0}</source>
+      <translation>Das Backend bietet: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="230" />
+      <source>Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).</source>
+      <translation>{0} Spur(en) aus {1} geladen; {2} übersprungen (siehe Protokoll).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="233" />
+      <source>Loaded {0} trace(s) from {1}.</source>
+      <translation>{0} Spur(en) aus {1} geladen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="285" />
+      <source>Layer {0} has no time field: choose the field that holds each record's time (date-time, Unix seconds or ISO 8601).</source>
+      <translation>Layer {0} hat kein Zeitfeld: wählen Sie das Feld mit der Zeit jedes Datensatzes (Datum/Zeit, Unix-Sekunden oder ISO 8601).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="428" />
+      <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
+      <translation>Der Skizzenlayer {0} hat noch keine Linie: zeichnen Sie eine und wählen Sie ihn erneut.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="339" />
+      <source>The request is not valid: {0}</source>
+      <translation>Die Anfrage ist ungültig: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="409" />
+      <source>{0} trace(s) failed (see the log tab).</source>
+      <translation>{0} Spur(en) fehlgeschlagen (siehe Protokoll).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="476" />
+      <source>Overwrite?</source>
+      <translation>Überschreiben?</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="478" />
+      <source>Export cancelled; {0} was left as it was.</source>
+      <translation>Export abgebrochen; {0} bleibt unverändert.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="497" />
+      <source>The Sig2GPS backend is not available: {0}</source>
+      <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="476" />
+      <source>{0} exists. Replace it?</source>
+      <translation>{0} existiert. Ersetzen?</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="23" />
+      <source>Cannot export to {0}: use a .shp (Shapefile) or .gpkg (GeoPackage) name.</source>
+      <translation>Export nach {0} nicht möglich: verwenden Sie einen Namen auf .shp (Shapefile) oder .gpkg (GeoPackage).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="34" />
+      <source>{0} exists already; choose another name or allow overwriting.</source>
+      <translation>{0} existiert bereits; wählen Sie einen anderen Namen oder erlauben Sie das Überschreiben.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="55" />
+      <source>Export to {0} failed: {1}</source>
+      <translation>Export nach {0} fehlgeschlagen: {1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/results.py" line="113" />
+      <source>{0} trajectories</source>
+      <translation>{0} Trajektorien</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/results.py" line="114" />
+      <source>{0} points</source>
+      <translation>{0} Punkte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/results.py" line="149" />
+      <source>rollout {0}</source>
+      <translation>Variante {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="192" />
+      <source>empty time</source>
+      <translation>leere Zeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="206" />
+      <source>No valid signaling layer is selected.</source>
+      <translation>Kein gültiger Signalisierungslayer ausgewählt.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="189" />
+      <source>invalid date-time</source>
+      <translation>ungültiges Datum/Zeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="74" />
+      <source>Layer {0} has no field {1} for the cell id.</source>
+      <translation>Layer {0} hat kein Feld {1} für die Zell-ID.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="88" />
+      <source>File not found: {0}</source>
+      <translation>Datei nicht gefunden: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="111" />
+      <source>{0}, line {1}, field {2}: {3} is out of range</source>
+      <translation>{0}, Zeile {1}, Feld {2}: {3} liegt außerhalb des Bereichs</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="136" />
+      <source>empty cell id</source>
+      <translation>leere Zell-ID</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="214" />
+      <source>Layer {0} has no point geometry; give a towers table to place its cells.</source>
+      <translation>Layer {0} hat keine Punktgeometrie; geben Sie eine Sendemasttabelle an, um die Zellen zu verorten.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="93" />
+      <source>{0}, line 1: the file is empty (a header row is needed).</source>
+      <translation>{0}, Zeile 1: die Datei ist leer (eine Kopfzeile wird benötigt).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="96" />
+      <source>{0}, line 1: missing column(s) {1}; the header has {2}. Use the field mapping to name the columns.</source>
+      <translation>{0}, Zeile 1: Spalte(n) {1} fehlen; die Kopfzeile enthält {2}. Benennen Sie die Spalten in der Feldzuordnung.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="108" />
+      <source>{0}, line {1}, field {2}: not a number: {3!r}</source>
+      <translation>{0}, Zeile {1}, Feld {2}: keine Zahl: {3!r}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="210" />
+      <source>Layer {0} has no {1} field {2}; its fields are {3}.</source>
+      <translation>Layer {0} hat kein {1}-Feld {2}; seine Felder sind {3}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="252" />
+      <source>Trace {0}: {1} record(s) in the chosen window; at least 2 are needed (skipped)</source>
+      <translation>Spur {0}: {1} Datensatz/Datensätze im gewählten Zeitfenster; mindestens 2 nötig (übersprungen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="227" />
+      <source>Layer {0}, feature {1}, field {2}: {3} (trace {4} skipped)</source>
+      <translation>Layer {0}, Objekt {1}, Feld {2}: {3} (Spur {4} übersprungen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="241" />
+      <source>Layer {0}, feature {1}, field {2}: no position for cell {3} (trace {4} skipped)</source>
+      <translation>Layer {0}, Objekt {1}, Feld {2}: keine Position für Zelle {3} (Spur {4} übersprungen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="146" />
+      <source>no position: cell {0} is not in the towers table</source>
+      <translation>keine Position: Zelle {0} fehlt in der Sendemasttabelle</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="149" />
+      <source>{0}, line {1}, field {2}: {3} (trace {4} skipped)</source>
+      <translation>{0}, Zeile {1}, Feld {2}: {3} (Spur {4} übersprungen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="151" />
+      <source>{0} (trace {1} skipped)</source>
+      <translation>{0} (Spur {1} übersprungen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="48" />
+      <source>Sig2GPS: reconstruct trajectories</source>
+      <translation>Sig2GPS: Trajektorien rekonstruieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="51" />
+      <source>Sig2GPS settings…</source>
+      <translation>Sig2GPS-Einstellungen…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" line="55" />
+      <source>&amp;Sig2GPS</source>
+      <translation>&amp;Sig2GPS</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="34" />
+      <source>Reconstruct GPS trajectories from signaling</source>
+      <translation>GPS-Trajektorien aus Signalisierungsdaten rekonstruieren</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="37" />
+      <source>Sends the signaling traces to the local Sig2GPS backend and returns one line per trace and rollout (rollout 0 is the method's best) with start/end time, length and score, plus the timestamped points. Without a road layer the backend's own road network is used.</source>
+      <translation>Sendet die Signalisierungsspuren an das lokale Sig2GPS-Backend und liefert eine Linie je Spur und Variante (Variante 0 ist die beste der Methode) mit Start-/Endzeit, Länge und Bewertung sowie die Punkte mit Zeitstempel. Ohne Straßenlayer wird das Straßennetz des Backends verwendet.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="42" />
+      <source>Signaling layer</source>
+      <translation>Signalisierungslayer</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="47" />
+      <source>Towers layer (cell positions)</source>
+      <translation>Sendemastlayer (Zellpositionen)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="49" />
+      <source>Towers' cell id field</source>
+      <translation>Feld Zell-ID der Sendemasten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="54" />
+      <source>Rollouts per trace</source>
+      <translation>Varianten je Spur</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="56" />
+      <source>Random seed</source>
+      <translation>Zufallsstartwert</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="58" />
+      <source>Trajectories</source>
+      <translation>Trajektorien</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="60" />
+      <source>Timestamped points</source>
+      <translation>Punkte mit Zeitstempel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="88" />
+      <source>Reconstructing {0} trace(s) with {1}</source>
+      <translation>Rekonstruiere {0} Spur(en) mit {1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="96" />
+      <source>Trace {0}: {1}</source>
+      <translation>Spur {0}: {1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/processing/reconstruct_algorithm.py" line="85" />
+      <source>No usable trace in {0}.</source>
+      <translation>Keine verwendbare Spur in {0}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/request.py" line="93" />
+      <source>The road layer must be a valid line layer.</source>
+      <translation>Der Straßenlayer muss ein gültiger Linienlayer sein.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/request.py" line="112" />
+      <source>The road layer {0} has no lines.</source>
+      <translation>Der Straßenlayer {0} enthält keine Linien.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/request.py" line="109" />
+      <source>The road layer {0} has more than {1} lines; clip it to the area of the traces.</source>
+      <translation>Der Straßenlayer {0} hat mehr als {1} Linien; schneiden Sie ihn auf das Gebiet der Spuren zu.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="86" />
+      <source>No Sig2GPS backend is configured (set the backend's Python in the settings).</source>
+      <translation>Kein Sig2GPS-Backend konfiguriert (Python des Backends in den Einstellungen setzen).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="61" />
+      <source>Sig2GPS reconstruction ({0})</source>
+      <translation>Sig2GPS-Rekonstruktion ({0})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="90" />
+      <source>The Sig2GPS backend could not start: {0}</source>
+      <translation>Das Sig2GPS-Backend konnte nicht starten: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="97" />
+      <source>The Sig2GPS backend stopped answering ({0}). It will be restarted; run the reconstruction again.</source>
+      <translation>Das Sig2GPS-Backend antwortet nicht mehr ({0}). Es wird neu gestartet; führen Sie die Rekonstruktion erneut aus.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="100" />
+      <source>The reconstruction failed in the backend: {0}</source>
+      <translation>Die Rekonstruktion ist im Backend fehlgeschlagen: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="103" />
+      <source> (field {0})</source>
+      <translation> (Feld {0})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="104" />
+      <source>The backend refused the job: {0}{1}</source>
+      <translation>Das Backend hat den Auftrag abgelehnt: {0}{1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="44" />
+      <source>{0} was cancelled.</source>
+      <translation>{0} wurde abgebrochen.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" line="47" />
+      <source>{0} failed: {1}</source>
+      <translation>{0} fehlgeschlagen: {1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="44" />
+      <source>Signaling columns</source>
+      <translation>Spalten der Signalisierung</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="50" />
+      <source>Trace id</source>
+      <translation>Spur-ID</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="50" />
+      <source>Time</source>
+      <translation>Zeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="51" />
+      <source>Cell id</source>
+      <translation>Zell-ID</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="51" />
+      <source>Longitude</source>
+      <translation>Längengrad</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="52" />
+      <source>Latitude</source>
+      <translation>Breitengrad</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="55" />
+      <source>(none: use the towers table)</source>
+      <translation>(keine: Sendemasttabelle verwenden)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="21" />
+      <source>Cannot read {0}: {1}</source>
+      <translation>{0} kann nicht gelesen werden: {1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/field_mapping_dialog.py" line="48" />
+      <source>Which column of {0} holds what?</source>
+      <translation>Welche Spalte von {0} enthält was?</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/frames_player.py" line="21" />
+      <source>No frames yet: run a reconstruction.</source>
+      <translation>Noch keine Bilder: führen Sie eine Rekonstruktion aus.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/frames_player.py" line="24" />
+      <source>Play</source>
+      <translation>Abspielen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/frames_player.py" line="58" />
+      <source>This method draws no frames; the trajectories are on the map.</source>
+      <translation>Diese Methode erzeugt keine Bilder; die Trajektorien sind auf der Karte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/frames_player.py" line="105" />
+      <source>Pause</source>
+      <translation>Pause</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/frames_player.py" line="94" />
+      <source>frame {0}/{1}</source>
+      <translation>Bild {0}/{1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="19" />
+      <source>Trace</source>
+      <translation>Spur</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="19" />
+      <source>Rollout</source>
+      <translation>Variante</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="19" />
+      <source>Score</source>
+      <translation>Bewertung</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="19" />
+      <source>Length (m)</source>
+      <translation>Länge (m)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="20" />
+      <source>Mean to sketch (m)</source>
+      <translation>Mittel zur Skizze (m)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="20" />
+      <source>Hausdorff (m)</source>
+      <translation>Hausdorff (m)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="20" />
+      <source>Fréchet (m)</source>
+      <translation>Fréchet (m)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="64" />
+      <source>kept</source>
+      <translation>behalten</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="64" />
+      <source>discarded</source>
+      <translation>verworfen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/settings_dialog.py" line="14" />
+      <source>Sig2GPS settings</source>
+      <translation>Sig2GPS-Einstellungen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/settings_dialog.py" line="18" />
+      <source>The backend's Python interpreter</source>
+      <translation>Python-Interpreter des Backends</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/settings_dialog.py" line="21" />
+      <source>Road networks (*.osm *.pbf *.gz *.bz2 *.shp *.gpkg *.geojson)</source>
+      <translation>Straßennetze (*.osm *.pbf *.gz *.bz2 *.shp *.gpkg *.geojson)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/settings_dialog.py" line="25" />
+      <source>Backend Python</source>
+      <translation>Backend-Python</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/settings_dialog.py" line="26" />
+      <source>Default road network</source>
+      <translation>Standard-Straßennetz</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/settings_dialog.py" line="23" />
+      <source>The backend runs in its own Python (with the sig2gps package and, for the video model, torch). `make install-plugin` sets the project's .venv.</source>
+      <translation>Das Backend läuft in einem eigenen Python (mit dem Paket sig2gps und, für das Videomodell, torch). `make install-plugin` stellt die .venv des Projekts ein.</translation>
+    </message>
+  </context>
+</TS>
