@@ -33,7 +33,8 @@ def network_path():
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200 * 2**20,
+    # One declared (not real) GPU lets the GPU actor-pool path be scheduled on a CPU-only machine.
+    ray.init(num_cpus=2, num_gpus=1, include_dashboard=False, object_store_memory=200 * 2**20,
              configure_logging=False, log_to_driver=False)
     yield
     ray.shutdown()
@@ -148,6 +149,13 @@ def test_killed_worker_is_restarted_and_its_partition_retried(local_ray, inputs,
     s = run_batch(_cfg(inputs, out, network_path, crash_once_marker=str(marker), partitions=4))
     assert marker.exists()  # a worker really died
     assert s["complete"] and not s["partitions_failed"] and s["traces_ok"] == N_TRACES
+
+
+def test_gpu_actor_pool_path(local_ray, inputs, network_path, tmp_path):
+    """device cuda -> one actor per (declared) GPU holding the method; towers ignores the device."""
+    s = run_batch(_cfg(inputs, tmp_path / "gpu", network_path, options={"device": "cuda"}, workers=None,
+                       partitions=3, batch_traces=16))
+    assert s["gpus_per_worker"] == 1.0 and s["workers"] == 1 and s["complete"] and s["traces_ok"] == N_TRACES
 
 
 def test_cli_batch_with_glob_input(local_ray, inputs, tmp_path, capsys):

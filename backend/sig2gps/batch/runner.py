@@ -192,7 +192,8 @@ def _stage_reconstruct(ray, cfg, cls, opts, out, shuffle_dir, file_names, pendin
         opts = dict(opts, device="cuda" if opts["device"] == "auto" else opts["device"])
     else:
         gpw = 0.0
-        n_workers = cfg.workers or max(1, int(resources.get("CPU", 1)))
+        # More CPU actors than the cluster has CPUs would wait forever for a slot.
+        n_workers = min(cfg.workers or 10**9, max(1, int(resources.get("CPU", 1))))
     n_workers = max(1, min(n_workers, len(pending)))
     actor_cls = ray.remote(PartitionWorker).options(num_cpus=1, num_gpus=gpw, max_restarts=cfg.max_task_retries,
                                                     max_task_retries=cfg.max_task_retries)
