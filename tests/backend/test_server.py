@@ -369,3 +369,26 @@ def test_a_network_without_roads_fails_the_job_clearly(client, sim):
     with pytest.raises(JobFailed) as e:
         client.wait(job["job_id"], poll_s=0.05, timeout=60)
     assert "no drivable roads" in e.value.message and e.value.code == "bad_request"
+
+
+# ---------------------------------------------------------------- a real method: same answer as in-process
+def test_server_gives_what_the_pipeline_gives(client, sim):
+    """Through the server or in-process (the CLI's path), a method returns the same rollouts."""
+    from sig2gps.commands._common import default_network
+    from sig2gps.methods import MethodOptions
+    from sig2gps.network import load_network
+    from sig2gps.pipeline import reconstruct_traces
+
+    if "hmm" not in registry.available_methods():
+        pytest.skip("the hmm method is not in this checkout")
+    res = client.run(build_request("hmm", traces=wire_traces(sim), rollouts=3, seed=5), poll_s=0.05, timeout=120)
+    ref = reconstruct_traces([s.signaling for s in sim.traces], "hmm", load_network(default_network()),
+                             MethodOptions(rollouts=3, seed=5))
+    assert [t["trace_id"] for t in res["traces"]] == [r.trace_id for r in ref.reconstructions]
+    for got, want in zip(res["traces"], ref.reconstructions):
+        assert len(got["rollouts"]) == len(want.rollouts) > 1
+        for g, w in zip(got["rollouts"], want.rollouts):
+            np.testing.assert_allclose(g["t"], w.track.t)
+            np.testing.assert_allclose(g["lon"], w.track.lon)
+            np.testing.assert_allclose(g["lat"], w.track.lat)
+            assert g["score"] == pytest.approx(w.score)
