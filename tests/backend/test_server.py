@@ -392,3 +392,9 @@ def test_server_gives_what_the_pipeline_gives(client, sim):
             np.testing.assert_allclose(g["lon"], w.track.lon)
             np.testing.assert_allclose(g["lat"], w.track.lat)
             assert g["score"] == pytest.approx(w.score)
+
+
+def test_cors_preflight_and_other_verbs_get_json_405(server):
+    for verb in ("OPTIONS", "PUT", "PATCH"):
+        status, body = raw(server, verb, "/jobs")
+        assert status == 405 and body["error"]["code"] == "method_not_allowed", verb

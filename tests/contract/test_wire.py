@@ -33,8 +33,10 @@ VALID = {
                "seconds_total": 1.5, "warnings": [], "errors": [{"trace_id": "b", "reason": "too short"}],
                "traces": [{"trace_id": "a", "seconds": 0.7, "rollouts": [
                    {"rollout": 0, "score": -1.0, "t": [0.0, 1.0], "lon": [24.9, 24.91], "lat": [60.1, 60.11],
-                    "info": {"k": 1}, "frames": {"count": 2, "width": 4, "height": 3, "urls": ["/u/0.png", "/u/1.png"]}},
-                   {"rollout": 1, "score": None, "t": [0.0], "lon": [24.9], "lat": [60.1], "info": {}, "frames": None}]}]},
+                    "info": {"k": 1},
+                    "frames": {"count": 2, "width": 4, "height": 3, "urls": ["/u/0.png", "/u/1.png"]}},
+                   {"rollout": 1, "score": None, "t": [0.0], "lon": [24.9], "lat": [60.1], "info": {},
+                    "frames": None}]}]},
     "error": {"wire": 1, "error": ERROR_BODY},
     "health": {"wire": 1, "status": "ok", "version": "0.1.0", "pid": 12, "uptime_s": 3.0, "max_request_bytes": 1024,
                "jobs": {"queued": 0, "running": 1, "finished": 4}},

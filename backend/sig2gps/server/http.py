@@ -122,6 +122,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):  # noqa: N802
         self._dispatch("PUT")
 
+    def do_PATCH(self):  # noqa: N802
+        self._dispatch("PATCH")
+
+    def do_OPTIONS(self):  # noqa: N802 — no CORS: a web page must not drive the backend
+        self._dispatch("OPTIONS")
+
     def _dispatch(self, verb: str) -> None:
         t0 = time.perf_counter()
         status = 500
@@ -225,9 +231,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _frame(self, job: str, trace: str, rollout: str, k: str) -> int:
         j = self._job(job)
-        frames = j.frames.get((unquote(trace), int(rollout)))
+        trace_id = unquote(trace)
+        frames = j.frames.get((trace_id, int(rollout)))
         if frames is None:
-            raise HttpError(404, "not_found", f"job {job} has no frames for trace {unquote(trace)!r}, rollout {rollout}")
+            raise HttpError(404, "not_found", f"job {job} has no frames for trace {trace_id!r}, rollout {rollout}")
         if int(k) >= len(frames):
             raise HttpError(404, "not_found", f"frame {k} does not exist; the rollout has {len(frames)} frames")
         return self._send(200, png_bytes(frames[int(k)]), "image/png")
