@@ -9,10 +9,11 @@ class TripConfig:
     od_min_m: float = 800.0  # straight-line origin-destination distance range; spans Small/Medium/Large
     od_max_m: float = 6000.0
     detour_sigma: float = 0.35  # log-normal noise on edge costs: real drivers do not always take the shortest path
+    speed_scale: float = 0.45  # urban traffic: class speeds scaled by this (Cork drives average ~21 km/h)
     speed_factor_sigma: float = 0.15  # per-driver speed factor spread
     accel_ms2: float = 1.5  # acceleration / deceleration limit
-    junction_stop_prob: float = 0.25  # chance of a stop (light, give-way) at a junction
-    stop_s: tuple = (5.0, 40.0)  # stop duration range
+    junction_stop_prob: float = 0.5  # chance of a stop (light, give-way, queue) at a junction
+    stop_s: tuple = (10.0, 70.0)  # stop duration range
     gps_interval_s: float = 15.0
     gps_noise_m: float = 4.0
     park_s: tuple = (0.0, 60.0)  # time parked at the start and at the end (device still on)
@@ -21,9 +22,10 @@ class TripConfig:
 
 @dataclass(frozen=True)
 class TowerConfig:
-    spacing_dense_m: float = 450.0  # inter-site distance where roads are dense
-    spacing_sparse_m: float = 1400.0  # and where they are sparse
-    sectors: int = 3  # cells per site, sharing the site position
+    spacing_dense_m: float = 650.0  # inter-site distance where roads are dense
+    spacing_sparse_m: float = 1600.0  # and where they are sparse
+    sectors: int = 3  # sector antennas per site, sharing the site position
+    carriers: int = 2  # frequency layers per sector, each its own cell id (multi-band sites)
     margin_m: float = 1500.0  # sites also placed this far beyond the road extent
 
 
@@ -34,11 +36,15 @@ class RadioConfig:
     sector_gain_db: float = 12.0  # front-to-side loss of a sector antenna
     shadow_sigma_db: float = 7.0  # slow, spatially correlated shadowing
     shadow_corr_m: float = 80.0
-    fast_sigma_db: float = 5.0  # fast variation (multipath, load): drives ping-pong
+    fast_sigma_db: float = 3.0  # fast variation (multipath, load): drives ping-pong
     fast_tau_s: float = 3.0
-    hysteresis_db: float = 2.0
-    ttt_s: float = 1.0  # time-to-trigger
-    outlier_rate_per_h: float = 3.0  # far-cell episodes (overshooting sites), persistent for a while
+    hysteresis_db: float = 8.5  # effective A3 offset + hysteresis: phones hold a cell long (Cork: ~1 real handover per km)
+    ttt_s: float = 2.0  # time-to-trigger
+    cell_bias_sigma_db: float = 6.0  # static per-cell power offset (band, tilt, load): irregular footprints
+    early_return_prob: float = 0.4  # a handover that fails soon after (too early / link failure) ...
+    early_return_mean_s: float = 6.0  # ... returns to the previous cell after about this long
+    early_return_margin_db: float = 15.0  # ... if that cell is still no more than this below the best
+    outlier_rate_per_h: float = 8.0  # far-cell episodes (overshooting sites), persistent for a while
     outlier_dur_s: tuple = (10.0, 60.0)
 
 

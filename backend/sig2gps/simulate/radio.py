@@ -48,7 +48,7 @@ def serving_cells(pos: np.ndarray, t: np.ndarray, sites: Sites, shadow: ShadowFi
     gain = -cfg.sector_gain_db * np.minimum((off / (np.pi / 3)) ** 2, 1.0)
     site_idx = np.searchsorted(cand_sites, site_of)
     shad = shadow(cand_sites, pos)[:, site_idx]
-    p = cfg.tx_dbm - 10 * cfg.pathloss_exp * np.log10(d) + gain + shad
+    p = cfg.tx_dbm - 10 * cfg.pathloss_exp * np.log10(d) + gain + shad + cell_bias(cells, cfg)
     # Fast variation: AR(1) per cell in time.
     rho = np.exp(-1.0 / cfg.fast_tau_s)
     fast = np.empty_like(p)
@@ -67,18 +67,48 @@ def serving_cells(pos: np.ndarray, t: np.ndarray, sites: Sites, shadow: ShadowFi
         far = np.argsort(-d[i0])[: max(1, p.shape[1] // 3)]
         boost[i0:i1, rng.choice(far)] = 40.0
     p = p + boost
-    # Handover: switch when a neighbour beats the serving cell by the hysteresis for ttt seconds.
+    return cells[handover(p, t, rng, cfg)]
+
+
+def cell_bias(cells: np.ndarray, cfg: RadioConfig) -> np.ndarray:
+    """Static per-cell offset (dB), a deterministic function of the cell index so that every trace
+    of one simulation sees the same network (a strong cell stays strong)."""
+    if cfg.cell_bias_sigma_db <= 0:
+        return np.zeros(len(cells))
+    return cfg.cell_bias_sigma_db * np.array([np.random.default_rng(int(c) + 7919).standard_normal()
+                                              for c in cells])
+
+
+def handover(p: np.ndarray, t: np.ndarray, rng, cfg: RadioConfig) -> np.ndarray:
+    """Serving column per time step from received powers p (n, cells).
+
+    A neighbour takes over when it beats the serving cell by the hysteresis for the time-to-trigger.
+    With probability early_return_prob a handover fails soon after (the textbook cause of ping-pong:
+    too-early handover, link failure, re-establishment on the old cell) and the phone returns to the
+    previous cell after an exponential delay, if that cell is still within early_return_margin_db of the best.
+    """
+    n = len(p)
     serving = np.empty(n, np.int64)
     cur = int(np.argmax(p[0]))
-    best_since = {}
+    cand, since = -1, 0.0
+    back_to, back_at = -1, np.inf
     for i in range(n):
-        best = int(np.argmax(p[i]))
-        if best != cur and p[i, best] > p[i, cur] + cfg.hysteresis_db:
-            since = best_since.get(best, t[i])
-            best_since = {best: since}
+        row = p[i]
+        if back_to >= 0 and t[i] >= back_at:
+            if row[back_to] >= row.max() - cfg.early_return_margin_db:
+                cur = back_to
+            back_to, back_at, cand = -1, np.inf, -1
+        best = int(np.argmax(row))
+        if best != cur and row[best] > row[cur] + cfg.hysteresis_db:
+            if best != cand:
+                cand, since = best, t[i]
             if t[i] - since >= cfg.ttt_s:
-                cur, best_since = best, {}
+                if cfg.early_return_prob > 0 and back_to < 0 and rng.random() < cfg.early_return_prob:
+                    back_to, back_at = cur, t[i] + max(1.0, rng.exponential(cfg.early_return_mean_s))
+                else:
+                    back_to, back_at = -1, np.inf
+                cur, cand = best, -1
         else:
-            best_since = {}
-        serving[i] = cells[cur]
+            cand = -1
+        serving[i] = cur
     return serving

@@ -50,8 +50,10 @@ def place_sites(net, rng, cfg: TowerConfig) -> Sites:
     accepted.extend(batch)
     site_xy = np.array(accepted)
     S = len(site_xy)
-    cell_site = np.repeat(np.arange(S), cfg.sectors)
+    per_site = cfg.sectors * cfg.carriers  # cell k of a site: sector k % sectors, carrier k // sectors
+    cell_site = np.repeat(np.arange(S), per_site)
     base = rng.uniform(0, 2 * np.pi, S)
-    az = (base[cell_site] + 2 * np.pi * np.tile(np.arange(cfg.sectors), S) / cfg.sectors) % (2 * np.pi)
-    ids = [f"C{s:05d}-{k}" for s in range(S) for k in range(cfg.sectors)]
+    sector = np.tile(np.arange(per_site) % cfg.sectors, S)
+    az = (base[cell_site] + 2 * np.pi * sector / cfg.sectors) % (2 * np.pi)
+    ids = [f"C{s:05d}-{k}" for s in range(S) for k in range(per_site)]
     return Sites(site_xy, cell_site, az, ids)

@@ -50,7 +50,7 @@ def drive(net, nodes: list[int], rng, cfg: TripConfig) -> Trip:
     seglen = np.hypot(*np.diff(xy, axis=0).T)
     cum = np.r_[0.0, np.cumsum(seglen)]
     total = cum[-1]
-    factor = float(np.exp(rng.normal(0, cfg.speed_factor_sigma)))
+    factor = cfg.speed_scale * float(np.exp(rng.normal(0, cfg.speed_factor_sigma)))
     # Target speed and stop plan per edge, by distance along the route.
     ends = np.cumsum([net.length[e] for e in edges])
     vmax = [net.speed[e] * factor for e in edges]
