@@ -398,3 +398,23 @@ def test_cors_preflight_and_other_verbs_get_json_405(server):
     for verb in ("OPTIONS", "PUT", "PATCH"):
         status, body = raw(server, verb, "/jobs")
         assert status == 405 and body["error"]["code"] == "method_not_allowed", verb
+
+
+def test_old_frames_are_freed_beyond_the_memory_budget(sim):
+    one_job = 5 * 12 * 16 * 3  # bytes of _Frames' frames for one trace and rollout
+    srv = BackendServer(ServerConfig(max_frame_bytes=one_job, keep_jobs=10))
+    srv.start_in_thread()
+    try:
+        c = BackendClient(srv.url, srv.token, timeout=10)
+        trs = wire_traces(sim)[:1]
+        first = c.run(build_request("_test_frames", traces=trs), poll_s=0.05, timeout=30)
+        url = first["traces"][0]["rollouts"][0]["frames"]["urls"][0]
+        assert c.fetch(url)[:4] == b"\x89PNG"
+        second = c.run(build_request("_test_frames", traces=trs), poll_s=0.05, timeout=30)
+        assert c.fetch(second["traces"][0]["rollouts"][0]["frames"]["urls"][0])[:4] == b"\x89PNG"
+        with pytest.raises(BackendError) as e:
+            c.fetch(url)  # the older job's frames made room for the newer
+        assert e.value.status == 404 and "freed to save memory" in e.value.message
+        assert c.result(first["job_id"])["traces"][0]["rollouts"][0]["t"]  # the trajectory itself is kept
+    finally:
+        srv.close()

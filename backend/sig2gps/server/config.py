@@ -13,6 +13,7 @@ class ServerConfig:
     workers: int = 1  # jobs run one after another by default: methods may hold a whole GPU or all cores
     chunk_traces: int = 8  # traces per reconstruct_many call: progress and cancel happen between chunks
     keep_jobs: int = 64  # finished jobs (and their frames) kept for the client to fetch; oldest dropped first
+    max_frame_bytes: int = 2 * 2**30  # raw frames kept for GET .../frames; beyond it older jobs' frames are freed
     cache_dir: str | None = None  # where inline networks are written for load_network (default: a temp dir)
 
     def __post_init__(self):

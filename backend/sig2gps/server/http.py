@@ -234,7 +234,8 @@ class Handler(BaseHTTPRequestHandler):
         trace_id = unquote(trace)
         frames = j.frames.get((trace_id, int(rollout)))
         if frames is None:
-            raise HttpError(404, "not_found", f"job {job} has no frames for trace {trace_id!r}, rollout {rollout}")
+            why = (" any more (freed to save memory; run the job again to see them)" if j.frames_freed else "")
+            raise HttpError(404, "not_found", f"job {job} has no frames for trace {trace_id!r}, rollout {rollout}{why}")
         if int(k) >= len(frames):
             raise HttpError(404, "not_found", f"frame {k} does not exist; the rollout has {len(frames)} frames")
         return self._send(200, png_bytes(frames[int(k)]), "image/png")

@@ -43,7 +43,8 @@ class Job:
     traces_failed: int = 0
     error: dict | None = None
     result: dict | None = None
-    frames: dict = field(default_factory=dict)  # (trace_id, rollout) -> (T,H,W,3) uint8
+    frames: dict = field(default_factory=dict)  # (trace_id, rollout) -> (T,H,W,3) uint8, for frames="urls"
+    frames_freed: bool = False  # frames dropped to stay under ServerConfig.max_frame_bytes
     cancel: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -127,14 +128,24 @@ class JobManager:
 
     # ---------------------------------------------------------------- internals
     def _evict(self) -> None:
+        """Forget the oldest finished jobs beyond keep_jobs, and free old frames beyond max_frame_bytes
+        (video frames are large: a few hundred MB per job at full size). Call with the lock held."""
         done = [j for j in self._jobs.values() if j.state in self.wire.FINAL_STATES]
         for j in done[: max(0, len(done) - self.cfg.keep_jobs)]:
             del self._jobs[j.id]
+        total = 0
+        for j in reversed(self._jobs.values()):  # newest first: the user is looking at the latest result
+            size = sum(f.nbytes for f in j.frames.values())
+            if j.frames and total and total + size > self.cfg.max_frame_bytes:  # the newest always keeps its own
+                j.frames.clear()
+                j.frames_freed = True
+            total += size if j.frames else 0
 
     def _finish(self, job: Job, state: str, message: str) -> None:
         job.state, job.message, job.finished = state, message, time.time()
         if state == "done":
             job.progress = 1.0
+        self._evict()
 
     def _worker(self) -> None:
         while True:
@@ -226,7 +237,7 @@ class JobManager:
                 except ValueError as e:  # a method bug must not lose the trajectory itself
                     warnings.append(f"trace {rec.trace_id}, rollout {k}: frames dropped: {e}")
                     fr = None
-                if fr is not None:
+                if fr is not None and mode == "urls":  # inline PNGs travel in the result itself
                     job.frames[(rec.trace_id, k)] = fr
                 frames.append(fr)
             url_base = f"/jobs/{job.id}/frames/{_quote(rec.trace_id)}"
