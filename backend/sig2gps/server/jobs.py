@@ -116,8 +116,8 @@ class JobManager:
         job.cancel.set()
         with self._lock:
             if job.state == "queued":  # never started: nothing to wait for
-                self._finish(job, "cancelled", "cancelled before it started")
-                job.result = self._result(job, [], [], [], "", 0.0)
+                job.result = self._result(job, [], [], [], "", 0.0)  # before the state, so pollers never see
+                self._finish(job, "cancelled", "cancelled before it started")  # "cancelled" without a result
         return job
 
     def counts(self) -> dict:
