@@ -11,7 +11,8 @@ APT_PKGS    := qgis python3-qgis qgis-providers xvfb xauth imagemagick python3-v
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: all system-deps venv qgis-venv demo test test-backend test-plugin bench install-plugin package qgis clean
+.PHONY: all system-deps venv qgis-venv demo test test-backend test-plugin bench install-plugin package qgis clean \
+        plugin-build i18n-update
 
 all: venv
 
@@ -49,9 +50,62 @@ test: test-backend test-plugin
 test-backend: venv
 	$(BIN)/python -m pytest -q tests/backend tests/contract $(PYTEST_ARGS)
 
-test-plugin: venv qgis-venv
+# Plugin tests: headless (pytest-qgis, offscreen), then one real QGIS window under Xvfb with the
+# packaged plugin loaded from a throw-away profile. pytest-qgis keeps its QGIS settings in the
+# rootdir, so the rootdir is a build folder (the checkout stays clean).
+test-plugin: venv qgis-venv plugin-build
+	mkdir -p build/pytest-qgis build/pytest-gui
 	QT_QPA_PLATFORM=offscreen SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) \
-	  $(QBIN)/python -m pytest -q -p no:cacheprovider tests/plugin $(PYTEST_ARGS)
+	  $(QBIN)/python -m pytest -q -p no:cacheprovider --rootdir=build/pytest-qgis tests/plugin $(PYTEST_ARGS)
+	SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) SIG2GPS_PLUGIN_BUILD=$(abspath $(PLUGIN_BUILD)) \
+	  xvfb-run -a -s "-screen 0 1400x900x24" \
+	  $(QBIN)/python -m pytest -q -p no:cacheprovider -p no:pytest_qgis --rootdir=build/pytest-gui tests/gui $(PYTEST_ARGS)
+
+# The installable plugin folder: the package with metadata.txt and icon.png beside it, the
+# conditioning style, the wire format (backend_client loads wire/wire.py), and compiled translations.
+PLUGIN_NAME    := sig2gps_qgis
+PLUGIN_BUILD   := build/$(PLUGIN_NAME)
+PLUGIN_VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+QGIS_PROFILE   ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
+plugin-build: .system-deps.stamp
+	rm -rf $(PLUGIN_BUILD)
+	mkdir -p $(PLUGIN_BUILD)/locale $(PLUGIN_BUILD)/resources/styles $(PLUGIN_BUILD)/wire
+	cp -r plugin/. $(PLUGIN_BUILD)/
+	cp metadata.txt $(PLUGIN_BUILD)/
+	cp resources/icons/icon.png $(PLUGIN_BUILD)/icon.png
+	cp resources/styles/*.json $(PLUGIN_BUILD)/resources/styles/
+	cp -r resources/wire/. $(PLUGIN_BUILD)/wire/
+	for ts in i18n/*.ts; do lrelease -silent $$ts -qm $(PLUGIN_BUILD)/locale/$$(basename $$ts .ts).qm; done
+	find $(PLUGIN_BUILD) -name __pycache__ -prune -exec rm -rf {} +
+	rm -f $(PLUGIN_BUILD)/defaults.json
+
+# The plugin zip that QGIS's "Install from ZIP" takes: dist/sig2gps_qgis-<version>.zip.
+package: plugin-build
+	mkdir -p dist
+	rm -f dist/$(PLUGIN_NAME)-$(PLUGIN_VERSION).zip
+	cd build && $(QGIS_PYTHON) -m zipfile -c ../dist/$(PLUGIN_NAME)-$(PLUGIN_VERSION).zip $(PLUGIN_NAME)
+	@echo "dist/$(PLUGIN_NAME)-$(PLUGIN_VERSION).zip"
+
+# Deploy into the QGIS profile (QGIS_PROFILE=...), point the plugin at this checkout's backend venv,
+# and enable it.
+install-plugin: plugin-build
+	mkdir -p $(QGIS_PROFILE)/python/plugins
+	rm -rf $(QGIS_PROFILE)/python/plugins/$(PLUGIN_NAME)
+	cp -r $(PLUGIN_BUILD) $(QGIS_PROFILE)/python/plugins/$(PLUGIN_NAME)
+	printf '{"backend_python": "%s"}\n' "$(abspath $(BIN)/python)" > $(QGIS_PROFILE)/python/plugins/$(PLUGIN_NAME)/defaults.json
+	$(QGIS_PYTHON) -c "import sys; from PyQt5.QtCore import QSettings; \
+	  s = QSettings(sys.argv[1], QSettings.IniFormat); s.setValue('PythonPlugins/$(PLUGIN_NAME)', True); s.sync()" \
+	  $(QGIS_PROFILE)/QGIS/QGIS3.ini
+	@echo "installed into $(QGIS_PROFILE)/python/plugins/$(PLUGIN_NAME) (backend: $(abspath $(BIN)/python))"
+	@[ -x $(BIN)/python ] || echo "note: $(BIN)/python does not exist yet; run 'make venv' (or set it in the plugin settings)"
+
+# Start QGIS with the plugin installed and enabled.
+qgis: install-plugin
+	qgis
+
+# Refresh i18n/*.ts from the tr() calls in plugin/ (keeps existing translations).
+i18n-update:
+	$(QGIS_PYTHON) i18n/extract.py zh de
 
 bench: venv
 	$(BIN)/sig2gps bench --out docs/BENCHMARKS.md

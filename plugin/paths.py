@@ -1,5 +1,5 @@
 """Where the plugin's resources are, in the checkout (plugin/ beside resources/, i18n/) and once
-installed (sig2gps_qgis/ holding icon.png, resources/, i18n/ as `make package` lays them out)."""
+installed (sig2gps_qgis/ holding icon.png, resources/, wire/, locale/ as `make package` lays them out)."""
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -18,4 +18,5 @@ def styles_dir() -> Path:
 
 
 def i18n_dir() -> Path:
-    return _first(HERE / "i18n", HERE.parent / "i18n")
+    """Compiled .qm files: locale/ in the installed plugin (i18n/ there would shadow i18n.py), i18n/ here."""
+    return _first(HERE / "locale", HERE.parent / "i18n")
