@@ -84,7 +84,7 @@ def test_summarize_with_true_positions_and_rejects_empty():
     assert st["handovers_per_km"] == pytest.approx(3 / 0.090)
     assert st["dwell_median_s"] == 2.5 and st["dwell_median_m"] == pytest.approx(25.0)
     assert st["dist_to_cell_median_m"] == pytest.approx(10.0)
-    # true sites: rows x=60 (cell 1 at 0; site 100 is nearer) and x=50 (tie at 50 -> nearest) ...
+    # true sites 0, 0, 100: only x=60 on cell 1 (60 m) has a nearer site (40 m); x=50 is a tie -> nearest
     assert st["not_nearest_site_share"] == pytest.approx(1 / 10)
     with pytest.raises(ValueError):
         summarize([line_seq([1])])
@@ -141,3 +141,22 @@ def test_compare_verdicts_and_tables():
     assert rows["km"].ok is None  # context row, not checked
     assert "| cell changes per km | 4.000 | 4.900 | 1.23 | yes |" in format_markdown(list(rows.values()))
     assert "OFF" in format_text(list(rows.values()))
+
+
+def test_simulated_stats_cover_every_row_and_use_held_positions():
+    import pyrosm
+    from sig2gps.calibration.compare import ROWS, sim_sequences, simulated_stats
+    from sig2gps.network import load_network
+    from sig2gps.simulate import simulate
+
+    res = simulate(load_network(pyrosm.get_data("helsinki_pbf")), 6, seed=4)
+    st = simulated_stats(res)
+    assert all(k in st for k, _, _ in ROWS)
+    # Helsinki trips are shorter than 2 km, so that one statistic has no complete piece here.
+    assert all(np.isfinite(st[k]) for k, _, _ in ROWS if k != "distinct_cells_per_2km")
+    held, true = sim_sequences(res)
+    exact, _ = sim_sequences(res, 0.0)
+    assert len(true) == len(res.sites.cell_ids)
+    # held fixes lag the exact positions by less than the logger's step
+    lag = np.hypot(*(held[0].xy - exact[0].xy).T)
+    assert lag.max() < 100.0 and lag.max() > 0.0
