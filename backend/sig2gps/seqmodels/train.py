@@ -62,8 +62,9 @@ def train_model(kind: str, dirs, out, tcfg: TrainConfig = TrainConfig(), fcfg: F
     opt = torch.optim.AdamW(model.parameters(), lr=tcfg.lr, weight_decay=tcfg.weight_decay)
     delta = tcfg.huber_m / fcfg.pos_scale_m
     rng = np.random.default_rng(tcfg.seed)
-    best, best_state, best_epoch, history = np.inf, copy.deepcopy(model.state_dict()), 0, []
     floor = _mean_err_m(np.zeros_like(data.y[va]), data.y[va], fcfg.pos_scale_m)
+    # Epoch 0 is the untrained model, which outputs the floor: training never returns worse than it.
+    best, best_state, best_epoch, history = floor, copy.deepcopy(model.state_dict()), 0, []
     t0 = time.perf_counter()
     epoch = 0
     for epoch in range(1, tcfg.max_epochs + 1):
@@ -90,6 +91,7 @@ def train_model(kind: str, dirs, out, tcfg: TrainConfig = TrainConfig(), fcfg: F
         train_err = _mean_err_m(model(X[tr]).numpy(), data.y[tr], fcfg.pos_scale_m)
     summary = {"pairs": len(data.x), "train": len(tr), "val": len(va), "epochs": epoch, "best_epoch": best_epoch,
                "val_err_m": round(best, 2), "val_floor_err_m": round(floor, 2), "train_err_m": round(train_err, 2),
+               "train_floor_err_m": round(_mean_err_m(np.zeros_like(data.y[tr]), data.y[tr], fcfg.pos_scale_m), 2),
                "seconds": round(time.perf_counter() - t0, 1), "dirs": [str(d) for d in dirs],
                "params": int(sum(p.numel() for p in model.parameters())), "train_config": asdict(tcfg),
                "val_history": history}
