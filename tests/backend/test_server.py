@@ -81,10 +81,21 @@ class _BadPoints(TowersMethod):
         return rec
 
 
+class _Conditioning(TowersMethod):
+    """Echoes what it got as the conditioning tile, as a method that draws on the user's tile would read it."""
+    name = "_test_conditioning"
+
+    def reconstruct(self, trace):
+        rec = super().reconstruct(trace)
+        cond = self.options.extra.get("conditioning")
+        rec.rollouts[0].info = {"png": cond["png"].hex(), "bounds": cond["bounds_lonlat"], "crs": cond["crs"]}
+        return rec
+
+
 @pytest.fixture(scope="module", autouse=True)
 def test_methods():
     registry.available_methods()
-    added = [_Crash, _Exit, _Gate, _Frames, _BadPoints]
+    added = [_Crash, _Exit, _Gate, _Frames, _BadPoints, _Conditioning]
     for cls in added:
         registry.register(cls)
     yield
@@ -418,3 +429,26 @@ def test_old_frames_are_freed_beyond_the_memory_budget(sim):
         assert c.result(first["job_id"])["traces"][0]["rollouts"][0]["t"]  # the trajectory itself is kept
     finally:
         srv.close()
+
+
+def test_conditioning_tile_reaches_the_method(client, sim):
+    png = b"\x89PNG\r\n\x1a\n-tile-bytes"
+    req = build_request("_test_conditioning", traces=wire_traces(sim)[:1], conditioning_png=png,
+                        conditioning_bounds=(24.90, 60.15, 24.98, 60.19))
+    info = client.run(req, poll_s=0.05, timeout=30)["traces"][0]["rollouts"][0]["info"]
+    assert bytes.fromhex(info["png"]) == png
+    assert info["bounds"] == [24.90, 60.15, 24.98, 60.19] and info["crs"] == "EPSG:3857"
+
+
+def test_signaling_file_with_a_cells_file(client, sim, tmp_path):
+    from sig2gps.io import write_cells
+
+    sig = tmp_path / "sig.csv"
+    rows = ["trace_id,timestamp,cell_id"] + [f"{s.signaling.trace_id},{t},{c}" for s in sim.traces
+                                              for t, c in zip(s.signaling.t, s.signaling.cell_id)]
+    sig.write_text("\n".join(rows) + "\n")
+    write_cells(tmp_path / "cells.csv", sim.cells)
+    res = client.run(build_request("towers", signaling_path=str(sig), cells_path=str(tmp_path / "cells.csv")),
+                     poll_s=0.05, timeout=30)
+    assert len(res["traces"]) == 3 and not res["errors"]
+    assert res["traces"][0]["rollouts"][0]["lat"][0] == pytest.approx(sim.traces[0].signaling.lat[0], abs=1e-6)
