@@ -452,3 +452,33 @@ def test_signaling_file_with_a_cells_file(client, sim, tmp_path):
                      poll_s=0.05, timeout=30)
     assert len(res["traces"]) == 3 and not res["errors"]
     assert res["traces"][0]["rollouts"][0]["lat"][0] == pytest.approx(sim.traces[0].signaling.lat[0], abs=1e-6)
+
+
+# ---------------------------------------------------------------- the serve command itself
+def test_serve_prints_its_connection_line_and_stops_on_sigterm():
+    import subprocess
+
+    p = subprocess.Popen([sys.executable, "-m", "sig2gps.cli", "serve"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        info = json.loads(p.stdout.readline())
+        WIRE.validate(info, "connection")
+        assert BackendClient(info["url"], info["token"]).health()["pid"] == p.pid == info["pid"]
+    finally:
+        p.terminate()
+        assert p.wait(15) == 0
+    assert "listening on " + info["url"] in p.stderr.read()
+
+
+def test_serve_on_a_busy_port_says_so():
+    import socket
+    import subprocess
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        out = subprocess.run([sys.executable, "-m", "sig2gps.cli", "serve", "--port", str(port)],
+                             capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
