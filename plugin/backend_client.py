@@ -11,8 +11,8 @@ field named before anything is sent.
 """
 from __future__ import annotations
 
+import http.client
 import importlib.util
-import json
 import os
 import sys
 import time
@@ -229,7 +229,7 @@ class BackendClient:
                 return resp.status, resp.read()
         except urllib.error.HTTPError as e:
             raise self._error_from(e.code, e.read()) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as e:
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as e:  # refused, reset, cut off
             reason = getattr(e, "reason", e)
             raise BackendUnavailable(f"the Sig2GPS backend at {self.url} does not answer ({reason})",
                                      code="unavailable") from None
