@@ -1,7 +1,7 @@
 """Settings of the Rule_sig pipeline (cleanup -> HMM matching -> route -> timestamps), as frozen dataclasses.
 
-Defaults were tuned on simulated signaling of the benchmark's training cities only (never on its
-unseen test city); distances are metres, times seconds.
+Defaults were tuned on simulated signaling of two of the benchmark's training cities (Baltimore,
+Liechtenstein; 50 traces each) and never on its unseen test city; distances are metres, times seconds.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class CleanupConfig:
-    pingpong_s: float = 90.0  # A->B->A with B served for at most this long: B is a ping-pong flip, dropped
+    pingpong_s: float = 30.0  # A->B->A with B served for at most this long: B is a ping-pong flip, dropped
     cluster_m: float = 150.0  # sites closer than this are one cluster (co-sited / near-duplicate towers)
     outlier_m: float = 1800.0  # an observation this far off the line between its neighbours is an overshoot
     kalman_sigma_m: float = 450.0  # tower-to-device error assumed by the smoother (one observation)
@@ -27,7 +27,7 @@ class CleanupConfig:
 class CandidateConfig:
     radius_m: float = 600.0  # candidate road nodes within this distance of the (smoothed) observation
     grid_m: float = 90.0  # keep one node per grid cell, so a dense downtown does not flood the lattice
-    max_candidates: int = 40  # and at most this many, nearest first
+    max_candidates: int = 20  # and at most this many, nearest first
     min_candidates: int = 3  # if fewer lie within the radius, take this many nearest anyway (no dead ends)
 
     def __post_init__(self):
@@ -42,6 +42,7 @@ class HmmConfig:
     length_weight: float = 0.6  # extra cost per metre of route / beta: routes must not zig-zag tower to tower
     vmax_ms: float = 33.0  # no vehicle covers more road than vmax * dt (+ slack) between two observations
     slack_m: float = 600.0  # room for observation-time uncertainty in that speed bound
+    speed_gamma: float = 0.5  # route cost = length * (12.5 m/s / class speed) ** gamma: 0 shortest, 1 fastest
     route_limit_m: float = 6000.0  # shortest-path searches stop here (a longer hop is a break: re-start)
     kbest_penalty: float = 6.0  # log-penalty on nodes used by earlier rollouts when searching alternatives
     kbest_max_overlap: float = 0.85  # an alternative sharing more of its length with an earlier one is dropped
@@ -57,6 +58,8 @@ class TimingConfig:
     anchor_weight: float = 0.7  # 0: constant speed over the whole trip; 1: pass each matched node at its time
     endpoint_pull: bool = True  # start at the first record's time and end at the last record's time
     anchors_from_sites: bool = True  # project the cleaned site positions (not the smoothed ones) for timing
+    travel_time_prior: bool = True  # spread the trip's time by free-flow travel time, not by distance
+    end_dwell_s: float = 0.0  # expected stationary time at each end of the trip (parking, getting going)
     project_anchors: bool = True  # anchor each observation where the route passes nearest to it (not its node)
 
 
@@ -71,6 +74,6 @@ class MatchConfig:
 GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the matcher, issue 3)
     cleanup=CleanupConfig(pingpong_s=0.0, cluster_m=0.0, outlier_m=1e9, kalman=False),
     candidates=CandidateConfig(radius_m=120.0, grid_m=0.0, max_candidates=12, min_candidates=2),
-    hmm=HmmConfig(sigma_m=25.0, beta_m=60.0, length_weight=0.1, slack_m=150.0),
+    hmm=HmmConfig(sigma_m=25.0, beta_m=60.0, length_weight=0.1, slack_m=150.0, speed_gamma=0.0),
     timing=TimingConfig(anchor_weight=1.0),
 )

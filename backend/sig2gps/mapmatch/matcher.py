@@ -48,7 +48,7 @@ class MapMatcher:
     def __init__(self, net, cfg: MatchConfig = MatchConfig()):
         self.net = net
         self.cfg = cfg
-        self.table = route_table(net, cfg.hmm.route_limit_m)
+        self.table = route_table(net, cfg.hmm.route_limit_m, cfg.hmm.speed_gamma)
 
     def lattice(self, obs: Observations) -> Lattice:
         c, h = self.cfg.candidates, self.cfg.hmm

@@ -23,6 +23,7 @@ class Route:
     segments: np.ndarray  # undirected segment ids, in order (with repeats where the route returns)
     seg_len: np.ndarray  # their lengths
     node_s: np.ndarray  # distance along the polyline at each node of `nodes`
+    cum_time: np.ndarray  # (k,) free-flow travel time along the polyline (road-class speeds), seconds
 
     @property
     def length(self) -> float:
@@ -42,20 +43,23 @@ def build_route(net, table, matched: list[int]) -> Route:
         node_at.append(len(nodes) - 1)
     parts = [net.node_xy[nodes[:1]]]
     vert_of_node = [0]
-    segs = []
+    segs, speed = [], [1.0]
     nv = 1
     for a, b in zip(nodes, nodes[1:]):
         e = net.edge_between(a, b)
         g = net.edge_xy(e)
         parts.append(g[1:])
+        speed.extend([float(net.speed[e])] * (len(g) - 1))
         nv += len(g) - 1
         vert_of_node.append(nv - 1)
         segs.append(int(net.seg[e]))
     xy = np.vstack(parts)
-    cum = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
+    piece = np.hypot(*np.diff(xy, axis=0).T)
+    cum = np.r_[0.0, np.cumsum(piece)]
+    cum_time = np.r_[0.0, np.cumsum(piece / np.asarray(speed[1:]))]
     segs = np.asarray(segs, np.int64)
     return Route(nodes, xy, cum, node_at, segs, net.seg_len[segs] if len(segs) else np.zeros(0),
-                 cum[np.asarray(vert_of_node)])
+                 cum[np.asarray(vert_of_node)], cum_time)
 
 
 def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray:
@@ -101,7 +105,16 @@ def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: floa
     tq = np.r_[t_start + np.arange(n) * cfg.sample_s, t_end]
     tq = tq[np.r_[np.diff(tq) > 0, True]]
     s_anchor = np.interp(tq, ta, sa)
-    s_const = route.length * (tq - t_start) / span
+    # Prior: the trip's driving time is spread over the route in proportion to free-flow travel time
+    # (fast roads take less of it), after a stationary moment at each end.
+    ta0, tb0 = t_start + cfg.end_dwell_s, t_end - cfg.end_dwell_s
+    if tb0 <= ta0:
+        ta0, tb0 = t_start, t_end
+    frac = np.clip((tq - ta0) / max(tb0 - ta0, 1e-9), 0.0, 1.0)
+    if cfg.travel_time_prior and route.cum_time[-1] > 0:
+        s_const = np.interp(frac * route.cum_time[-1], route.cum_time, route.cum)
+    else:
+        s_const = route.length * frac
     w = cfg.anchor_weight
     s = np.maximum.accumulate(w * s_anchor + (1.0 - w) * s_const)
     x = np.interp(s, route.cum, route.xy[:, 0])
