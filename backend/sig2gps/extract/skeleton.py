@@ -73,7 +73,8 @@ def fill_small_holes(mask: np.ndarray, max_area: int = 6) -> np.ndarray:
 
 def skeletonize(mask: np.ndarray, spur_px: int = 4) -> np.ndarray:
     """Fill pin-holes, thin, drop redundant pixels, prune short spurs: the stroke's one-pixel centre line."""
-    return prune_spurs(remove_redundant(thin(fill_small_holes(np.asarray(mask, bool)))), spur_px)
+    skel = prune_spurs(remove_redundant(thin(fill_small_holes(np.asarray(mask, bool)))), spur_px)
+    return remove_redundant(skel)  # pruning can leave a 3-pixel triangle where a spur met the line
 
 
 def neighbour_count(skel: np.ndarray) -> np.ndarray:

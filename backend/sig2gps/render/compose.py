@@ -68,6 +68,52 @@ def conditioning_image(geom: TileGeometry, roads: RoadGeometry, sig_lon, sig_lat
     return to_uint8(img)
 
 
+def path_layers(geom: TileGeometry, gps_t, gps_lon, gps_lat, times, width_px: float, ss: int = 4
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The progressive path as two (H, W) uint8 layers: its final coverage (alpha x 255) and the
+    first frame in which each pixel shows (reveal; 255 = never). A pixel shows once the path covers
+    half of its final coverage; before that the blue dot (wider than the stroke) hides the head.
+    Two small layers instead of T frames: the dataset stores these and rebuilds frames exactly."""
+    masks = path_masks(geom, gps_t, gps_lon, gps_lat, times, width_px, ss)
+    final = masks[-1]
+    alpha = np.rint(final * 255.0).astype(np.uint8)
+    shown = masks >= 0.5 * np.maximum(final, 1e-6)[None]
+    reveal = np.where(alpha > 0, np.argmax(shown, axis=0), 255).astype(np.uint8)
+    return alpha, reveal
+
+
+def video_from_layers(condition: np.ndarray, alpha: np.ndarray, reveal: np.ndarray, start_px, end_px,
+                      style: Style | None = None, first_frame_is_condition: bool = False) -> np.ndarray:
+    """(T, H, W, 3) uint8 frames from the conditioning image, the path layers and the dot positions
+    (start_px: (2,), end_px: (T, 2) pixel x, y). The one place frames are composed, so a stored
+    sample decodes to exactly the frames target_video draws."""
+    style = style or load_style()
+    h, w = alpha.shape
+    k = style.size_factor(w)
+    end_px = np.asarray(end_px, float)
+    T = len(end_px)
+    a = alpha.astype(np.float32) / 255.0
+    geom = TileGeometry(0.0, 0.0, 0.0, w, h)  # dot_mask needs only the size
+    green = dot_mask(geom, float(start_px[0]), float(start_px[1]), style.start_radius_px * k)
+    base = condition.astype(np.float32)
+    out = np.empty((T, h, w, 3), np.uint8)
+    for i in range(T):
+        if i == 0 and first_frame_is_condition:
+            out[0] = condition
+            continue
+        img = paint(base.copy(), np.where(reveal <= i, a, 0.0), style.path_color)
+        paint(img, green, style.start_color)
+        paint(img, dot_mask(geom, float(end_px[i, 0]), float(end_px[i, 1]), style.end_radius_px * k), style.end_color)
+        out[i] = to_uint8(img)
+    return out
+
+
+def dot_positions(geom: TileGeometry, gps_t, gps_lon, gps_lat, times) -> np.ndarray:
+    """(T, 2) pixel positions of the blue dot: the path's end at each frame time."""
+    elon, elat = position_at(gps_t, gps_lon, gps_lat, times)
+    return np.column_stack(geom.lonlat_to_px(elon, elat))
+
+
 def target_video(geom: TileGeometry, condition: np.ndarray, gps_t, gps_lon, gps_lat, t0: float, t1: float,
                  cfg: RenderConfig = RenderConfig(), style: Style | None = None) -> np.ndarray:
     """(T, H, W, 3) uint8 over the conditioning image: frame k shows the GPS path up to
@@ -76,19 +122,7 @@ def target_video(geom: TileGeometry, condition: np.ndarray, gps_t, gps_lon, gps_
     [t0, t1] is the signaling trace's span (known at inference), not the GPS's."""
     style = style or load_style()
     times = frame_times(t0, t1, cfg.frames)
-    k = style.size_factor(geom.width)
-    paths = path_masks(geom, gps_t, gps_lon, gps_lat, times, style.path_width_px * k, cfg.supersample)
-    elon, elat = position_at(gps_t, gps_lon, gps_lat, times)
-    epx, epy = geom.lonlat_to_px(elon, elat)
-    green = dot_mask(geom, float(epx[0]), float(epy[0]), style.start_radius_px * k)
-    base = condition.astype(np.float32)
-    out = np.empty((cfg.frames, geom.height, geom.width, 3), np.uint8)
-    for i in range(cfg.frames):
-        if i == 0 and cfg.first_frame_is_condition:
-            out[0] = condition
-            continue
-        img = paint(base.copy(), paths[i], style.path_color)
-        paint(img, green, style.start_color)
-        paint(img, dot_mask(geom, float(epx[i]), float(epy[i]), style.end_radius_px * k), style.end_color)
-        out[i] = to_uint8(img)
-    return out
+    alpha, reveal = path_layers(geom, gps_t, gps_lon, gps_lat, times,
+                                style.path_width_px * style.size_factor(geom.width), cfg.supersample)
+    ends = dot_positions(geom, gps_t, gps_lon, gps_lat, times)
+    return video_from_layers(condition, alpha, reveal, ends[0], ends, style, cfg.first_frame_is_condition)
