@@ -44,7 +44,7 @@ def run(args):
 
     # the plugin shows this log (stderr) when something goes wrong: timestamps help line it up with the GUI
     logger = logging.getLogger("sig2gps")
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.DEBUG if getattr(args, "verbose", False) else logging.INFO)  # sig2gps -v serve
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)

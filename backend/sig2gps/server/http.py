@@ -152,7 +152,9 @@ class Handler(BaseHTTPRequestHandler):
             log.error("%s %s failed:\n%s", verb, self.path, traceback.format_exc())
             status = 500
             self._send_error(HttpError(500, "internal", f"internal error: {type(e).__name__}: {e}"))
-        log.info("%s %s -> %s (%.1f ms)", verb, self.path, status, (time.perf_counter() - t0) * 1000)
+        # successful GETs are the plugin's polling: kept out of the log the user reads unless -v
+        level = logging.DEBUG if verb == "GET" and status < 400 else logging.INFO
+        log.log(level, "%s %s -> %s (%.1f ms)", verb, self.path, status, (time.perf_counter() - t0) * 1000)
 
     def _authorize(self) -> None:
         got = self.headers.get("Authorization", "")
