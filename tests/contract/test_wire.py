@@ -237,3 +237,18 @@ def test_validator_runs_in_qgis_python():
     out = subprocess.run(["/usr/bin/python3", "-I", "-c", code], input=json.dumps(cases), capture_output=True,
                          text=True, timeout=60, check=True)
     assert json.loads(out.stdout) == [[], ["state"]]
+
+
+@pytest.mark.parametrize("path", ["resources/wire/wire.py", "plugin/backend_client.py", "plugin/backend_process.py"])
+def test_shared_modules_use_the_standard_library_only(path):
+    """wire.py and the plugin's backend modules run in QGIS's Python and the backend venv alike: no Qt, no numpy."""
+    import ast
+
+    tree = ast.parse((ROOT / path).read_text())
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    assert roots - set(sys.stdlib_module_names) - {"__future__"} == set()
