@@ -97,22 +97,21 @@ def remove_pingpong(obs: Observations, max_s: float) -> Observations:
 
 
 def remove_outliers(obs: Observations, max_off_m: float) -> Observations:
-    """Drop observations far off the position interpolated in time between their neighbours (overshooting cells)."""
+    """Drop observations far off the position interpolated in time between their neighbours (overshooting
+    cells). Worst first, one at a time, so an outlier never condemns the good neighbours it skews."""
     if len(obs) < 3 or not np.isfinite(max_off_m):
         return obs
-    keep = np.ones(len(obs), bool)
-    for i in range(1, len(obs) - 1):
-        a = i - 1
-        while a > 0 and not keep[a]:
-            a -= 1
-        b = i + 1
-        dt = obs.t[b] - obs.t[a]
-        w = 0.5 if dt <= 0 else (obs.t[i] - obs.t[a]) / dt
-        px = obs.x[a] + w * (obs.x[b] - obs.x[a])
-        py = obs.y[a] + w * (obs.y[b] - obs.y[a])
-        if np.hypot(obs.x[i] - px, obs.y[i] - py) > max_off_m:
-            keep[i] = False
-    return _merge(obs.take(keep)) if not keep.all() else obs
+    keep = np.arange(len(obs))
+    while len(keep) >= 3:
+        t, x, y = obs.t[keep], obs.x[keep], obs.y[keep]
+        dt = t[2:] - t[:-2]
+        w = np.where(dt > 0, (t[1:-1] - t[:-2]) / np.where(dt > 0, dt, 1.0), 0.5)
+        off = np.hypot(x[1:-1] - (x[:-2] + w * (x[2:] - x[:-2])), y[1:-1] - (y[:-2] + w * (y[2:] - y[:-2])))
+        worst = int(np.argmax(off))
+        if off[worst] <= max_off_m:
+            break
+        keep = np.delete(keep, worst + 1)
+    return _merge(obs.take(keep)) if len(keep) < len(obs) else obs
 
 
 def kalman_smooth(obs: Observations, sigma_m: float, accel: float) -> tuple[np.ndarray, np.ndarray]:
