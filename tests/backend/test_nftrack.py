@@ -116,3 +116,13 @@ def test_dbscan_anchors_absorb_ping_pong():
     assert a[0].x == pytest.approx(100.0) and a[0].n_sites == 2
     assert a[1].x == pytest.approx(1000.0) and a[1].t == pytest.approx(80.0)  # median of its record times
     assert a[0].t < a[1].t
+
+
+def test_out_and_back_spur_is_cut_and_its_anchor_waits_at_the_junction():
+    from sig2gps.fingerprint.online import Candidate, without_loops
+
+    # 0 -> 1 -> 2 -> 1 -> 3: the spur to node 2 (matched to an anchor at t=20) goes.
+    c = Candidate([0, 1, 2, 1, 3], [(0, 0.0), (2, 20.0), (4, 40.0)], 1.0, [0.5, 0.5])
+    out = without_loops(c)
+    assert out.nodes == [0, 1, 3]
+    assert out.knots == [(0, 0.0), (1, 20.0), (2, 40.0)]

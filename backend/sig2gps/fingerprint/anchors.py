@@ -19,6 +19,7 @@ class Anchor:
     y: float
     t: float
     n_sites: int
+    cells: tuple = ()  # the cell ids of the records it was built from
 
 
 def dbscan(xy: np.ndarray, eps: float, min_pts: int) -> np.ndarray:
@@ -59,9 +60,11 @@ def _longest_period(t: np.ndarray, end: np.ndarray, mask: np.ndarray) -> tuple[f
     return best
 
 
-def extract_anchors(t, x, y, window_s: float = 180.0, eps_m: float = 300.0, min_pts: int = 2) -> list[Anchor]:
+def extract_anchors(t, x, y, window_s: float = 180.0, eps_m: float = 300.0, min_pts: int = 2,
+                    cells=None) -> list[Anchor]:
     """Anchors of a trace (positions in metres), sorted by time, with strictly increasing timestamps."""
     t, x, y = (np.asarray(a, float) for a in (t, x, y))
+    cells = np.asarray(cells if cells is not None else [""] * len(t), object)
     end = np.r_[t[1:], t[-1]]
     out: list[Anchor] = []
     edges = np.arange(t[0], t[-1] + window_s, window_s)
@@ -82,12 +85,13 @@ def extract_anchors(t, x, y, window_s: float = 180.0, eps_m: float = 300.0, min_
                 mids = [np.mean(_longest_period(tw, ew, site == s)) for s in g]
                 ts = float(np.mean(mids))
             cx, cy = pos[g].mean(axis=0)
-            out.append(Anchor(float(cx), float(cy), ts, len(g)))
+            cs = tuple(sorted({str(c) for c in cells[idx][np.isin(site, g)]}))
+            out.append(Anchor(float(cx), float(cy), ts, len(g), cs))
     out.sort(key=lambda a: a.t)
     # Equal timestamps would give a zero-duration leg; nudge them apart by a millisecond.
     fixed: list[Anchor] = []
     for a in out:
         if fixed and a.t <= fixed[-1].t:
-            a = Anchor(a.x, a.y, fixed[-1].t + 1e-3, a.n_sites)
+            a = Anchor(a.x, a.y, fixed[-1].t + 1e-3, a.n_sites, a.cells)
         fixed.append(a)
     return fixed

@@ -24,8 +24,11 @@ class NFTrackConfig:
     eps_m: float = 300.0  # DBSCAN radius: neighbouring sites are usually closer than this
     min_pts: int = 2  # DBSCAN MinPts
     radius_m: float = 600.0  # search radius for an anchor's candidate road positions
+    fp_radius_m: float = 1200.0  # with a fingerprint: candidates are the nodes within this radius where
+    # the anchor's cells are known to serve (the map says where a cell reaches, better than its tower's position)
     max_candidates: int = 30  # candidate nodes per anchor (spread over distance when there are more)
-    beam: int = 4  # partial routes kept (1 = the paper's greedy matching)
+    beam: int = 8  # partial routes kept (1 = the paper's greedy matching)
+    remove_loops: bool = True  # cut out-and-back spurs and loops of the joined route (anchor-order noise)
     vmax_ms: float = 30.0  # fastest plausible average speed between anchors
     support: str = "union"  # JS support: "union" or the paper's "fragment" (see similarity.py)
     len_per_km: float = 0.1  # score lost per km of candidate path; the paper has none (0), but with
@@ -43,9 +46,29 @@ class Candidate:
     sims: list[float]
 
 
-def candidate_nodes(net, a: Anchor, cfg: NFTrackConfig) -> np.ndarray:
+def serving_nodes(net, fp) -> dict[str, np.ndarray]:
+    """{cell: nodes at either end of a segment where the fingerprint has it as a stable cell}."""
+    out: dict[str, set] = {}
+    ends = {}
+    for e in range(net.n_edges):
+        ends.setdefault(int(net.seg[e]), set()).update((int(net.u[e]), int(net.v[e])))
+    for seg, v in fp.segments.items():
+        for c in v["sbs"]:
+            out.setdefault(c, set()).update(ends.get(seg, ()))
+    return {c: np.array(sorted(n)) for c, n in out.items()}
+
+
+def candidate_nodes(net, a: Anchor, cfg: NFTrackConfig, served: dict | None = None) -> np.ndarray:
     d = np.hypot(net.node_xy[:, 0] - a.x, net.node_xy[:, 1] - a.y)
     ok = np.flatnonzero((d <= cfg.radius_m) & net.core_nodes)
+    if served:
+        known = [served[c] for c in a.cells if c in served]
+        if known:
+            m = np.zeros(net.n_nodes, bool)
+            m[np.concatenate(known)] = True
+            fp_ok = np.flatnonzero(m & (d <= cfg.fp_radius_m) & net.core_nodes)
+            if len(fp_ok):
+                ok = fp_ok
     if len(ok) == 0:
         ok = np.flatnonzero(net.core_nodes)
         ok = ok[np.argsort(d[ok])[:1]]
@@ -55,17 +78,21 @@ def candidate_nodes(net, a: Anchor, cfg: NFTrackConfig) -> np.ndarray:
     return ok
 
 
-def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1) -> tuple[list[Candidate], list[Anchor]]:
-    """Up to k distinct routes for one trace (cells already renamed when not trusted), best first."""
-    anchors = extract_anchors(t, x, y, cfg.window_s, cfg.eps_m, cfg.min_pts)
+def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict | None = None
+          ) -> tuple[list[Candidate], list[Anchor]]:
+    """Up to k distinct routes for one trace (cells already renamed when not trusted), best first.
+
+    served: serving_nodes(net, fp), computed once per fingerprint by the caller (None: radius only).
+    """
+    anchors = extract_anchors(t, x, y, cfg.window_s, cfg.eps_m, cfg.min_pts, cells=cells)
     beam_w = max(cfg.beam, k)
     first = anchors[0]
-    start = candidate_nodes(net, first, cfg)
+    start = candidate_nodes(net, first, cfg, served)
     d0 = np.hypot(net.node_xy[start, 0] - first.x, net.node_xy[start, 1] - first.y)
     beam = [Candidate([int(n)], [(0, first.t)], -cfg.tie_m * float(dd), []) for n, dd in zip(start, d0)]
     beam = sorted(beam, key=lambda c: -c.score)[:beam_w]
     for prev, a in zip(anchors, anchors[1:]):
-        cand = candidate_nodes(net, a, cfg)
+        cand = candidate_nodes(net, a, cfg, served)
         dist_a = np.hypot(net.node_xy[cand, 0] - a.x, net.node_xy[cand, 1] - a.y)
         frag = fragment_distribution(t, cells, prev.t, a.t)
         reach = cfg.vmax_ms * (a.t - prev.t) + cfg.radius_m
@@ -91,6 +118,8 @@ def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1) -> tuple[list
                 beam.append(c)
             if len(beam) == beam_w:
                 break
+    if cfg.remove_loops:
+        beam = [without_loops(c) for c in beam]
     out, keys = [], set()
     for c in beam:
         key = tuple(sorted(set(_segments(net, c.nodes))))
@@ -98,6 +127,32 @@ def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1) -> tuple[list
             keys.add(key)
             out.append(c)
     return out[:k], anchors
+
+
+def without_loops(c: Candidate) -> Candidate:
+    """The route with every return to an already visited node cut out; anchors matched inside a cut
+    piece are moved to the node where it began (the vehicle is taken to have waited there)."""
+    out: list[int] = []
+    pos: dict[int, int] = {}
+    redirect: dict[int, int] = {}
+    for n in c.nodes:
+        if n in pos:
+            j = pos[n]
+            for r in out[j + 1:]:
+                redirect[r] = n
+                del pos[r]
+            out = out[:j + 1]
+        else:
+            pos[n] = len(out)
+            out.append(n)
+
+    def final(n):
+        while n not in pos:
+            n = redirect[n]
+        return pos[n]
+
+    idx = np.maximum.accumulate([final(c.nodes[i]) for i, _ in c.knots])
+    return Candidate(out, [(int(i), tk) for i, (_, tk) in zip(idx, c.knots)], c.score, c.sims)
 
 
 def _path_similarity(net, fp, path, frag, cfg) -> float:

@@ -43,6 +43,9 @@ class NFTrackMethod(ReconstructionMethod):
                 why + ": nearest-road fallback (NearRd)"
             if self.fp is None:
                 log.warning(self.fp_note)
+        from ..fingerprint.online import serving_nodes
+
+        self.served = serving_nodes(network, self.fp) if self.fp is not None and self.cfg.fp_radius_m > 0 else None
 
     def _trusted_cells(self, trace, x, y) -> tuple[np.ndarray, float]:
         """Cell ids, renamed when the fingerprint does not know them at this position (a cell id
@@ -64,7 +67,8 @@ class NFTrackMethod(ReconstructionMethod):
         net = self.network
         x, y = net.to_xy(trace.lon, trace.lat)
         cells, known = self._trusted_cells(trace, x, y)
-        cands, anchors = track(net, self.fp, trace.t, cells, x, y, self.cfg, k=self.options.rollouts)
+        cands, anchors = track(net, self.fp, trace.t, cells, x, y, self.cfg, k=self.options.rollouts,
+                               served=self.served)
         rollouts = []
         for c in cands:
             ts, xy = timed_polyline(net, c, float(trace.t[0]), float(trace.t[-1]))
