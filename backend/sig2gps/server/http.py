@@ -79,12 +79,14 @@ class BackendServer(ThreadingHTTPServer):
 
     def start_in_thread(self) -> threading.Thread:
         """Serve from a daemon thread (tests, embedding); stop with close()."""
-        t = threading.Thread(target=self.serve_forever, name="sig2gps-http", daemon=True)
-        t.start()
-        return t
+        self._serving = threading.Thread(target=self.serve_forever, name="sig2gps-http", daemon=True)
+        self._serving.start()
+        return self._serving
 
     def close(self) -> None:
-        self.shutdown()
+        if getattr(self, "_serving", None) is not None:  # shutdown() would wait forever on a loop never started
+            self.shutdown()
+            self._serving = None
         self.server_close()
         self.jobs.stop()
 
