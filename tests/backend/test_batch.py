@@ -181,6 +181,19 @@ def test_parquet_rows_are_validated_like_csv(tmp_path):
     reasons = {e.trace_id: e.reason for e in errors}
     assert "row 4, field 'lon'" in reasons["B"] and str(p) in reasons["B"]
     assert "empty trace id" in reasons[""]
+    # GeoParquet: a Point geometry in place of lon/lat.
+    import geopandas as gpd
+    from shapely import Point
+
+    g = tmp_path / "g.parquet"
+    gpd.GeoDataFrame({"trace_id": ["G", "G"], "timestamp": [5.0, 9.0], "cell_id": ["c", "d"]},
+                     geometry=[Point(24.91, 60.11), Point(24.92, 60.12)], crs="EPSG:4326").to_parquet(g)
+    df, errors, _ = read_records(g)
+    assert not errors and df["lon"].tolist() == [24.91, 24.92] and df["lat"].tolist() == [60.11, 60.12]
+    # Empty parts of a partitioned export are skipped with a warning, not fatal.
+    (tmp_path / "empty.csv").write_text("trace_id,timestamp,cell_id,lon,lat\n")
+    df, errors, warnings = read_records(tmp_path / "empty.csv")
+    assert len(df) == 0 and not errors and "no data rows" in warnings[0]
 
 
 def test_missing_column_stops_with_file_and_field(local_ray, tmp_path, network_path):

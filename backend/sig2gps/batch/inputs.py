@@ -59,6 +59,8 @@ def read_records(path: Path, cells=None) -> tuple[pd.DataFrame, list[TraceError]
     """
     if path.name.lower().endswith(PARQUET_SUFFIXES):
         return _read_parquet(path, cells)
+    if _header_only(path):  # partitioned exports often hold empty parts: skip them, say so
+        return pd.DataFrame({c: [] for c in RECORD_COLUMNS}), [], [f"{path}: no data rows (file skipped)"]
     traces, report = read_signaling(path, cells=cells, min_records=1)
     n = [len(tr) for tr in traces]
     df = pd.DataFrame({
@@ -69,6 +71,16 @@ def read_records(path: Path, cells=None) -> tuple[pd.DataFrame, list[TraceError]
         "lat": np.concatenate([tr.lat for tr in traces]) if traces else np.zeros(0),
     })
     return df, list(report.errors), list(report.warnings)
+
+
+def _header_only(path: Path) -> bool:
+    """A CSV with a header line and nothing else (a file that is empty even of a header stays an error)."""
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            first = f.readline()
+            return bool(first.strip()) and not any(line.strip() for line in f)
+    except OSError:
+        return False  # read_signaling reports it with the file name
 
 
 def _row_problem(path, row: int, field: str, message: str) -> str:
@@ -84,8 +96,6 @@ def _read_parquet(path: Path, cells) -> tuple[pd.DataFrame, list[TraceError], li
         table = pq.read_table(path)
     except Exception as e:  # pyarrow raises several types for a damaged file
         raise InputError(path, f"cannot read Parquet file: {e}")
-    if table.num_rows == 0:
-        raise InputError(path, "file has no rows")
     names = {n.strip().lower(): n for n in table.column_names}
     has_geom = "geometry" in names
     need = ["trace_id", "timestamp", "cell_id"] + ([] if cells is not None or has_geom else ["lon", "lat"])
@@ -93,6 +103,8 @@ def _read_parquet(path: Path, cells) -> tuple[pd.DataFrame, list[TraceError], li
         if col not in names:
             raise InputError(path, f"missing column (columns are {','.join(table.column_names)}; "
                                    f"need {','.join(need)})", field=col)
+    if table.num_rows == 0:
+        return pd.DataFrame({c: [] for c in RECORD_COLUMNS}), [], [f"{path}: no rows (file skipped)"]
     col = lambda c: table.column(names[c])  # noqa: E731
     tids = [("" if v is None else str(v).strip()) for v in col("trace_id").to_pylist()]
     cids = [("" if v is None else str(v).strip()) for v in col("cell_id").to_pylist()]

@@ -55,13 +55,23 @@ def write_partition(out: Path, b: int, recons: list[Reconstruction], errors: lis
     from ..io.vector import trajectories_frame
 
     atomic_parquet(points_frame(recons), part_path(out, "points", b))
-    traj = trajectories_frame(recons)
+    traj = trajectories_frame(recons) if recons else _empty_trajectories()
     path = part_path(out, "trajectories", b)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     traj.to_parquet(tmp, index=False)  # geopandas writes GeoParquet metadata (WKB geometry, CRS)
     os.replace(tmp, path)
     atomic_parquet(errors_frame(errors), part_path(out, "errors", b))
+
+
+def _empty_trajectories():
+    """An empty partition with the columns and types of a full one, so partitions concatenate cleanly."""
+    import geopandas as gpd
+
+    cols = {"trace_id": object, "rollout": "int64", "method": object, "score": float, "start_time": object,
+            "end_time": object, "duration_s": float, "length_m": float}
+    return gpd.GeoDataFrame({c: pd.Series([], dtype=t) for c, t in cols.items()},
+                            geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
 
 
 def remove_partition(out: Path, b: int) -> None:
