@@ -147,7 +147,7 @@ def style_rollouts(lines: QgsVectorLayer, points: QgsVectorLayer, rollouts: list
         ls = QgsLineSymbol.createSimple({"line_color": colour.name(), "line_width": "0.9" if r == 0 else "0.5",
                                          "line_style": "solid" if r == 0 else "dash"})
         lcats.append(QgsRendererCategory(int(r), ls, tr("rollout {0}").format(r)))
-        ms = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour.name(), "size": "1.8",
+        ms = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour.name(), "size": "1.2",
                                            "outline_style": "no"})
         pcats.append(QgsRendererCategory(int(r), ms, tr("rollout {0}").format(r)))
     lines.setRenderer(QgsCategorizedSymbolRenderer("rollout", lcats))

@@ -11,9 +11,10 @@ import os
 import traceback
 from pathlib import Path
 
-from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
+from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import QDockWidget
 from qgis.utils import iface, plugins
 
 STATE = Path(os.environ["SIG2GPS_GUI_STATE"])
@@ -47,12 +48,15 @@ def start():
         # Xvfb has no window manager to maximise the window: place it over the whole screen ourselves
         screen = iface.mainWindow().screen().geometry()
         iface.mainWindow().setGeometry(screen)
+        browser = iface.mainWindow().findChild(QDockWidget, "Browser")
+        if browser is not None:
+            browser.hide()  # more room for the map in the screenshot
         plugin = plugins.get("sig2gps_qgis")
         if plugin is None:
             write_status({"error": "plugin sig2gps_qgis is not loaded", "plugins": sorted(plugins)})
             return
         if ROADS:
-            roads = iface.addVectorLayer(f"{ROADS}|layername=lines", "OSM roads", "ogr")
+            roads = iface.addVectorLayer(f"{ROADS}|layername=lines|subset=\"highway\" IS NOT NULL", "OSM roads", "ogr")
             if roads is not None:
                 roads.renderer().symbol().setColor(QColor("#b0b0b0"))
                 roads.triggerRepaint()
@@ -85,6 +89,7 @@ def wait_for_result(dock):
             status["trace_ids"] = sorted({r.trace_id for r in dock.table.rollouts})
             status["point_temporal"] = points.temporalProperties().isActive()
             dock.table.selectRow(0)
+            QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))  # after the layers: no stretch
             canvas = iface.mapCanvas()
             extent = lines.extent()
             extent.scale(1.3)
