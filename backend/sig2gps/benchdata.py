@@ -29,7 +29,7 @@ CITY_FILES = {
     "baltimore": "baltimore.osm.pbf", "liechtenstein": "liechtenstein.osm.pbf", "harrisburg": "harrisburg.osm.pbf",
     "krems": "krems.osm.gz", "campo-grande": "campo-grande.osm.gz", "andorra": "andorra.osm.pbf",
     "monaco": "monaco.osm.pbf", "bellevue-wa": "bellevue-wa.osm.gz", "north-bayreuth": "north-bayreuth.osm.gz",
-    "paris": "paris.osm.pbf", "helsinki": "helsinki.osm.pbf",
+    "paris": "paris.osm.pbf", "helsinki": "helsinki.osm.pbf", "hoyerswerda": "hoyerswerda.osm.pbf",
 }
 
 
