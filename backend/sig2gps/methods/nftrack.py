@@ -22,6 +22,37 @@ from .registry import register
 log = logging.getLogger(__name__)
 
 
+# Callers (benchmark, server) build a method per batch of traces: keep the loaded map and its
+# per-cell node index for the process, keyed by the file's path and modification time.
+_CACHE: dict = {}
+
+
+def _net_key(network) -> tuple:
+    from ..fingerprint import network_signature
+
+    return tuple(sorted(network_signature(network).items()))
+
+
+def _find_cached(path: str, network):
+    from ..fingerprint import find_fingerprint
+
+    p = Path(path)
+    stamp = max((f.stat().st_mtime for f in (p.glob("*.json") if p.is_dir() else [p]) if f.exists()), default=0)
+    key = ("fp", str(p.resolve()), stamp, _net_key(network))
+    if key not in _CACHE:
+        _CACHE[key] = find_fingerprint(path, network)
+    return _CACHE[key]
+
+
+def _served_cached(fp, network):
+    from ..fingerprint.online import serving_nodes
+
+    key = ("served", id(fp), _net_key(network))  # fp objects live in _CACHE, so their ids stay unique
+    if key not in _CACHE:
+        _CACHE[key] = serving_nodes(network, fp)
+    return _CACHE[key]
+
+
 @register
 class NFTrackMethod(ReconstructionMethod):
     name = "nftrack"
@@ -36,16 +67,12 @@ class NFTrackMethod(ReconstructionMethod):
         self.cfg = replace(NFTrackConfig(), **{k: v for k, v in self.options.extra.items() if k in known})
         self.fp, self.fp_note = None, "no fingerprint given (--fingerprint): nearest-road fallback (NearRd)"
         if self.options.fingerprint:
-            from ..fingerprint import find_fingerprint
-
-            self.fp, why = find_fingerprint(self.options.fingerprint, network)
+            self.fp, why = _find_cached(str(self.options.fingerprint), network)
             self.fp_note = f"fingerprint {self.fp.source or self.options.fingerprint}" if self.fp else \
                 why + ": nearest-road fallback (NearRd)"
             if self.fp is None:
                 log.warning(self.fp_note)
-        from ..fingerprint.online import serving_nodes
-
-        self.served = serving_nodes(network, self.fp) if self.fp is not None and self.cfg.fp_radius_m > 0 else None
+        self.served = _served_cached(self.fp, network) if self.fp is not None and self.cfg.fp_radius_m > 0 else None
 
     def _trusted_cells(self, trace, x, y) -> tuple[np.ndarray, float]:
         """Cell ids, renamed when the fingerprint does not know them at this position (a cell id
