@@ -35,6 +35,7 @@ class PairingConfig:
     max_score_m: float = 600.0  # a best candidate scoring worse than this is no pair at all
     ambiguity_ratio: float = 1.3  # the second candidate's score must be this many times the best's
     ambiguity_floor_m: float = 100.0  # ... and at least this many metres worse
+    min_rival_records: int = 3  # a candidate with fewer records in its time overlap is not scored at all
     bucket_s: float = 900.0  # time-index bucket length
 
 
@@ -151,18 +152,22 @@ def pair_traces(signaling: list[SignalingTrace], gps: list[GpsTrace], cfg: Pairi
         st = np.asarray(s.t, float)
         sxy = frame.xy(s.lon, s.lat)
         span = max(st[-1] - st[0], 1.0)
-        scored, reasons = [], set()
+        scored, rivals, reasons = [], [], set()
         for gi in index.overlapping(st[0], st[-1]):
             res.candidates_checked += 1
             tr = tracks[gi]
             t0, t1 = max(st[0], tr.t[0]), min(st[-1], tr.t[-1])
             ov = t1 - t0
+            d, score = _spatial(tr, st, sxy, t0, t1, cfg)
+            if d is None or len(d) < cfg.min_rival_records:
+                reasons.add("too few records in the time overlap")
+                continue
+            # Every candidate with a score is a rival for the ambiguity test, even one that fails the
+            # acceptance tests below: a cut-off partner that fits as well as a stranger makes the
+            # stranger doubtful.
+            rivals.append(score)
             if ov < cfg.min_overlap_s or ov < cfg.min_overlap_share * span:
                 reasons.add("time overlap too short")
-                continue
-            d, score = _spatial(tr, st, sxy, t0, t1, cfg)
-            if d is None:
-                reasons.add("too few records in the overlap")
                 continue
             within = float(np.mean(d <= cfg.max_tower_m))
             if within < cfg.min_within_share:
@@ -180,10 +185,10 @@ def pair_traces(signaling: list[SignalingTrace], gps: list[GpsTrace], cfg: Pairi
         if score > cfg.max_score_m:
             res.rejected[s.trace_id] = f"best candidate {gps[gi].trace_id} too far from the towers ({score:.0f} m)"
             continue
-        second = scored[1][0] if len(scored) > 1 else np.inf
+        rivals.remove(score)
+        second = min(rivals) if rivals else np.inf
         if second < max(score * cfg.ambiguity_ratio, score + cfg.ambiguity_floor_m):
-            res.rejected[s.trace_id] = (f"ambiguous: best {score:.0f} m vs second {second:.0f} m "
-                                        f"({gps[scored[1][1]].trace_id})")
+            res.rejected[s.trace_id] = f"ambiguous: best {score:.0f} m ({gps[gi].trace_id}) vs second {second:.0f} m"
             continue
         best.append(Pair(s.trace_id, gps[gi].trace_id, score, second, float(ov), n, within))
     # One trajectory, one trace: when several traces claim the same GPS, keep a clear winner only.

