@@ -42,10 +42,14 @@ class _Canvas:
         for x, y in self.to_sub(px, py):
             self.draw.rectangle([x - h, y - h, x + h, y + h], fill=255)
 
+    def line_flat(self, flat: list, width_sub: int) -> None:
+        """A polyline given as flat supersampled [x0, y0, x1, y1, ...] (the fast path for roads)."""
+        self.draw.line(flat, fill=255, width=width_sub, joint="curve" if width_sub > 2 else None)
+
     def mask(self) -> np.ndarray:
-        a = np.asarray(self.img, dtype=np.float32)
-        s = self.ss
-        return a.reshape(self.h, s, self.w, s).mean(axis=(1, 3)) / 255.0
+        # PIL's reduce() is an exact box average in C (numpy's strided mean is ~20x slower).
+        img = self.img.reduce(self.ss) if self.ss > 1 else self.img
+        return np.asarray(img, dtype=np.float32) / 255.0
 
 
 def road_masks(geom: TileGeometry, roads: RoadGeometry, style: Style, ss: int = 2) -> np.ndarray:
@@ -53,12 +57,20 @@ def road_masks(geom: TileGeometry, roads: RoadGeometry, style: Style, ss: int = 
     k = style.size_factor(geom.width)
     gi, gdef = style.group_index(), style.default_group()
     canvases = [_Canvas(geom, ss) for _ in style.roads]
-    widths = [g.width_px * k for g in style.roads]
-    for s in roads.in_view(geom):
-        g = gi.get(roads.road_class[s], gdef)
-        seg = roads.segment(s)
-        px, py = geom.xy_to_px(seg[:, 0], seg[:, 1])
-        canvases[g].line(px, py, widths[g])
+    widths = [max(1, int(round(g.width_px * k * ss))) for g in style.roads]
+    vis = roads.in_view(geom)
+    if len(vis):
+        # Transform the visible segments' vertices in one go, then hand PIL flat coordinate lists.
+        idx = np.concatenate([np.arange(roads.offsets[s], roads.offsets[s + 1]) for s in vis])
+        px, py = geom.xy_to_px(roads.xy[idx, 0], roads.xy[idx, 1])
+        sub = np.column_stack([(px + 0.5) * ss - 0.5, (py + 0.5) * ss - 0.5]).ravel().tolist()
+        pos = 0
+        for s in vis:
+            n = int(roads.offsets[s + 1] - roads.offsets[s])
+            g = gi.get(roads.road_class[s], gdef)
+            if n >= 2:
+                canvases[g].line_flat(sub[2 * pos:2 * (pos + n)], widths[g])
+            pos += n
     return np.stack([c.mask() for c in canvases]) if canvases else np.zeros((0, geom.height, geom.width), np.float32)
 
 
