@@ -143,12 +143,23 @@ def test_other_input_is_refused_without_overwrite(first_run, inputs, network_pat
         run_batch(_cfg(inputs, out, network_path, input=str(inputs / "reference.csv")))
 
 
-def test_killed_worker_is_restarted_and_its_partition_retried(local_ray, inputs, network_path, tmp_path):
-    marker = tmp_path / "crashed"
+def test_dead_worker_loses_nothing_and_is_retried(local_ray, inputs, network_path, tmp_path):
     out = tmp_path / "out"
-    s = run_batch(_cfg(inputs, out, network_path, crash_once_marker=str(marker), partitions=4))
-    assert marker.exists()  # a worker really died
-    assert s["complete"] and not s["partitions_failed"] and s["traces_ok"] == N_TRACES
+    # No retries allowed: the worker that dies takes its partition down; every trace of it is
+    # named in `errors`, the other partitions finish, and the run is not complete.
+    s = run_batch(_cfg(inputs, out, network_path, crash_once_marker=str(tmp_path / "crash1"), partitions=4,
+                       max_task_retries=0))
+    assert (tmp_path / "crash1").exists() and len(s["partitions_failed"]) == 1 and not s["complete"]
+    b = s["partitions_failed"][0]
+    lost = pd.read_parquet(out / "errors" / f"part-{b:05d}.parquet")
+    assert len(lost) > 0 and lost["reason"].str.contains(f"partition {b} failed").all()
+    lost_ids = set(lost["trace_id"]) - {"BAD", "FAR"}  # those two fail anyway, when their partition runs
+    assert s["traces_ok"] + len(lost_ids) == N_TRACES
+    # The rerun does only that partition; its worker is killed again, and Ray restarts it and retries.
+    r = run_batch(_cfg(inputs, out, network_path, crash_once_marker=str(tmp_path / "crash2"), partitions=4))
+    assert (tmp_path / "crash2").exists() and r["partitions_run"] == 1 and r["partitions_skipped"] == 3
+    assert r["complete"] and not r["partitions_failed"] and r["all_runs"]["traces_ok"] == N_TRACES
+    assert set(read_table(out, "points")["trace_id"]) >= lost_ids
 
 
 def test_gpu_actor_pool_path(local_ray, inputs, network_path, tmp_path):

@@ -93,6 +93,12 @@ class PartitionWorker:
             return ok, failed
 
     def _maybe_crash(self) -> None:
-        if self.crash_once_marker and not os.path.exists(self.crash_once_marker):
-            Path(self.crash_once_marker).write_text(str(os.getpid()))
-            os._exit(1)  # a hard death, as when the OOM killer takes the worker
+        if not self.crash_once_marker:
+            return
+        try:  # O_EXCL: of workers racing here, exactly one creates the marker and dies
+            fd = os.open(self.crash_once_marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        os._exit(1)  # a hard death, as when the OOM killer takes the worker
