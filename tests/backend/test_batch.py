@@ -7,9 +7,7 @@ so traces straddle files and must be regrouped.
 from __future__ import annotations
 
 import json
-import os
 
-import numpy as np
 import pandas as pd
 import pytest
 

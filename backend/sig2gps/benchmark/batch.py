@@ -37,7 +37,6 @@ def _write_inputs(d: Path, n: int, network_path: str) -> Path:
 
 
 def run(args) -> str:
-    import pandas as pd
 
     from ..batch import BatchConfig, read_table, run_batch
     from ..batch.outputs import points_frame
