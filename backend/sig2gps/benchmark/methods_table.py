@@ -152,6 +152,33 @@ def _speed(results, bench) -> list[str]:
     return out + [""]
 
 
+def gps_check(bench, n: int = 40) -> list[str]:
+    """The matcher on GPS: each test city's truth fixes (15 s, a few metres of noise) as observations with a
+    small sigma. A matcher that is wrong on GPS will be wrong on towers (issue 3)."""
+    from shapely import LineString, points
+
+    from ..io import read_gps
+    from ..mapmatch import GPS_MATCH, MapMatcher
+    from ..network import load_network
+
+    out = [f"Matcher check on GPS (first {n} test traces per city as observations, `GPS_MATCH` config): share of "
+           "GPS fixes within 25 m of the matched route, error at the fixes' timestamps, matched/GPS path length:", ""]
+    for city, d in bench.test_dirs.items():
+        net = load_network(bench.network_paths[city])
+        mm = MapMatcher(net, GPS_MATCH)
+        near, err, ratio = [], [], []
+        for g in read_gps(d / "gps.csv")[0][:n]:
+            x, y = (np.asarray(a) for a in net.to_xy(g.lon, g.lat))
+            m = mm.match(g.t, x, y)[0]
+            near.append(np.mean(LineString(m.route.xy).distance(points(np.column_stack([x, y]))) < 25.0))
+            err.append(np.hypot(np.interp(g.t, m.t, m.x) - x, np.interp(g.t, m.t, m.y) - y))
+            ratio.append(m.route.length / max(np.hypot(np.diff(x), np.diff(y)).sum(), 1.0))
+        e = np.concatenate(err)
+        out.append(f"- {city}: {100 * np.mean(near):.1f}% of fixes within 25 m of the route; error median "
+                   f"{np.median(e):.1f} m, p95 {np.percentile(e, 95):.1f} m; length ratio median {np.median(ratio):.2f}")
+    return out + [""]
+
+
 def run(args) -> str:
     from ..benchdata import QUICK, BenchConfig, build_benchmark
     from ..methods import available_methods
@@ -175,4 +202,7 @@ def run(args) -> str:
         json.dumps(results, indent=2, default=str))
     cmd = "sig2gps benchmark" + (" --quick" if quick else "") + (
         f" --methods {' '.join(getattr(args, 'methods'))}" if getattr(args, "methods", None) else "")
-    return render(results, bench, cmd, cfg, machine_line())
+    md = render(results, bench, cmd, cfg, machine_line())
+    if "hmm" in results:
+        md += "\n" + "\n".join(gps_check(bench, 10 if quick else 40))
+    return md

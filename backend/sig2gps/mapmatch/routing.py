@@ -1,9 +1,10 @@
-"""Bounded shortest-path distances between road nodes, computed once per node and kept per network.
+"""Bounded shortest-path costs between road nodes, precomputed per network and kept with it.
 
-FMM precomputes a whole upper-bounded origin-destination table (UBODT); our networks are small
-(thousands of nodes), so rows are filled lazily (one bounded Dijkstra per source node, in batches)
-and kept for the life of the network object: the same tower sites recur across a city's traces,
-so after a warm-up most lookups are cache hits.
+Two tiers. (1) As FMM does, an upper-bounded origin-destination table (UBODT): every core node to
+every node within `ubodt_m`, one batched Dijkstra at start-up (about a second for our extracts),
+stored sparse; most HMM steps (records a minute apart) are answered from it with one lookup.
+(2) Rows for longer hops and for path reconstruction, computed lazily per source node at a few
+bound levels and cached (LRU) for the life of the network object.
 """
 from __future__ import annotations
 
@@ -40,19 +41,58 @@ class RouteTable:
         self.cost = cost_matrix(net, speed_gamma)
         n = net.n_nodes
         self.max_rows = max(256, int(max_bytes // (n * 8)))  # float32 distance + int32 predecessor
-        self._rows: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._rows: OrderedDict[int, tuple[np.ndarray, np.ndarray, float]] = OrderedDict()
         core = np.flatnonzero(net.core_nodes)
         self.core = core
         self.core_tree = cKDTree(net.node_xy[core])
+        self.ubodt: sparse.csr_matrix | None = None
+        self.ubodt_m = 0.0
+        self.ubodt_s = 0.0
 
-    def ensure(self, nodes) -> None:
-        """Compute (in one batched Dijkstra call) the rows of `nodes` that are not cached yet."""
-        todo = [int(a) for a in dict.fromkeys(np.asarray(nodes).tolist()) if int(a) not in self._rows]
+    _EPS = 1e-3  # stored costs are offset by this, so a true zero (a node to itself) is not a missing entry
+
+    def precompute(self, bound_m: float, chunk: int = 512) -> None:
+        """Build the UBODT: costs from every core node to every node within `bound_m` (sparse, float32)."""
+        import time
+
+        if self.ubodt is not None and self.ubodt_m >= bound_m:
+            return
+        t0 = time.perf_counter()
+        n = self.net.n_nodes
+        rows, cols, vals = [], [], []
+        for i in range(0, len(self.core), chunk):
+            src = self.core[i:i + chunk]
+            d = dijkstra(self.cost, directed=True, indices=src, limit=bound_m)
+            r, c = np.nonzero(np.isfinite(d))
+            rows.append(src[r].astype(np.int32))
+            cols.append(c.astype(np.int32))
+            vals.append((d[r, c] + self._EPS).astype(np.float32))
+        self.ubodt = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                       shape=(n, n))
+        self.ubodt_m = float(bound_m)
+        self.ubodt_s = time.perf_counter() - t0
+
+    def _limit_for(self, need: float) -> float:
+        """Round a requested bound up to one of a few levels, so rows are reused across steps and traces."""
+        for lvl in (self.limit / 4, self.limit / 2):
+            if need <= lvl:
+                return lvl
+        return self.limit
+
+    def ensure(self, nodes, need: float | None = None) -> None:
+        """Compute (in one batched Dijkstra call) the rows of `nodes` not cached to at least bound `need`.
+
+        Search cost grows with the square of the bound, so a step between two records a minute apart
+        searches a few km, not the whole city.
+        """
+        lim = self.limit if need is None else self._limit_for(need)
+        todo = [a for a in dict.fromkeys(int(a) for a in np.asarray(nodes).ravel())
+                if a not in self._rows or self._rows[a][2] < lim]
         if todo:
-            d, p = dijkstra(self.cost, directed=True, indices=todo, limit=self.limit,
-                            return_predecessors=True)
+            d, p = dijkstra(self.cost, directed=True, indices=todo, limit=lim, return_predecessors=True)
             for k, a in enumerate(todo):
-                self._rows[a] = (d[k].astype(np.float32), p[k].astype(np.int32))
+                self._rows[a] = (d[k].astype(np.float32), p[k].astype(np.int32), lim)
+                self._rows.move_to_end(a)
             while len(self._rows) > self.max_rows:
                 self._rows.popitem(last=False)
 
@@ -64,17 +104,30 @@ class RouteTable:
             r = self._rows[a]
         else:
             self._rows.move_to_end(a)
-        return r
+        return r[0], r[1]
 
-    def matrix(self, src, dst) -> np.ndarray:
-        """Distances (m) from every node of `src` to every node of `dst`; inf where beyond the bound."""
-        self.ensure(src)
+    def matrix(self, src, dst, need: float | None = None) -> np.ndarray:
+        """Costs from every node of `src` to every node of `dst`; inf where beyond the bound.
+
+        With `need`, entries beyond `need` may also be inf (the caller treats them as infeasible anyway).
+        """
+        if self.ubodt is not None and need is not None and need <= self.ubodt_m:
+            m = self.ubodt[np.asarray(src)][:, np.asarray(dst)].toarray().astype(float)
+            m[m == 0] = np.inf
+            return m - self._EPS
+        self.ensure(src, need)
         return np.stack([self.row(a)[0][dst] for a in src]).astype(float)
 
-    def path(self, a: int, b: int) -> list[int] | None:
-        """Node path a -> b: from the cached row when within the bound, else one unbounded search."""
+    def path(self, a: int, b: int, cost: float | None = None) -> list[int] | None:
+        """Node path a -> b: from a cached row when within its bound, else one unbounded search.
+        `cost` (known from the lattice) lets the row be searched only as far as needed."""
+        if cost is None and self.ubodt is not None:
+            v = float(self.ubodt[int(a), int(b)])
+            cost = v - self._EPS if v > 0 else None
+        if cost is not None and np.isfinite(cost):
+            self.ensure([a], need=cost + 1.0)
         d, p = self.row(a)
-        if np.isfinite(d[b]):
+        if np.isfinite(d[b]):  # (any cached bound: a path found within a bound is a shortest path)
             return self.net.node_path(p, int(a), int(b))
         _, pred = dijkstra(self.cost, directed=True, indices=int(a), return_predecessors=True)
         return self.net.node_path(pred, int(a), int(b))
@@ -83,10 +136,12 @@ class RouteTable:
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def route_table(net, limit_m: float, speed_gamma: float = 0.0) -> RouteTable:
+def route_table(net, limit_m: float, speed_gamma: float = 0.0, ubodt_m: float = 0.0) -> RouteTable:
     """The table of `net` for this bound and cost (one each per network, shared by all matchers)."""
     per_net = _TABLES.setdefault(net, {})
     key = (float(limit_m), float(speed_gamma))
     if key not in per_net:
         per_net[key] = RouteTable(net, limit_m, speed_gamma)
+    if ubodt_m > 0:
+        per_net[key].precompute(ubodt_m)
     return per_net[key]
