@@ -123,3 +123,26 @@ def test_path_masks_grow_and_video_shape():
 def test_render_config_validates_frames():
     with pytest.raises(ValueError, match="4k"):
         RenderConfig(frames=20)
+
+
+def test_video_from_layers_matches_frame_by_frame_painting():
+    from sig2gps.render import paint, path_layers, to_uint8, video_from_layers
+    from sig2gps.render.synthetic import grid_drive, grid_roads, towers_for
+
+    t, lon, lat = grid_drive(4)
+    st, slon, slat = towers_for(t, lon, lat, 4)
+    cfg = RenderConfig(size=96, frames=9)
+    style = load_style()
+    g = fit_view(slon, slat, cfg)
+    cond = conditioning_image(g, grid_roads(), slon, slat)
+    times = frame_times(st[0], st[-1], 9)
+    k = style.size_factor(96)
+    alpha, reveal = path_layers(g, t, lon, lat, times, style.path_width_px * k)
+    ex, ey = g.lonlat_to_px(np.interp(times, t, lon), np.interp(times, t, lat))
+    vid = video_from_layers(cond, alpha, reveal, (ex[0], ey[0]), np.column_stack([ex, ey]), style)
+    for i in range(9):  # the plain reference: one frame at a time, whole image
+        img = cond.astype(np.float32)
+        paint(img, np.where(reveal <= i, alpha / np.float32(255), 0).astype(np.float32), style.path_color)
+        paint(img, dot_mask(g, ex[0], ey[0], style.start_radius_px * k), style.start_color)
+        paint(img, dot_mask(g, ex[i], ey[i], style.end_radius_px * k), style.end_color)
+        assert np.abs(to_uint8(img).astype(int) - vid[i]).max() <= 1

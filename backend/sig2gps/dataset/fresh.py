@@ -88,6 +88,7 @@ def main(argv=None) -> int:
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--frames", type=int, default=21)
     ap.add_argument("--out", help="also write the samples as a dataset folder (shards)")
+    ap.add_argument("--report", help="write the measured rate as JSON here (for docs/BENCHMARKS.md)")
     a = ap.parse_args(argv)
     cfg = FreshConfig(render=RenderConfig(size=a.size, frames=a.frames))
     writer = None
@@ -104,6 +105,19 @@ def main(argv=None) -> int:
     dt = time.perf_counter() - t0
     if writer:
         writer.close({"render": {"size": a.size, "frames": a.frames}, "sources": [str(p) for p in a.network]})
+    if a.report:
+        import json
+        import platform
+        from datetime import datetime, timezone
+
+        from ..benchmark._doc import machine_line
+
+        Path(a.report).write_text(json.dumps({
+            "device": machine_line().split(". Date")[0].removeprefix("Machine: "), "host": platform.node(),
+            "samples": n, "seconds": dt, "samples_per_s": n / dt, "workers": a.workers or mp.cpu_count(),
+            "networks": ", ".join(Path(p).name for p in a.network), "size": a.size, "frames": a.frames,
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": "python -m sig2gps.dataset.fresh " + " ".join(sys.argv[1:] if argv is None else argv)}, indent=2))
     print(f"{n} fresh samples in {dt:.1f} s: {n / dt:.1f} samples/s on {a.workers or mp.cpu_count()} workers "
           f"({a.size} px, {a.frames} frames)")
     return 0
