@@ -41,6 +41,15 @@ def test_time_index_finds_only_overlapping():
     assert idx.overlapping(20000, 21000).tolist() == []
 
 
+def test_time_index_keeps_candidate_checks_local():
+    """A pool spread over days: each trace meets only the trajectories of its own hour."""
+    gps = [gps_line(f"G{k}", 1000 + 3600 * k, 0, 0) for k in range(300)]
+    sig = [sig_along("S7", gps[7]), sig_along("S250", gps[250])]
+    res = pair_traces(sig, gps)
+    assert {(p.signaling_id, p.gps_id) for p in res.pairs} == {("S7", "G7"), ("S250", "G250")}
+    assert res.candidates_checked == 2
+
+
 def test_pairs_the_right_vehicle_and_rejects_the_others():
     rng = np.random.default_rng(1)
     a = gps_line("GA", 1000, 0, 0)
