@@ -126,3 +126,25 @@ def test_out_and_back_spur_is_cut_and_its_anchor_waits_at_the_junction():
     out = without_loops(c)
     assert out.nodes == [0, 1, 3]
     assert out.knots == [(0, 0.0), (1, 20.0), (2, 40.0)]
+
+
+@pytest.mark.parametrize("support", ["union", "fragment"])
+def test_dense_similarity_equals_the_dict_definition(support):
+    from sig2gps.fingerprint.dense import DenseFingerprint
+
+    rng = np.random.default_rng(4)
+    net = diamond()
+    cells = [f"c{i}" for i in range(8)]
+    segments = {s: {"n": 3, "sbs": {c: (float(rng.uniform(0.1, 1)), 1.0, 3) for c in rng.choice(cells, 3, replace=False)}}
+                for s in range(4)}
+    fp = FingerprintMap(network_signature(net), 0.375, 3, {}, segments)
+    dense = DenseFingerprint(fp)
+    for _ in range(20):
+        frag = {c: float(rng.uniform()) for c in rng.choice(cells + ["new1", "new2"], 4, replace=False)}
+        tot = sum(frag.values())
+        frag = {c: w / tot for c, w in frag.items()}
+        segs = rng.choice(4, int(rng.integers(1, 4)), replace=False)
+        lens = rng.uniform(50, 500, len(segs))
+        want = similarity(frag, fp.path_fingerprint(segs, lens), support)
+        p, unk = dense.fragment(frag)
+        assert dense.similarity(p, unk, dense.path(segs, lens), support) == pytest.approx(want, abs=1e-9)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .anchors import Anchor, extract_anchors
-from .similarity import fragment_distribution, similarity
+from .dense import DenseFingerprint
+from .similarity import fragment_distribution
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,15 @@ def candidate_nodes(net, a: Anchor, cfg: NFTrackConfig, served: dict | None = No
     return ok
 
 
-def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict | None = None
-          ) -> tuple[list[Candidate], list[Anchor]]:
+def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict | None = None,
+          dense_fp=None) -> tuple[list[Candidate], list[Anchor]]:
     """Up to k distinct routes for one trace (cells already renamed when not trusted), best first.
 
-    served: serving_nodes(net, fp), computed once per fingerprint by the caller (None: radius only).
+    served: serving_nodes(net, fp), computed once per fingerprint by the caller (None: radius only);
+    dense_fp: DenseFingerprint(fp), likewise (built here when not given).
     """
     anchors = extract_anchors(t, x, y, cfg.window_s, cfg.eps_m, cfg.min_pts, cells=cells)
+    dense = None if fp is None else (dense_fp if dense_fp is not None else DenseFingerprint(fp))
     beam_w = max(cfg.beam, k)
     first = anchors[0]
     start = candidate_nodes(net, first, cfg, served)
@@ -95,6 +98,7 @@ def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict 
         cand = candidate_nodes(net, a, cfg, served)
         dist_a = np.hypot(net.node_xy[cand, 0] - a.x, net.node_xy[cand, 1] - a.y)
         frag = fragment_distribution(t, cells, prev.t, a.t)
+        pvec = dense.fragment(frag) if dense is not None else None
         reach = cfg.vmax_ms * (a.t - prev.t) + cfg.radius_m
         grown = []
         for c in beam:
@@ -104,7 +108,7 @@ def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict 
                 if not np.isfinite(dist[n]):
                     continue
                 path = net.node_path(pred, src, int(n))
-                sim = _path_similarity(net, fp, path, frag, cfg) if fp is not None else 0.0
+                sim = _path_similarity(net, dense, path, pvec, cfg) if dense is not None else 0.0
                 gain = sim - cfg.tie_m * float(da) - cfg.len_per_km * float(dist[n]) / 1000.0
                 grown.append(Candidate(c.nodes + path[1:], c.knots + [(len(c.nodes) + len(path) - 2, a.t)],
                                        c.score + gain, c.sims + [sim]))
@@ -155,13 +159,15 @@ def without_loops(c: Candidate) -> Candidate:
     return Candidate(out, [(int(i), tk) for i, (_, tk) in zip(idx, c.knots)], c.score, c.sims)
 
 
-def _path_similarity(net, fp, path, frag, cfg) -> float:
+def _path_similarity(net, dense, path, pvec, cfg) -> float:
     if len(path) < 2:
         # Standing still: compare with the fingerprint of the segments at this node.
         segs = np.unique(net.seg[(net.u == path[0]) | (net.v == path[0])])
-        return similarity(frag, fp.path_fingerprint(segs, net.seg_len[segs]), cfg.support)
-    edges = [net.edge_between(a, b) for a, b in zip(path, path[1:])]
-    return similarity(frag, fp.path_fingerprint(net.seg[edges], net.length[edges]), cfg.support)
+        q = dense.path(segs, net.seg_len[segs])
+    else:
+        edges = [net.edge_between(a, b) for a, b in zip(path, path[1:])]
+        q = dense.path(net.seg[edges], net.length[edges])
+    return dense.similarity(pvec[0], pvec[1], q, cfg.support)
 
 
 def _segments(net, nodes) -> list[int]:

@@ -53,6 +53,15 @@ def _served_cached(fp, network):
     return _CACHE[key]
 
 
+def _dense_cached(fp):
+    from ..fingerprint.dense import DenseFingerprint
+
+    key = ("dense", id(fp))
+    if key not in _CACHE:
+        _CACHE[key] = DenseFingerprint(fp)
+    return _CACHE[key]
+
+
 @register
 class NFTrackMethod(ReconstructionMethod):
     name = "nftrack"
@@ -73,6 +82,7 @@ class NFTrackMethod(ReconstructionMethod):
             if self.fp is None:
                 log.warning(self.fp_note)
         self.served = _served_cached(self.fp, network) if self.fp is not None and self.cfg.fp_radius_m > 0 else None
+        self.dense = _dense_cached(self.fp) if self.fp is not None else None
 
     def _trusted_cells(self, trace, x, y) -> tuple[np.ndarray, float]:
         """Cell ids, renamed when the fingerprint does not know them at this position (a cell id
@@ -95,7 +105,7 @@ class NFTrackMethod(ReconstructionMethod):
         x, y = net.to_xy(trace.lon, trace.lat)
         cells, known = self._trusted_cells(trace, x, y)
         cands, anchors = track(net, self.fp, trace.t, cells, x, y, self.cfg, k=self.options.rollouts,
-                               served=self.served)
+                               served=self.served, dense_fp=self.dense)
         rollouts = []
         for c in cands:
             ts, xy = timed_polyline(net, c, float(trace.t[0]), float(trace.t[-1]))
