@@ -8,6 +8,7 @@ its screenshot in between). Never blocks the event loop: every wait is a QTimer.
 import csv
 import json
 import os
+import time
 import traceback
 from pathlib import Path
 
@@ -43,7 +44,11 @@ def sketch_from_gps(trace_id: str) -> QgsVectorLayer:
     return layer
 
 
+STARTED = {}
+
+
 def start():
+    STARTED["start"] = time.time()
     try:
         # Xvfb has no window manager to maximise the window: place it over the whole screen ourselves
         screen = iface.mainWindow().screen().geometry()
@@ -78,7 +83,7 @@ def wait_for_result(dock):
         QTimer.singleShot(200, lambda: wait_for_result(dock))
         return
     try:
-        status = {"message": dock.last_message[0], "level": int(dock.last_message[1]),
+        status = {"t_script": STARTED.get("start"), "t_result": time.time(), "message": dock.last_message[0], "level": int(dock.last_message[1]),
                   "rows": dock.table.rowCount(), "layers": [l.name() for l in QgsProject.instance().mapLayers().values()]}
         if dock.result_layers is not None:
             lines, points = dock.result_layers
@@ -96,13 +101,15 @@ def wait_for_result(dock):
             canvas.setExtent(iface.mapCanvas().mapSettings().layerExtentToOutputExtent(lines, extent))
             canvas.refresh()
             status["table_header"] = [dock.table.horizontalHeaderItem(i).text() for i in range(dock.table.columnCount())]
-        QTimer.singleShot(1500, lambda: (write_status(status), wait_for_quit()))
+        QTimer.singleShot(3000, lambda: (write_status(status), wait_for_quit()))  # let the canvas render
     except Exception:
         write_status({"error": traceback.format_exc()})
 
 
 def wait_for_quit():
     if (STATE / "quit").exists():
+        QgsProject.instance().removeAllMapLayers()  # no "scratch layers will be lost" question on the way out
+        QgsProject.instance().setDirty(False)
         iface.actionExit().trigger()
         return
     QTimer.singleShot(200, wait_for_quit)

@@ -68,6 +68,7 @@ def test_dock_reconstructs_in_a_real_qgis_window(profile, tmp_path):
                              "--noversioncheck", "--code", str(HERE / "qgis_session.py")],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     shot = tmp_path / "screenshot.png"
+    t_launch = time.time()
     try:
         t0 = time.monotonic()
         while not (state / "status.json").exists():
@@ -76,6 +77,8 @@ def test_dock_reconstructs_in_a_real_qgis_window(profile, tmp_path):
                 (tmp_path / "qgis.log").read_text()[-3000:]
             time.sleep(0.5)
         status = json.loads((state / "status.json").read_text())
+        print(f"QGIS start {status.get('t_script', t_launch) - t_launch:.1f} s, "
+              f"reconstruction {status.get('t_result', 0) - status.get('t_script', 0):.1f} s")
         subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=60)
     finally:
         (state / "quit").touch()
