@@ -128,3 +128,22 @@ def test_fingerprint_command_with_routes_and_from_gps(sim, tmp_path, capsys):
     assert main(["fingerprint", "--signaling", str(sim / "signaling.csv"), "--gps", str(sim / "gps.csv"),
                  "--out", str(a)]) == 2  # refuses to overwrite
     assert "overwrite" in capsys.readouterr().err
+
+
+def test_prepare_for_benchmark_builds_one_fingerprint_per_city(sim, tmp_path):
+    import json
+
+    from sig2gps.io import read_signaling
+    from sig2gps.methods import MethodOptions, get_method
+    from sig2gps.network import load_network
+
+    cls = get_method("nftrack")
+    ov = cls.prepare_for_benchmark([sim], tmp_path, {})
+    files = list((tmp_path / "nftrack_fingerprints").glob("*.json"))
+    assert len(files) == 1 and ov == {"fingerprint": str(tmp_path / "nftrack_fingerprints")}
+    net = load_network(json.loads((sim / "meta.json").read_text())["network"])
+    traces, _ = read_signaling(sim / "signaling.csv")
+    recs, errors = cls(net, MethodOptions(**ov)).reconstruct_many(traces[:3])
+    assert not errors
+    info = recs[0].rollouts[0].info
+    assert info["known_cell_share"] > 0.5 and "fallback" not in info["fingerprint"] and info["segments"]

@@ -44,13 +44,11 @@ def sequence_cmd(trace: SignalingTrace, route: TimedRoute) -> dict[int, dict[str
     e_in, e_out = route.t_at(route.start_m), route.t_at(route.end_m)
     tov = np.minimum(t1[:, None], e_out[None]) - np.maximum(t0[:, None], e_in[None])
     seen = (dist > 0) | (tov > 0)
-    out: dict[int, dict[str, list]] = defaultdict(dict)
+    out: dict[int, dict[str, tuple[float, bool]]] = defaultdict(dict)
     for j, seg in enumerate(route.seg):
-        rows = np.flatnonzero(seen[:, j])
-        for r in rows:
+        for r in np.flatnonzero(seen[:, j]):
             c = str(cells[r])
-            d, s = out[int(seg)].get(c, (0.0, False))
-            out[int(seg)][c] = (d + float(dist[r, j]), True)
+            out[int(seg)][c] = (out[int(seg)].get(c, (0.0, True))[0] + float(dist[r, j]), True)
     return dict(out)
 
 

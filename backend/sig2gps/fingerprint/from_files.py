@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def samples_from_files(net, signaling, gps, routes=None, cells=None):
-    """Yield (SignalingTrace, TimedRoute) for every trace present in both files; collect problems.
+    """(SignalingTrace, TimedRoute) for every trace present in both files, and the problems met.
 
     Returns (samples, problems): a trace that cannot be aligned is reported and skipped, the others go on.
     """

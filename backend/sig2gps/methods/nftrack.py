@@ -126,7 +126,8 @@ class NFTrackMethod(ReconstructionMethod):
         A training folder's city is the road file named in its meta.json. Returns {"fingerprint":
         folder}; test cities without history then fall back to NearRd (said in Rollout.info).
         """
-        from ..fingerprint.from_files import build_from_files
+        from ..fingerprint import build_fingerprint
+        from ..fingerprint.from_files import samples_from_files
         from ..io import read_cells
         from ..network import load_network
 
@@ -142,13 +143,8 @@ class NFTrackMethod(ReconstructionMethod):
         out.mkdir(parents=True, exist_ok=True)
         for net_path, dirs in by_net.items():
             net = load_network(net_path)
-            from ..fingerprint import build_fingerprint
-
-            samples = []
-            cells = {}
+            samples, cells = [], {}
             for d in dirs:
-                from ..fingerprint.from_files import samples_from_files
-
                 c = read_cells(d / "cells.csv") if (d / "cells.csv").exists() else None
                 routes = d / "routes.csv" if (d / "routes.csv").exists() else None
                 s, problems = samples_from_files(net, d / "signaling.csv", d / "gps.csv", routes, c)
