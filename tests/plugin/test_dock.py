@@ -150,3 +150,26 @@ def test_conditioning_tile_preview(dock, signaling_csv):
 def _orange(name):
     r, g, b = int(name[1:3], 16), int(name[3:5], 16), int(name[5:7], 16)
     return r > 200 and 90 < g < 190 and b < 90
+
+
+def test_cancelled_job_keeps_its_partial_result(dock):
+    from sig2gps_qgis.layers.results import RolloutResult
+    from sig2gps_qgis.request import JobResult
+
+    t = [1000.0, 1060.0]
+    part = JobResult(rollouts=[RolloutResult("A", 0, "hmm", -1.0, t, [24.94, 24.95], [60.17, 60.171])],
+                     complete=False, method="hmm", device="cpu", seconds_total=0.5)
+    dock._on_done(part)
+    text, level = dock.last_message
+    assert text.startswith("Cancelled: ") and level == Qgis.Success
+    assert dock.table.rowCount() == 1 and dock.result_layers[0].featureCount() == 1
+
+
+def test_task_cancelled_before_it_ran_reports_calmly(qgis_new_project, backend):
+    from sig2gps_qgis.tasks import ReconstructTask
+
+    errs = []
+    task = ReconstructTask(backend, {"method": "towers"}, on_error=errs.append)
+    task.cancel()
+    task.finished(False)  # what QGIS calls for a task cancelled before run()
+    assert len(errs) == 1 and "cancelled" in errs[0].message and errs[0].level == Qgis.Info
