@@ -146,3 +146,35 @@ def test_video_from_layers_matches_frame_by_frame_painting():
         paint(img, dot_mask(g, ex[0], ey[0], style.start_radius_px * k), style.start_color)
         paint(img, dot_mask(g, ex[i], ey[i], style.end_radius_px * k), style.end_color)
         assert np.abs(to_uint8(img).astype(int) - vid[i]).max() <= 1
+
+
+def test_cli_render_png_gif_and_read_back_scored_by_evaluate(tmp_path):
+    import json
+
+    from PIL import Image
+
+    from sig2gps.cli import main
+    from sig2gps.commands._common import default_network
+    from sig2gps.network import load_network
+    from sig2gps.simulate import simulate, write_simulation
+
+    net = load_network(default_network())
+    write_simulation(tmp_path / "sim", simulate(net, 2, seed=9), net, {})
+    sim = tmp_path / "sim"
+    rc = main(["render", "--signaling", str(sim / "signaling.csv"), "--trace", "T00001", "--gps", str(sim / "gps.csv"),
+               "--out", str(tmp_path / "tile.png"), "--video", str(tmp_path / "v.gif"), "--frames", "13",
+               "--read-back", str(tmp_path / "points.csv")])
+    assert rc == 0
+    assert Image.open(tmp_path / "tile.png").size == (256, 256)
+    assert Image.open(tmp_path / "v.gif").n_frames == 13
+    meta = json.loads((tmp_path / "tile.json").read_text())
+    assert TileGeometry.from_dict(meta["geometry"]).width == 256
+    assert main(["evaluate", "--truth", str(sim / "gps.csv"), "--pred", str(tmp_path / "points.csv"),
+                 "--out", str(tmp_path / "m.json")]) == 0
+    m = json.loads((tmp_path / "m.json").read_text())
+    assert m["overall"]["n_traces"] == 1 and m["overall"]["mae_m"] < 2 * meta["metres_per_pixel"]
+    # Refuses to overwrite, and a missing trace id is a clear error.
+    assert main(["render", "--signaling", str(sim / "signaling.csv"), "--trace", "T00001",
+                 "--out", str(tmp_path / "tile.png")]) != 0
+    assert main(["render", "--signaling", str(sim / "signaling.csv"), "--trace", "NOPE",
+                 "--out", str(tmp_path / "other.png")]) != 0

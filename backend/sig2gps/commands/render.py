@@ -16,6 +16,8 @@ def add_parser(sub):
     p.add_argument("--out", required=True, help="conditioning image (.png); its geometry goes to the same name .json")
     p.add_argument("--video", help="target video (.gif); needs --gps")
     p.add_argument("--gps", help="GPS CSV (or a points CSV of reconstruct) with the path to draw in the video")
+    p.add_argument("--read-back", metavar="POINTS.csv",
+                   help="read the rendered video back into timestamped points (a check: score it with `sig2gps evaluate`)")
     p.add_argument("--rollout", type=int, help="with a points CSV: which rollout to draw (default: all rows)")
     p.add_argument("--size", type=int, default=256, help="image size in pixels")
     p.add_argument("--frames", type=int, default=21, help="video frames, 4k+1")
@@ -53,9 +55,11 @@ def run(args):
     out = _check_out(Path(args.out), (".png",), args.overwrite, "--out")
     video_path = None
     if args.video:
-        if not args.gps:
-            raise ValueError("--video needs --gps: the video draws a GPS path over the tile")
         video_path = _check_out(Path(args.video), (".gif",), args.overwrite, "--video")
+    if (args.video or args.read_back) and not args.gps:
+        raise ValueError("--video and --read-back need --gps: the video draws a GPS path over the tile")
+    if args.read_back:
+        _check_out(Path(args.read_back), (".csv",), args.overwrite, "--read-back")
     cells = read_cells(args.cells) if args.cells else None
     sigs, rep = read_signaling(args.signaling, cells)
     sig = _pick(sigs, args.trace, args.signaling) if sigs else None
@@ -84,8 +88,19 @@ def run(args):
         meta["gps_in_view"] = bool(geom.contains_px(gx, gy).all())
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2))
     msg = f"{out} ({cfg.size} px, {meta['metres_per_pixel']:.1f} m/px)"
-    if video_path is not None:
+    vid = None
+    if gps is not None:
         vid = target_video(geom, cond, gps.t, gps.lon, gps.lat, sig.t[0], sig.t[-1], cfg)
+    if args.read_back:
+        from ..extract import read_frames
+        from ..io.gps import write_points
+        from ..types import Reconstruction, Rollout
+
+        r = read_frames(vid, geom, sig.t[0], sig.t[-1])
+        write_points(args.read_back, [Reconstruction(sig.trace_id, "render-read-back",
+                                                     [Rollout(r.track(sig.trace_id), info=r.info())])])
+        msg += f", read back ({r.quality}, {len(r.t)} points) -> {args.read_back}"
+    if video_path is not None:
         frames = [big(f) for f in vid]
         # ~4 s per loop; the last frame lingers so the whole path can be looked at.
         durations = [int(4000 / len(frames))] * (len(frames) - 1) + [1500]
