@@ -44,7 +44,6 @@ def _check_out(path: Path, suffixes: tuple, overwrite: bool, what: str) -> Path:
 
 
 def run(args):
-    import numpy as np
     from PIL import Image
 
     from ..io import read_cells, read_gps, read_signaling

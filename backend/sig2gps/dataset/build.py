@@ -11,8 +11,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
-
 from ..render.compose import RenderConfig
 from ..render.roads import RoadGeometry
 from ..render.style import STYLE_PATH, load_style
