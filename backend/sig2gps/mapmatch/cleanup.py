@@ -2,7 +2,8 @@
 
 Most of what a map matcher can gain on cellular data comes from here (issue 3's first measurement):
 a phone parked under one site produces many records that are one observation, and a vehicle near a
-cell edge flips A->B->A without moving.
+cell edge flips A->B->A without moving. The HMM steps over the collapsed visits; the Kalman-smoothed
+track (from every kept record) gives the positions the HMM sees and the progress along the route.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Observations:
     site: np.ndarray  # site (cluster) label, equal labels = same place
     sx: np.ndarray | None = None  # smoothed position (Kalman), what the HMM sees
     sy: np.ndarray | None = None
+    track: tuple | None = None  # (t, x, y) the smoothed track itself (per kept record), for timing
 
     def __len__(self) -> int:
         return len(self.t)
@@ -34,7 +36,7 @@ class Observations:
     def take(self, keep: np.ndarray) -> "Observations":
         f = lambda a: None if a is None else a[keep]
         return Observations(self.t[keep], self.t_first[keep], self.t_last[keep], self.x[keep], self.y[keep],
-                            self.n[keep], self.site[keep], f(self.sx), f(self.sy))
+                            self.n[keep], self.site[keep], f(self.sx), f(self.sy), self.track)
 
 
 def site_labels(x: np.ndarray, y: np.ndarray, cluster_m: float) -> np.ndarray:
@@ -153,8 +155,26 @@ def clean_observations(t, x, y, cfg: CleanupConfig) -> Observations:
     obs = collapse_runs(t, x, y, site_labels(x, y, cfg.cluster_m))
     obs = remove_pingpong(obs, cfg.pingpong_s)
     obs = remove_outliers(obs, cfg.outlier_m)
-    if cfg.kalman:
+    if cfg.interval_time and len(obs) >= 2:
+        # A site serves from the handover into it until the handover out of it; the vehicle passes
+        # closest to it around the middle of that interval, not at the mean of the records (the
+        # handover record sits at the start and biases the mean early).
+        end = np.r_[obs.t_first[1:], obs.t_last[-1]]
+        obs.t = np.maximum.accumulate(0.5 * (obs.t_first + end))
+    if cfg.kalman and cfg.smooth_records and len(obs) >= 2:
+        # Smooth every record, not one point per visit: a long visit is more evidence of where the
+        # vehicle was than a brief one. Records far off the cleaned sequence (overshoots, flips
+        # removed above) are left out.
+        ox, oy = np.interp(t, obs.t, obs.x), np.interp(t, obs.t, obs.y)
+        keep = np.hypot(x - ox, y - oy) <= max(cfg.outlier_m, 1.0)
+        rec = Observations(t[keep], t[keep], t[keep], x[keep], y[keep], np.ones(keep.sum()), np.arange(keep.sum()))
+        rx, ry = kalman_smooth(rec, cfg.kalman_sigma_m, cfg.kalman_accel)
+        obs.track = (rec.t, rx, ry)
+        obs.sx, obs.sy = np.interp(obs.t, rec.t, rx), np.interp(obs.t, rec.t, ry)
+    elif cfg.kalman:
         obs.sx, obs.sy = kalman_smooth(obs, cfg.kalman_sigma_m, cfg.kalman_accel)
     else:
         obs.sx, obs.sy = obs.x.copy(), obs.y.copy()
+    if obs.track is None:
+        obs.track = (obs.t, obs.sx, obs.sy)
     return obs

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class CleanupConfig:
-    pingpong_s: float = 30.0  # A->B->A with B served for at most this long: B is a ping-pong flip, dropped
+    pingpong_s: float = 12.0  # A->B->A with B served for at most this long: B is a ping-pong flip, dropped
     cluster_m: float = 150.0  # sites closer than this are one cluster (co-sited / near-duplicate towers)
     outlier_m: float = 1800.0  # an observation this far off the line between its neighbours is an overshoot
-    kalman_sigma_m: float = 450.0  # tower-to-device error assumed by the smoother (one observation)
+    kalman_sigma_m: float = 900.0  # per-record tower error assumed by the smoother (records of one visit
+    # share their tower's error, so each counts for less than an independent fix would)
     kalman_accel: float = 0.1  # process noise of the constant-velocity model (m^2/s^3): low = smooth
+    interval_time: bool = False  # observation time = middle of the site's serving interval (else record mean)
+    smooth_records: bool = True  # smooth every kept record (True) or one point per collapsed visit (False)
     kalman: bool = True  # smooth the cleaned tower sequence (Rauch-Tung-Striebel)
 
     def __post_init__(self):
@@ -57,11 +60,12 @@ class HmmConfig:
 @dataclass(frozen=True)
 class TimingConfig:
     sample_s: float = 2.0  # output point interval along the route
-    anchor_weight: float = 0.7  # 0: constant speed over the whole trip; 1: pass each matched node at its time
+    anchor_weight: float = 1.0  # 0: constant speed over the whole trip; 1: pass each matched node at its time
     endpoint_pull: bool = True  # start at the first record's time and end at the last record's time
     anchors_from_sites: bool = True  # project the cleaned site positions (not the smoothed ones) for timing
     travel_time_prior: bool = True  # spread the trip's time by free-flow travel time, not by distance
     end_dwell_s: float = 0.0  # expected stationary time at each end of the trip (parking, getting going)
+    follow_track: bool = True  # progress along the route follows the smoothed track at every sample time
     project_anchors: bool = True  # anchor each observation where the route passes nearest to it (not its node)
 
 

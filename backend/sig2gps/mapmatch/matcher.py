@@ -96,7 +96,8 @@ class MapMatcher:
             if any(overlap_share(route, o.route) > self.cfg.hmm.kbest_max_overlap for o in out):
                 continue
             tq, qx, qy = timestamp_route(route, obs.t, t_start, t_end, self.cfg.timing,
-                                         (obs.x, obs.y) if self.cfg.timing.anchors_from_sites else (obs.sx, obs.sy))
+                                         (obs.x, obs.y) if self.cfg.timing.anchors_from_sites else (obs.sx, obs.sy),
+                                         obs.track)
             score = lat.logp(vp.states, vp.breaks) / len(obs)
             out.append(MatchedTrack(tq, qx, qy, route, score, len(vp.breaks),
                                     {"observations": len(obs), "records": int(len(t)), "breaks": len(vp.breaks),

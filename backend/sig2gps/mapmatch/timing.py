@@ -88,9 +88,29 @@ def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray
     return np.asarray(isotonic_regression(out).x)
 
 
+def project_track(route: Route, tq: np.ndarray, track: tuple) -> np.ndarray:
+    """Distance along the route of the smoothed track at every query time, made monotone.
+
+    The route fixes where across the road the vehicle is; the smoothed tower track says how far
+    along it has got. Isotonic regression keeps it from ever running backwards.
+    """
+    from scipy.optimize import isotonic_regression
+    from shapely import LineString, points
+
+    t, x, y = track
+    if route.length <= 0:
+        return np.zeros(len(tq))
+    px, py = np.interp(tq, t, x), np.interp(tq, t, y)
+    s = LineString(route.xy).project(points(np.column_stack([px, py])))
+    return np.clip(np.asarray(isotonic_regression(s).x), 0.0, route.length)
+
+
 def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
-                    obs_xy: tuple | None = None):
-    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time."""
+                    obs_xy: tuple | None = None, track: tuple | None = None):
+    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time.
+
+    track: (t, x, y) of the smoothed observations; with cfg.follow_track the vehicle's progress along
+    the route follows it at every sample time, otherwise only at the observations (anchors)."""
     if cfg.project_anchors and obs_xy is not None:
         s_obs = project_on_route(route, *obs_xy)
     else:
@@ -105,6 +125,8 @@ def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: floa
     tq = np.r_[t_start + np.arange(n) * cfg.sample_s, t_end]
     tq = tq[np.r_[np.diff(tq) > 0, True]]
     s_anchor = np.interp(tq, ta, sa)
+    if cfg.follow_track and track is not None and len(track[0]) >= 2:
+        s_anchor = project_track(route, tq, track)
     # Prior: the trip's driving time is spread over the route in proportion to free-flow travel time
     # (fast roads take less of it), after a stationary moment at each end.
     ta0, tb0 = t_start + cfg.end_dwell_s, t_end - cfg.end_dwell_s
