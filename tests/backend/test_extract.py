@@ -102,3 +102,23 @@ def test_skeleton_of_a_thick_stroke_has_two_ends():
     sk = skeletonize(m)
     topo = topology(sk)
     assert (topo.components, topo.end_points) == (1, 2)
+
+
+def test_blurred_noisy_frames_like_a_generator_still_read_well():
+    from scipy import ndimage
+
+    from sig2gps.rewards import frame_rewards, truth_at_frames
+
+    cfg = RenderConfig(size=256, frames=21)
+    rng = np.random.default_rng(7)
+    med = []
+    for seed in (0, 2, 4):
+        geom, _, vid, (t, lon, lat), (st, _, _) = rendered(seed, cfg)
+        v = ndimage.gaussian_filter(vid.astype(np.float32), (0, 1.0, 1.0, 0)) + rng.normal(0, 8, vid.shape)
+        v = np.clip(v, 0, 255).astype(np.uint8)
+        r = read_frames(v, geom, st[0], st[-1])
+        assert r.quality != FAILED
+        med.append(np.median(point_errors(t, lon, lat, r.t, r.lon, r.lat)) / geom.metres_per_pixel())
+        rw = frame_rewards(v, geom, *truth_at_frames(t, lon, lat, st[0], st[-1], 21))
+        assert rw["continuity"] == 1.0 and rw["distance"] > 0.95 and rw["direction"] > 0.99
+    assert max(med) < 1.0

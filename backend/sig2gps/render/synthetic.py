@@ -25,8 +25,11 @@ def grid_drive(seed: int, n_turns: int = 6, gps_interval: float = 15.0):
     rng = np.random.default_rng(seed)
     i, j = 5, 5
     nodes = [(i, j)]
+    prev = (0, 0)
     for _ in range(n_turns):
-        di, dj = [(1, 0), (-1, 0), (0, 1), (0, -1)][rng.integers(4)]
+        # Turn left, right or go on, never back (a U-turn redraws the same street).
+        di, dj = [d for d in [(1, 0), (-1, 0), (0, 1), (0, -1)] if d != (-prev[0], -prev[1])][rng.integers(3)]
+        prev = (di, dj)
         for _ in range(rng.integers(1, 4)):
             i, j = min(max(i + di, 0), 11), min(max(j + dj, 0), 11)
             if (i, j) != nodes[-1]:
