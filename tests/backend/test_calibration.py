@@ -160,3 +160,18 @@ def test_simulated_stats_cover_every_row_and_use_held_positions():
     # held fixes lag the exact positions by less than the logger's step
     lag = np.hypot(*(held[0].xy - exact[0].xy).T)
     assert lag.max() < 100.0 and lag.max() > 0.0
+
+
+def test_calibrate_command_prints_the_side_by_side_table(tmp_path, capsys):
+    from sig2gps.cli import main
+
+    rows, lon = [], -8.5
+    for k in range(120):  # a 2-minute crafted drive east at ~7 m/s, cell changing every 20 s
+        rows.append((f"2019.11.25_15.{34 + (34 + k) // 60:02d}.{(34 + k) % 60:02d}", lon + k * 1e-4, 51.9,
+                     100 + (k // 20) % 3))
+    _write_log(tmp_path / "drive.csv", rows)
+    assert main(["calibrate", "--cork", str(tmp_path), "--traces", "3", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "cell changes per km" in out and "calibrated statistics within" in out
+    assert main(["calibrate", "--cork", str(tmp_path / "nowhere"), "--traces", "3"]) == 2
+    assert "not a folder" in capsys.readouterr().err

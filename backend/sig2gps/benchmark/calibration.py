@@ -11,7 +11,8 @@ SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
 def run(args) -> str:
-    from ..calibration.compare import CORK_FIX_STEP_M, TOLERANCE, compare, format_markdown, simulated_stats
+    from ..calibration.compare import (CORK_FIX_STEP_M, CORK_ROUTE_REPEAT, TOLERANCE, compare, cork_like_config,
+                                       format_markdown, simulated_stats)
     from ..calibration.cork import read_cork
     from ..calibration.stats import summarize
     from ..network import load_network
@@ -34,7 +35,7 @@ def run(args) -> str:
             continue
         net = load_network(str(path))
         t0 = time.perf_counter()
-        res = simulate(net, n, seed=1)
+        res = simulate(net, n, seed=1, cfg=cork_like_config(n))
         dt = time.perf_counter() - t0
         rows = compare(real, simulated_stats(res))
         ok = sum(1 for r in rows if r.ok)
@@ -47,5 +48,8 @@ def run(args) -> str:
               f"The Cork logger only updates the position after ~{CORK_FIX_STEP_M:.0f} m of movement, so the "
               "simulated positions go through the same rule before any statistic is computed; cell positions "
               "are estimated the same way on both sides (mean of the positions where the cell served). "
+              f"Cork drives each road about {CORK_ROUTE_REPEAT} times, so the simulated trips reuse "
+              f"{n} / {CORK_ROUTE_REPEAT} origin-destination pairs (detours still vary); everything else is the "
+              "simulator's defaults. "
               "Definitions: `backend/sig2gps/calibration/stats.py`.", ""] + tables
     return "\n".join(parts)

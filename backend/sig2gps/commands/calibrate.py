@@ -16,7 +16,7 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..calibration.compare import compare, format_text, simulated_stats
+    from ..calibration.compare import compare, cork_like_config, format_text, simulated_stats
     from ..calibration.cork import read_cork
     from ..calibration.stats import summarize
     from ..network import load_network
@@ -29,7 +29,7 @@ def run(args):
     real = summarize(seqs)
     net = load_network(args.network or default_network())
     t0 = time.perf_counter()
-    res = simulate(net, args.traces, seed=args.seed)
+    res = simulate(net, args.traces, seed=args.seed, cfg=cork_like_config(args.traces))
     dt = time.perf_counter() - t0
     sim = simulated_stats(res)
     print(f"Cork: {len(seqs)} drives, {len(codes)} cells; simulated: {len(res.traces)} trips on {net.name} "

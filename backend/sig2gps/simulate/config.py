@@ -8,6 +8,8 @@ from dataclasses import dataclass
 class TripConfig:
     od_min_m: float = 800.0  # straight-line origin-destination distance range; spans Small/Medium/Large
     od_max_m: float = 6000.0
+    od_pool_size: int = 0  # >0: trips reuse this many origin-destination pairs (either way round), as a
+    # few drivers repeating their routes do; the calibration uses it to match the Cork logs' ~7x repetition
     detour_sigma: float = 0.35  # log-normal noise on edge costs: real drivers do not always take the shortest path
     speed_scale: float = 0.45  # urban traffic: class speeds scaled by this (Cork drives average ~21 km/h)
     speed_factor_sigma: float = 0.15  # per-driver speed factor spread
@@ -44,6 +46,7 @@ class RadioConfig:
     early_return_prob: float = 0.4  # a handover that fails soon after (too early / link failure) ...
     early_return_mean_s: float = 6.0  # ... returns to the previous cell after about this long
     early_return_margin_db: float = 15.0  # ... if that cell is still no more than this below the best
+    reestablish_prev_bonus_db: float = 100.0  # re-establishment favours the previous cell by this (100: always)
     outlier_rate_per_h: float = 8.0  # far-cell episodes (overshooting sites), persistent for a while
     outlier_dur_s: tuple = (10.0, 60.0)
 

@@ -3,6 +3,7 @@ hysteresis and time-to-trigger, persistent far-cell episodes."""
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import lfilter
 from scipy.spatial import cKDTree
 
 from .config import RadioConfig
@@ -51,12 +52,10 @@ def serving_cells(pos: np.ndarray, t: np.ndarray, sites: Sites, shadow: ShadowFi
     p = cfg.tx_dbm - 10 * cfg.pathloss_exp * np.log10(d) + gain + shad + cell_bias(cells, cfg)
     # Fast variation: AR(1) per cell in time.
     rho = np.exp(-1.0 / cfg.fast_tau_s)
-    fast = np.empty_like(p)
-    fast[0] = rng.normal(0, cfg.fast_sigma_db, p.shape[1])
+    first = rng.normal(0, cfg.fast_sigma_db, p.shape[1])
     innov = rng.normal(0, cfg.fast_sigma_db * np.sqrt(1 - rho ** 2), p.shape)
-    for i in range(1, len(p)):
-        fast[i] = rho * fast[i - 1] + innov[i]
-    p = p + fast
+    innov[0] = first  # stationary start; then fast[i] = rho * fast[i-1] + innov[i], as one filter call
+    p = p + lfilter([1.0], [1.0, -rho], innov, axis=0)
     # Far-cell episodes: an overshooting distant cell gets a boost for a while.
     n = len(t)
     boost = np.zeros_like(p)
@@ -71,12 +70,12 @@ def serving_cells(pos: np.ndarray, t: np.ndarray, sites: Sites, shadow: ShadowFi
 
 
 def cell_bias(cells: np.ndarray, cfg: RadioConfig) -> np.ndarray:
-    """Static per-cell offset (dB), a deterministic function of the cell index so that every trace
-    of one simulation sees the same network (a strong cell stays strong)."""
-    if cfg.cell_bias_sigma_db <= 0:
+    """Static per-cell offset (dB), a fixed function of the cell index (not of the trip's random
+    stream) so that every trace of one simulation sees the same network: a strong cell stays strong."""
+    if cfg.cell_bias_sigma_db <= 0 or len(cells) == 0:
         return np.zeros(len(cells))
-    return cfg.cell_bias_sigma_db * np.array([np.random.default_rng(int(c) + 7919).standard_normal()
-                                              for c in cells])
+    table = np.random.default_rng(7919).standard_normal(int(cells.max()) + 1)
+    return cfg.cell_bias_sigma_db * table[cells]
 
 
 def handover(p: np.ndarray, t: np.ndarray, rng, cfg: RadioConfig) -> np.ndarray:
@@ -84,8 +83,9 @@ def handover(p: np.ndarray, t: np.ndarray, rng, cfg: RadioConfig) -> np.ndarray:
 
     A neighbour takes over when it beats the serving cell by the hysteresis for the time-to-trigger.
     With probability early_return_prob a handover fails soon after (the textbook cause of ping-pong:
-    too-early handover, link failure, re-establishment on the old cell) and the phone returns to the
-    previous cell after an exponential delay, if that cell is still within early_return_margin_db of the best.
+    too-early handover, link failure, re-establishment) and after an exponential delay the phone
+    re-establishes on the strongest other cell, the previous one favoured by reestablish_prev_bonus_db,
+    if that cell is within early_return_margin_db of the best: mostly A->B->A, sometimes A->B->C.
     """
     n = len(p)
     serving = np.empty(n, np.int64)
@@ -95,8 +95,14 @@ def handover(p: np.ndarray, t: np.ndarray, rng, cfg: RadioConfig) -> np.ndarray:
     for i in range(n):
         row = p[i]
         if back_to >= 0 and t[i] >= back_at:
-            if row[back_to] >= row.max() - cfg.early_return_margin_db:
-                cur = back_to
+            # Re-establishment: on the strongest cell other than the failed one, the previous cell
+            # favoured (the phone still holds its context), so most failures return and some move on.
+            other = row.copy()
+            other[cur] = -np.inf
+            other[back_to] += cfg.reestablish_prev_bonus_db
+            target = int(np.argmax(other))
+            if row[target] >= row.max() - cfg.early_return_margin_db:
+                cur = target
             back_to, back_at, cand = -1, np.inf, -1
         best = int(np.argmax(row))
         if best != cur and row[best] > row[cur] + cfg.hysteresis_db:

@@ -42,11 +42,21 @@ def simulate(net, n_traces: int, seed: int = 0, cfg: SimConfig = SimConfig(), si
     cells = {cid: Cell(cid, float(lon_s[s]), float(lat_s[s]), f"S{s:05d}")
              for cid, s in zip(sites.cell_ids, sites.cell_site)}
     out, failed = [], []
+    od_pool: list[tuple[int, int]] = []
     for i in range(n_traces):
         tid = f"{id_prefix}{i:05d}"
         trip = None
         for _ in range(20):
-            a, b = pick_od(net, rng, cfg.trips)
+            if cfg.trips.od_pool_size > 0:  # drivers repeating their own few routes (like the Cork logs)
+                if len(od_pool) < cfg.trips.od_pool_size:
+                    od_pool.append(pick_od(net, rng, cfg.trips))
+                    a, b = od_pool[-1]
+                else:
+                    a, b = od_pool[int(rng.integers(len(od_pool)))]
+                    if rng.random() < 0.5:
+                        a, b = b, a
+            else:
+                a, b = pick_od(net, rng, cfg.trips)
             nodes = route(net, a, b, rng, cfg.trips)
             if nodes and len(nodes) > 2:
                 trip = drive(net, nodes, rng, cfg.trips)

@@ -55,9 +55,9 @@ def drive(net, nodes: list[int], rng, cfg: TripConfig) -> Trip:
     ends = np.cumsum([net.length[e] for e in edges])
     vmax = [net.speed[e] * factor for e in edges]
     stops = {}
+    out_degree = np.bincount(net.u, minlength=net.n_nodes)
     for i, d in enumerate(ends[:-1]):
-        deg = np.count_nonzero(net.u == nodes[i + 1])
-        if deg > 2 and rng.random() < cfg.junction_stop_prob:
+        if out_degree[nodes[i + 1]] > 2 and rng.random() < cfg.junction_stop_prob:
             stops[i] = rng.uniform(*cfg.stop_s)
     t, s, v = [0.0], [0.0], 0.0
     park0 = rng.uniform(*cfg.park_s)
@@ -77,7 +77,7 @@ def drive(net, nodes: list[int], rng, cfg: TripConfig) -> Trip:
                     t.append(t[-1] + 1.0); s.append(s[-1])
                 v = 0.0
                 continue
-        v = float(np.clip(target, v - cfg.accel_ms2, v + cfg.accel_ms2))
+        v = min(max(float(target), v - cfg.accel_ms2), v + cfg.accel_ms2)  # plain floats: this loop is hot
         v = max(v, 0.5)
         t.append(t[-1] + 1.0)
         s.append(min(s[-1] + v, total))
