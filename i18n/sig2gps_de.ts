@@ -369,6 +369,21 @@
       <translation>Kein gültiger Signalisierungslayer ausgewählt.</translation>
     </message>
     <message>
+      <location filename="../plugin/layers/signaling.py" line="208" />
+      <source>trace id</source>
+      <translation>Spur-ID</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="208" />
+      <source>time</source>
+      <translation>Zeit</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="209" />
+      <source>cell id</source>
+      <translation>Zell-ID</translation>
+    </message>
+    <message>
       <location filename="../plugin/layers/signaling.py" line="189" />
       <source>invalid date-time</source>
       <translation>ungültiges Datum/Zeit</translation>
@@ -394,7 +409,7 @@
       <translation>leere Zell-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="214" />
+      <location filename="../plugin/layers/signaling.py" line="215" />
       <source>Layer {0} has no point geometry; give a towers table to place its cells.</source>
       <translation>Layer {0} hat keine Punktgeometrie; geben Sie eine Sendemasttabelle an, um die Zellen zu verorten.</translation>
     </message>
@@ -414,22 +429,22 @@
       <translation>{0}, Zeile {1}, Feld {2}: keine Zahl: {3!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="210" />
+      <location filename="../plugin/layers/signaling.py" line="211" />
       <source>Layer {0} has no {1} field {2}; its fields are {3}.</source>
       <translation>Layer {0} hat kein {1}-Feld {2}; seine Felder sind {3}.</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="252" />
+      <location filename="../plugin/layers/signaling.py" line="253" />
       <source>Trace {0}: {1} record(s) in the chosen window; at least 2 are needed (skipped)</source>
       <translation>Spur {0}: {1} Datensatz/Datensätze im gewählten Zeitfenster; mindestens 2 nötig (übersprungen)</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="227" />
+      <location filename="../plugin/layers/signaling.py" line="228" />
       <source>Layer {0}, feature {1}, field {2}: {3} (trace {4} skipped)</source>
       <translation>Layer {0}, Objekt {1}, Feld {2}: {3} (Spur {4} übersprungen)</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="241" />
+      <location filename="../plugin/layers/signaling.py" line="242" />
       <source>Layer {0}, feature {1}, field {2}: no position for cell {3} (trace {4} skipped)</source>
       <translation>Layer {0}, Objekt {1}, Feld {2}: keine Position für Zelle {3} (Spur {4} übersprungen)</translation>
     </message>

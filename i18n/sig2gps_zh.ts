@@ -369,6 +369,21 @@
       <translation>未选择有效的信令图层。</translation>
     </message>
     <message>
+      <location filename="../plugin/layers/signaling.py" line="208" />
+      <source>trace id</source>
+      <translation>轨迹 ID</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="208" />
+      <source>time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="209" />
+      <source>cell id</source>
+      <translation>小区 ID</translation>
+    </message>
+    <message>
       <location filename="../plugin/layers/signaling.py" line="189" />
       <source>invalid date-time</source>
       <translation>无效的日期时间</translation>
@@ -394,7 +409,7 @@
       <translation>小区 ID 为空</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="214" />
+      <location filename="../plugin/layers/signaling.py" line="215" />
       <source>Layer {0} has no point geometry; give a towers table to place its cells.</source>
       <translation>图层 {0} 没有点几何；请提供基站表以确定小区位置。</translation>
     </message>
@@ -414,22 +429,22 @@
       <translation>{0}，第 {1} 行，字段 {2}：不是数字：{3!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="210" />
+      <location filename="../plugin/layers/signaling.py" line="211" />
       <source>Layer {0} has no {1} field {2}; its fields are {3}.</source>
       <translation>图层 {0} 没有{1}字段 {2}；其字段为 {3}。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="252" />
+      <location filename="../plugin/layers/signaling.py" line="253" />
       <source>Trace {0}: {1} record(s) in the chosen window; at least 2 are needed (skipped)</source>
       <translation>轨迹 {0}：所选时间窗内有 {1} 条记录；至少需要 2 条（已跳过）</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="227" />
+      <location filename="../plugin/layers/signaling.py" line="228" />
       <source>Layer {0}, feature {1}, field {2}: {3} (trace {4} skipped)</source>
       <translation>图层 {0}，要素 {1}，字段 {2}：{3}（已跳过轨迹 {4}）</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="241" />
+      <location filename="../plugin/layers/signaling.py" line="242" />
       <source>Layer {0}, feature {1}, field {2}: no position for cell {3} (trace {4} skipped)</source>
       <translation>图层 {0}，要素 {1}，字段 {2}：小区 {3} 没有位置（已跳过轨迹 {4}）</translation>
     </message>

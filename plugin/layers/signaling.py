@@ -205,10 +205,11 @@ def traces_from_layer(layer: QgsVectorLayer, mapping: FieldMapping = LAYER_MAPPI
     if layer is None or not layer.isValid():
         raise InputError(tr("No valid signaling layer is selected."))
     names = layer.fields().names()
-    for role, fname in (("trace id", mapping.trace_id), ("time", mapping.timestamp), ("cell id", mapping.cell_id)):
+    for role, fname in ((tr("trace id"), mapping.trace_id), (tr("time"), mapping.timestamp),
+                        (tr("cell id"), mapping.cell_id)):
         if fname not in names:
             raise InputError(tr("Layer {0} has no {1} field {2}; its fields are {3}.")
-                             .format(layer.name(), tr(role), fname or "''", ", ".join(names)))
+                             .format(layer.name(), role, fname or "''", ", ".join(names)))
     spatial = layer.geometryType() == QgsWkbTypes.PointGeometry
     if not spatial and cells is None:
         raise InputError(tr("Layer {0} has no point geometry; give a towers table to place its cells.")

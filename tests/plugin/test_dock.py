@@ -4,7 +4,7 @@ import time
 
 import pytest
 from qgis.PyQt.QtCore import Qt
-from qgis.core import (Qgis, QgsApplication, QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsTask,
+from qgis.core import (Qgis, QgsFeature, QgsGeometry, QgsPointXY, QgsProject,
                        QgsVectorLayer)
 
 from sig2gps_qgis.backend_service import Backend

@@ -1,5 +1,4 @@
 """The plugin object (initGui/unload), the frames player and the settings/field-mapping dialogs."""
-import pytest
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 from qgis.PyQt.QtGui import QColor, QImage

@@ -1,6 +1,6 @@
 """The Processing algorithm through processing.run, as batch mode and models use it."""
 import pytest
-from qgis.core import QgsApplication, QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 
 from sig2gps_qgis.backend_service import Backend
 from sig2gps_qgis.layers.signaling import signaling_layer_from_csv
