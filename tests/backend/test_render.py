@@ -178,3 +178,22 @@ def test_cli_render_png_gif_and_read_back_scored_by_evaluate(tmp_path):
                  "--out", str(tmp_path / "tile.png")]) != 0
     assert main(["render", "--signaling", str(sim / "signaling.csv"), "--trace", "NOPE",
                  "--out", str(tmp_path / "other.png")]) != 0
+
+
+def test_condition_layers_compose_to_the_conditioning_image():
+    from sig2gps.render import condition_layers, paint, to_uint8
+    from sig2gps.render.synthetic import grid_drive, grid_roads, towers_for
+
+    t, lon, lat = grid_drive(2)
+    _, slon, slat = towers_for(t, lon, lat, 2)
+    style = load_style()
+    g = fit_view(slon, slat, RenderConfig(size=96))
+    layers = condition_layers(g, grid_roads(), slon, slat)
+    assert set(layers) == {"roads_minor", "roads_medium", "roads_major", "trace", "towers"}
+    img = np.empty((96, 96, 3), np.float32)
+    img[:] = style.background
+    for grp in style.roads:
+        paint(img, layers[f"roads_{grp.name}"], grp.color)
+    paint(img, layers["trace"], style.trace_color)
+    paint(img, layers["towers"], style.tower_color)
+    np.testing.assert_array_equal(to_uint8(img), conditioning_image(g, grid_roads(), slon, slat))

@@ -58,6 +58,17 @@ def map_image(geom: TileGeometry, roads: RoadGeometry, style: Style | None = Non
     return img
 
 
+def condition_layers(geom: TileGeometry, roads: RoadGeometry, sig_lon, sig_lat, style: Style | None = None,
+                     ss: int = 4) -> dict[str, np.ndarray]:
+    """The conditioning image's layers as (H, W) float32 coverage masks, for models that take
+    channels instead of (or besides) RGB: one per road group ("roads_minor", ...), "trace", "towers"."""
+    style = style or load_style()
+    out = {f"roads_{g.name}": m for g, m in zip(style.roads, road_masks(geom, roads, style))}
+    out["trace"] = trace_mask(geom, sig_lon, sig_lat, style, ss)
+    out["towers"] = tower_mask(geom, sig_lon, sig_lat, style, ss)
+    return out
+
+
 def conditioning_image(geom: TileGeometry, roads: RoadGeometry, sig_lon, sig_lat, style: Style | None = None,
                        ss: int = 4, _map: np.ndarray | None = None) -> np.ndarray:
     """(H, W, 3) uint8: the map with the signaling trace as a polyline and its towers as squares."""
