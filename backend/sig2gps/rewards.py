@@ -12,7 +12,7 @@ import numpy as np
 
 from .extract.colors import OverlayColors
 from .extract.dots import MISSING
-from .extract.reader import path_alpha, read_dots
+from .extract.reader import path_alpha, read_dots, spur_length_px
 from .extract.skeleton import skeletonize, topology
 from .metrics import geodesic_m, interpolate_track
 from .render.draw import frame_times
@@ -55,7 +55,7 @@ def read_for_rewards(frames: np.ndarray, style: Style | None = None, min_compone
     pos = np.array([[d.x, d.y] for d in dots], float)
     if start.quality != MISSING:
         pos[0] = [start.x, start.y]
-    skel = skeletonize(path_alpha(masks[-1]) > 0.5)
+    skel = skeletonize(path_alpha(masks[-1]) > 0.5, spur_length_px(style, frames.shape[2]))
     if min_component_px > 1 and skel.any():
         from scipy import ndimage
 

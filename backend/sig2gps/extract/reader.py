@@ -57,6 +57,13 @@ def _touches_path(path: np.ndarray, rim_px: int) -> np.ndarray:
     return ndimage.binary_dilation(path > 0.5, iterations=rim_px)
 
 
+def spur_length_px(style: Style, width: int) -> int:
+    """Side branches up to ~2.5 stroke widths are blobs of the stroke itself (a hairpin, a dot over
+    a bend), not branches: the skeleton drops them. Measured on true Monaco videos at ~23 m/px,
+    2.5 widths leaves 93% of them with exactly two end points (4 px: 83%)."""
+    return max(4, int(round(2.5 * style.path_width_px * style.size_factor(width))))
+
+
 def read_dots(frames: np.ndarray, style: Style, colors: OverlayColors, scale: float) -> tuple[list[Dot], Dot, list]:
     """Blue dot of every frame (tracked from the previous one), the green start dot, and the last
     frame's overlay masks."""
@@ -152,7 +159,7 @@ def read_frames(frames: np.ndarray, geom: TileGeometry, t0: float, t1: float, st
 
     # Path: thin the last frame's stroke, order it from the green dot to the last blue dot.
     alpha = path_alpha(masks[-1])
-    skel = skeletonize(alpha > 0.5)
+    skel = skeletonize(alpha > 0.5, spur_length_px(style, geom.width))
     # Order it between the first and the last dot found (the end dot may be missing, e.g. when the
     # path leaves the view).
     found = np.flatnonzero(np.all(np.isfinite(anchors), axis=1))
