@@ -42,6 +42,12 @@ def backend_python() -> str:
 
 
 @pytest.fixture(scope="session")
+def backend_py() -> str:
+    """The backend venv's interpreter (skips with a reason when there is none)."""
+    return backend_python()
+
+
+@pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
     """A small simulated scene on the Helsinki extract: signaling.csv, cells.csv, gps.csv."""
     out = tmp_path_factory.mktemp("sample") / "sim"

@@ -11,12 +11,10 @@ from sig2gps_qgis.backend_service import Backend
 from sig2gps_qgis.dock import Sig2GpsDock
 from sig2gps_qgis.layers.signaling import FieldMapping
 
-from .conftest import backend_python
-
 
 @pytest.fixture(scope="module")
-def backend():
-    b = Backend(python=backend_python())
+def backend(backend_py):
+    b = Backend(python=backend_py)
     yield b
     b.stop()
 
@@ -121,7 +119,8 @@ def test_layer_without_time_field_is_refused(dock):
     assert dock.run_button.isEnabled()
 
 
-def test_backend_not_running_then_fixed_in_settings(qgis_iface, qgis_new_project, qgis_app, signaling_csv, tmp_path):
+def test_backend_not_running_then_fixed_in_settings(qgis_iface, qgis_new_project, qgis_app, signaling_csv, tmp_path,
+                                                   backend_py):
     broken = Backend(python=str(tmp_path / "missing" / "python"))
     d = Sig2GpsDock(qgis_iface, broken)
     try:
@@ -129,7 +128,7 @@ def test_backend_not_running_then_fixed_in_settings(qgis_iface, qgis_new_project
         text, level = d.last_message
         assert level == Qgis.Critical and "could not start" in text and "missing" in text
         assert d.run_button.isEnabled() and d.result_layers is None
-        broken._python = backend_python()  # what the settings dialog does: point at a real backend
+        broken._python = backend_py  # what the settings dialog does: point at a real backend
         assert d.run() is not None
         wait(d, qgis_app)
         assert d.last_message[1] == Qgis.Success and d.result_layers is not None

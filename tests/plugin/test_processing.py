@@ -7,12 +7,10 @@ from sig2gps_qgis.layers.signaling import signaling_layer_from_csv
 from sig2gps_qgis.processing.provider import Sig2GpsProvider
 from sig2gps_qgis.processing.reconstruct_algorithm import ReconstructAlgorithm
 
-from .conftest import backend_python
-
 
 @pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    backend = Backend(python=backend_python())
+def provider(qgis_app, qgis_processing, backend_py):
+    backend = Backend(python=backend_py)
     ReconstructAlgorithm.backend = backend
     p = Sig2GpsProvider()
     QgsApplication.processingRegistry().addProvider(p)

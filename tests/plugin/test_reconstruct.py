@@ -17,12 +17,10 @@ from sig2gps_qgis.layers.signaling import signaling_layer_from_csv, traces_from_
 from sig2gps_qgis.request import ReconstructParams, build_job_request, parse_result
 from sig2gps_qgis.tasks import ReconstructTask, run_job
 
-from .conftest import backend_python
-
 
 @pytest.fixture(scope="module")
-def backend():
-    b = Backend(python=backend_python())
+def backend(backend_py):
+    b = Backend(python=backend_py)
     yield b
     b.stop()
 

@@ -16,7 +16,6 @@ from qgis.PyQt.QtGui import QImage
 
 from sig2gps_qgis.tile import load_spec, render_tile, write_road_qml
 
-from .conftest import backend_python
 
 BACKEND_SIDE = r"""
 import json, sys
@@ -65,9 +64,9 @@ def qimage_rgb(img: QImage) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory, sample_dir):
+def scene(tmp_path_factory, sample_dir, backend_py):
     out = tmp_path_factory.mktemp("tile")
-    done = subprocess.run([backend_python(), "-c", BACKEND_SIDE, str(sample_dir / "signaling.csv"), str(out)],
+    done = subprocess.run([backend_py, "-c", BACKEND_SIDE, str(sample_dir / "signaling.csv"), str(out)],
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     return out, json.loads((out / "scene.json").read_text())
