@@ -163,3 +163,21 @@ def test_config_validation():
         HmmConfig(sigma_m=0)
     with pytest.raises(ValueError):
         CleanupConfig(pingpong_s=-1)
+
+
+def test_precomputed_table_agrees_with_dijkstra_rows():
+    from scipy.sparse.csgraph import dijkstra
+
+    from sig2gps.mapmatch.routing import RouteTable
+
+    net = grid(n=6, step=150.0, name="grid6")
+    table = RouteTable(net, limit_m=5000.0, speed_gamma=0.0)
+    table.precompute(400.0)
+    src, dst = np.arange(0, 36, 5), np.arange(36)
+    full = dijkstra(net.adjacency, directed=True, indices=src)[:, dst]
+    got = table.matrix(src, dst, need=400.0)
+    within = full <= 400.0
+    assert np.allclose(got[within], full[within], atol=1e-2)  # exact inside the bound (incl. zeros)
+    assert np.all(np.isinf(got[~within]))  # and nothing beyond it
+    assert np.allclose(table.matrix(src, dst), full)  # lazy rows: the full bound
+    assert table.path(0, 35) is not None and table.path(0, 35)[-1] == 35
