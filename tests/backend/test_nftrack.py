@@ -148,3 +148,27 @@ def test_dense_similarity_equals_the_dict_definition(support):
         want = similarity(frag, fp.path_fingerprint(segs, lens), support)
         p, unk = dense.fragment(frag)
         assert dense.similarity(p, unk, dense.path(segs, lens), support) == pytest.approx(want, abs=1e-9)
+
+
+def test_far_cell_outlier_is_left_out_and_the_route_goes_on():
+    # A 2 km road along x (nodes every 200 m) with a 3 km branch north from its middle.
+    xs = np.arange(0, 2001, 200.0)
+    xy = np.vstack([np.column_stack([xs, np.zeros_like(xs)]), [[1000.0, 3000.0]]]) + [X0, Y0]
+    pairs = [(i, i + 1) for i in range(len(xs) - 1)] + [(5, len(xs))]
+    segs = [xy[list(p)] for p in pairs]
+    u = [a for a, b in pairs] + [b for a, b in pairs]
+    v = [b for a, b in pairs] + [a for a, b in pairs]
+    net = RoadNetwork(xy, segs, ["residential"] * len(pairs), u, v, list(range(len(pairs))) * 2,
+                      [True] * len(pairs) + [False] * len(pairs), CRS.from_epsg(32633), name="branch")
+    # Sites every 400 m beside the road, 100 m south; one record at a far site (3 km north) mid-way.
+    t = np.arange(0.0, 200.0, 20.0)
+    sx = np.array([0, 400, 400, 800, 1000, 1200, 1200, 1600, 2000, 2000], float)
+    sy = np.full(len(t), -100.0)
+    sy[4] = 3000.0  # the far-cell episode
+    lon, lat = net.to_lonlat(X0 + sx, Y0 + sy)
+    tr = SignalingTrace("o", t, [f"c{int(a)}_{int(b)}" for a, b in zip(sx, sy)], lon, lat)
+    rec = get_method("nftrack")(net, MethodOptions()).reconstruct(tr)
+    best = rec.rollouts[0]
+    assert len(pairs) - 1 not in best.info["segments"]  # the branch is not driven
+    ex, ey = net.to_xy(best.track.lon[-1], best.track.lat[-1])
+    assert abs(ex - (X0 + 2000)) < 250 and abs(ey - Y0) < 1  # and the route reaches the far end

@@ -32,6 +32,7 @@ class NFTrackConfig:
     remove_loops: bool = True  # cut out-and-back spurs and loops of the joined route (anchor-order noise)
     vmax_ms: float = 30.0  # fastest plausible average speed between anchors
     support: str = "union"  # JS support: "union" or the paper's "fragment" (see similarity.py)
+    skip_cost: float | None = 1.0  # score lost by leaving an anchor unmatched (None: every anchor is matched)
     len_per_km: float = 0.1  # score lost per km of candidate path; the paper has none (0), but with
     # simulated sites ~450 m apart neighbouring streets share fingerprints and a mild preference for
     # shorter paths cut detours (Paris dev split: MAE 263 -> 251 m, precision 0.38 -> 0.40)
@@ -92,18 +93,25 @@ def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict 
     first = anchors[0]
     start = candidate_nodes(net, first, cfg, served)
     d0 = np.hypot(net.node_xy[start, 0] - first.x, net.node_xy[start, 1] - first.y)
-    beam = [Candidate([int(n)], [(0, first.t)], -cfg.tie_m * float(dd), []) for n, dd in zip(start, d0)]
+    # Where the trip starts: the roads whose fingerprint matches the cells seen up to the first anchor.
+    p0 = dense.fragment(fragment_distribution(t, cells, float(t[0]), first.t)) if dense is not None else None
+    beam = [Candidate([int(n)], [(0, first.t)], -cfg.tie_m * float(dd)
+                      + (_path_similarity(net, dense, [int(n)], p0, cfg) if dense is not None else 0.0), [])
+            for n, dd in zip(start, d0)]
     beam = sorted(beam, key=lambda c: -c.score)[:beam_w]
-    for prev, a in zip(anchors, anchors[1:]):
+    frags: dict[float, tuple] = {}
+    for a in anchors[1:]:
         cand = candidate_nodes(net, a, cfg, served)
         dist_a = np.hypot(net.node_xy[cand, 0] - a.x, net.node_xy[cand, 1] - a.y)
-        frag = fragment_distribution(t, cells, prev.t, a.t)
-        pvec = dense.fragment(frag) if dense is not None else None
-        reach = cfg.vmax_ms * (a.t - prev.t) + cfg.radius_m
         grown = []
         for c in beam:
+            # Time and fragment run from this route's last matched anchor (earlier ones may have been skipped).
+            t_prev = c.knots[-1][1]
+            if dense is not None and t_prev not in frags:
+                frags[t_prev] = dense.fragment(fragment_distribution(t, cells, t_prev, a.t))
+            pvec = frags.get(t_prev)
             src = c.nodes[-1]
-            dist, pred = net.shortest_paths_from(src, limit=reach)
+            dist, pred = net.shortest_paths_from(src, limit=cfg.vmax_ms * (a.t - t_prev) + cfg.radius_m)
             for n, da in zip(cand, dist_a):
                 if not np.isfinite(dist[n]):
                     continue
@@ -112,13 +120,16 @@ def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict 
                 gain = sim - cfg.tie_m * float(da) - cfg.len_per_km * float(dist[n]) / 1000.0
                 grown.append(Candidate(c.nodes + path[1:], c.knots + [(len(c.nodes) + len(path) - 2, a.t)],
                                        c.score + gain, c.sims + [sim]))
-        if not grown:  # nothing reachable in time (a far-cell outlier anchor): skip this anchor
+            if cfg.skip_cost is not None:  # or leave this anchor out (a far-cell outlier)
+                grown.append(Candidate(c.nodes, c.knots, c.score - cfg.skip_cost, c.sims))
+        if not grown:  # nothing reachable in time: skip this anchor
             continue
         grown.sort(key=lambda c: -c.score)
         beam, seen = [], set()
-        for c in grown:  # one partial route per end node: the rest can never overtake it
-            if c.nodes[-1] not in seen:
-                seen.add(c.nodes[-1])
+        for c in grown:  # one partial route per end state: the rest can never overtake it
+            key = (c.nodes[-1], c.knots[-1][1])
+            if key not in seen:
+                seen.add(key)
                 beam.append(c)
             if len(beam) == beam_w:
                 break
