@@ -172,3 +172,44 @@ def test_task_cancelled_before_it_ran_reports_calmly(qgis_new_project, backend):
     task.cancel()
     task.finished(False)  # what QGIS calls for a task cancelled before run()
     assert len(errs) == 1 and "cancelled" in errs[0].message and errs[0].level == Qgis.Info
+
+
+class _KillsMidJob:
+    """The real backend, except that right after the job is accepted its process is SIGKILLed."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def client(self):
+        import os
+        import signal
+
+        client, backend = self.backend.client(), self.backend
+
+        class Client:
+            def run(self, request, **kw):
+                job = client.submit(request)
+                os.kill(backend.pid, signal.SIGKILL)
+                backend._proc._proc.wait(10)
+                return client.wait(job["job_id"], **kw)
+
+        return Client()
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+
+def test_backend_killed_mid_job_from_the_dock(qgis_iface, qgis_new_project, qgis_app, signaling_csv, backend):
+    d = Sig2GpsDock(qgis_iface, _KillsMidJob(backend))
+    try:
+        reconstruct(d, qgis_app, signaling_csv)
+        text, level = d.last_message
+        assert level == Qgis.Critical and "stopped answering" in text
+        assert "starting the backend" in d.log_view.toPlainText()  # its log is shown
+        assert d.run_button.isEnabled() and d.result_layers is None and backend.crashed()
+        d.backend = backend  # the next run restarts the backend and succeeds
+        assert d.run() is not None
+        wait(d, qgis_app)
+        assert d.last_message[1] == Qgis.Success and backend.is_running()
+    finally:
+        d.deleteLater()
