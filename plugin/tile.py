@@ -84,18 +84,23 @@ def trace_layer(traces, spec: dict, size_px: int) -> QgsVectorLayer:
     return layer
 
 
-def fit_bounds(traces, margin: float = 0.15, min_span_m: float = 1000.0) -> tuple[float, float, float, float]:
-    """A square (in web mercator) around all records, with a margin; (west, south, east, north) lon/lat."""
+def fit_bounds(traces, margin: float = 0.1, margin_m: float = 500.0, min_extent_m: float = 600.0
+               ) -> tuple[float, float, float, float]:
+    """The backend's view of a trace (render.compose.fit_view / TileGeometry.fit, same defaults):
+    a web-mercator square centred on the towers' box, with `margin` of its larger side plus
+    `margin_m` ground metres on every side, at least `min_extent_m` across. (west, south, east, north)."""
     xf = QgsCoordinateTransform(WGS84, MERCATOR, QgsProject.instance())
     pts = [xf.transform(QgsPointXY(x, y)) for t in traces for x, y in zip(t.lon, t.lat)]
     if not pts:
         raise ValueError("no records to fit")
     x0, x1 = min(p.x() for p in pts), max(p.x() for p in pts)
     y0, y1 = min(p.y() for p in pts), max(p.y() for p in pts)
-    half = max(x1 - x0, y1 - y0, min_span_m) * (1 + 2 * margin) / 2
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     back = QgsCoordinateTransform(MERCATOR, WGS84, QgsProject.instance())
-    sw, ne = back.transform(QgsPointXY(cx - half, cy - half)), back.transform(QgsPointXY(cx + half, cy + half))
+    k = 1.0 / math.cos(math.radians(back.transform(QgsPointXY(cx, cy)).y()))  # ground -> mercator metres
+    span = max(max(x1 - x0, y1 - y0) * (1 + 2 * margin) + 2 * margin_m * k, min_extent_m * k)
+    sw = back.transform(QgsPointXY(cx - span / 2, cy - span / 2))
+    ne = back.transform(QgsPointXY(cx + span / 2, cy + span / 2))
     return sw.x(), sw.y(), ne.x(), ne.y()
 
 

@@ -39,7 +39,8 @@ feats = []
 for xy, cls in lines:
     lon, lat = mercator_lonlat(xy[:, 0], xy[:, 1])
     feats.append({"highway": cls, "coords": np.column_stack([lon, lat]).tolist()})
-json.dump({"bounds_lonlat": list(geom.bounds_lonlat), "size": geom.width, "roads": feats}, open(out + "/scene.json", "w"))
+json.dump({"bounds_lonlat": list(geom.bounds_lonlat), "size": geom.width, "roads": feats,
+           "trace": {"lon": traces[0].lon.tolist(), "lat": traces[0].lat.tolist()}}, open(out + "/scene.json", "w"))
 """
 
 
@@ -97,6 +98,16 @@ def test_plugin_tile_matches_backend_rendering(qgis_new_project, scene):
     assert min(a_in_b, b_in_a) >= 0.9, (a_in_b, b_in_a)
     # the background is the spec's, exactly
     assert tuple(ours[0, 0]) == tuple(spec["background"]) or tuple(ours[-1, -1]) == tuple(spec["background"])
+
+
+def test_plugin_fits_the_same_view_as_the_backend(qgis_new_project, scene):
+    from types import SimpleNamespace
+
+    from sig2gps_qgis.tile import fit_bounds
+
+    _, sc = scene
+    ours = fit_bounds([SimpleNamespace(**sc["trace"])])
+    assert ours == pytest.approx(sc["bounds_lonlat"], abs=1e-7)  # ~1 cm
 
 
 def test_road_style_saves_as_qml(tmp_path, qgis_new_project):
