@@ -24,10 +24,10 @@ class TripConfig:
 
 @dataclass(frozen=True)
 class TowerConfig:
-    spacing_dense_m: float = 650.0  # inter-site distance where roads are dense
+    spacing_dense_m: float = 500.0  # inter-site distance where roads are dense
     spacing_sparse_m: float = 1600.0  # and where they are sparse
     sectors: int = 3  # sector antennas per site, sharing the site position
-    carriers: int = 2  # frequency layers per sector, each its own cell id (multi-band sites)
+    carriers: int = 1  # frequency layers per sector, each its own cell id (multi-band sites)
     margin_m: float = 1500.0  # sites also placed this far beyond the road extent
 
 
@@ -36,19 +36,20 @@ class RadioConfig:
     tx_dbm: float = 43.0
     pathloss_exp: float = 3.5
     sector_gain_db: float = 12.0  # front-to-side loss of a sector antenna
-    shadow_sigma_db: float = 7.0  # slow, spatially correlated shadowing
+    shadow_sigma_db: float = 5.0  # slow, spatially correlated shadowing
     shadow_corr_m: float = 80.0
     fast_sigma_db: float = 3.0  # fast variation (multipath, load): drives ping-pong
     fast_tau_s: float = 3.0
-    hysteresis_db: float = 8.5  # effective A3 offset + hysteresis: phones hold a cell long (Cork: ~1 real handover per km)
+    hysteresis_db: float = 10.0  # effective A3 offset + hysteresis: phones hold a cell long (Cork: ~1 real handover per km)
     ttt_s: float = 2.0  # time-to-trigger
     cell_bias_sigma_db: float = 6.0  # static per-cell power offset (band, tilt, load): irregular footprints
-    early_return_prob: float = 0.4  # a handover that fails soon after (too early / link failure) ...
-    early_return_mean_s: float = 6.0  # ... returns to the previous cell after about this long
-    early_return_margin_db: float = 15.0  # ... if that cell is still no more than this below the best
-    reestablish_prev_bonus_db: float = 100.0  # re-establishment favours the previous cell by this (100: always)
-    outlier_rate_per_h: float = 8.0  # far-cell episodes (overshooting sites), persistent for a while
-    outlier_dur_s: tuple = (10.0, 60.0)
+    early_return_prob: float = 0.55  # a handover that fails soon after (too early / link failure) ...
+    early_return_mean_s: float = 6.0  # ... and re-establishes after about this long (exponential) ...
+    early_return_margin_db: float = 15.0  # ... on a cell no more than this below the best
+    reestablish_prev_bonus_db: float = 10.0  # ... favouring the previous cell by this: mostly A->B->A ping-pong,
+    # sometimes a brief transit cell A->B->C (Cork: a quarter of non-returning dwells last <= 5 s)
+    outlier_rate_per_h: float = 15.0  # far-cell episodes (overshooting sites), persistent for a while
+    outlier_dur_s: tuple = (20.0, 90.0)
 
 
 @dataclass(frozen=True)
