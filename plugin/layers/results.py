@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qgis.core import (QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsDistanceArea, QgsFeature, QgsField, QgsFields, QgsGeometry,
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsDistanceArea, QgsFeature,
+                       QgsField, QgsFields, QgsGeometry,
                        QgsLineSymbol, QgsMarkerSymbol, QgsPointXY, QgsProject, QgsRendererCategory,
                        QgsUnitTypes, QgsVectorLayer, QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDateTime, QVariant, Qt

@@ -83,8 +83,9 @@ def wait_for_result(dock):
         QTimer.singleShot(200, lambda: wait_for_result(dock))
         return
     try:
-        status = {"t_script": STARTED.get("start"), "t_result": time.time(), "message": dock.last_message[0], "level": int(dock.last_message[1]),
-                  "rows": dock.table.rowCount(), "layers": [l.name() for l in QgsProject.instance().mapLayers().values()]}
+        status = {"t_script": STARTED.get("start"), "t_result": time.time(), "message": dock.last_message[0],
+                  "level": int(dock.last_message[1]), "rows": dock.table.rowCount(),
+                  "layers": [lyr.name() for lyr in QgsProject.instance().mapLayers().values()]}
         if dock.result_layers is not None:
             lines, points = dock.result_layers
             first = dock.table.rollouts[0].trace_id

@@ -51,7 +51,8 @@ def backend_py() -> str:
 def sample_dir(tmp_path_factory) -> Path:
     """A small simulated scene on the Helsinki extract: signaling.csv, cells.csv, gps.csv."""
     out = tmp_path_factory.mktemp("sample") / "sim"
-    subprocess.run([backend_python(), "-c", "import sys; from sig2gps.cli import main; sys.exit(main())", "simulate", "--traces", "3", "--seed", "7", "--out", str(out)],
+    cli = "import sys; from sig2gps.cli import main; sys.exit(main())"
+    subprocess.run([backend_python(), "-c", cli, "simulate", "--traces", "3", "--seed", "7", "--out", str(out)],
                    check=True, capture_output=True, timeout=120)
     return out
 
