@@ -13,7 +13,7 @@ import numpy as np
 from .extract.colors import OverlayColors
 from .extract.dots import MISSING
 from .extract.reader import path_alpha, read_dots, spur_length_px
-from .extract.skeleton import skeletonize, topology
+from .extract.skeleton import drop_specks, skeletonize, topology
 from .metrics import geodesic_m, interpolate_track
 from .render.draw import frame_times
 from .render.geometry import TileGeometry
@@ -56,12 +56,7 @@ def read_for_rewards(frames: np.ndarray, style: Style | None = None, min_compone
     if start.quality != MISSING:
         pos[0] = [start.x, start.y]
     skel = skeletonize(path_alpha(masks[-1]) > 0.5, spur_length_px(style, frames.shape[2]))
-    if min_component_px > 1 and skel.any():
-        from scipy import ndimage
-
-        lab, n = ndimage.label(skel, structure=np.ones((3, 3)))
-        sizes = np.bincount(lab.ravel())
-        skel = skel & (sizes[lab] >= min_component_px)
+    skel = drop_specks(skel, min_component_px)
     topo = topology(skel)
     return FrameDots(pos, topo.components, topo.end_points)
 

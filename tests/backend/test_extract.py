@@ -122,3 +122,21 @@ def test_blurred_noisy_frames_like_a_generator_still_read_well():
         rw = frame_rewards(v, geom, *truth_at_frames(t, lon, lat, st[0], st[-1], 21))
         assert rw["continuity"] == 1.0 and rw["distance"] > 0.95 and rw["direction"] > 0.99
     assert max(med) < 1.0
+
+
+def test_a_stray_dot_off_the_path_is_replaced_by_the_path_position():
+    from sig2gps.dataset import decode_video, make_sample, sample_geometry
+    from sig2gps.render.synthetic import grid_drive, grid_roads, towers_for
+
+    t, lon, lat = grid_drive(3)
+    st, slon, slat = towers_for(t, lon, lat, 3)
+    smp = make_sample(st, slon, slat, t, lon, lat, grid_roads(), RenderConfig(size=128, frames=13))
+    geom = sample_geometry(smp)
+    good = read_frames(decode_video(smp), geom, st[0], st[-1])
+    smp["end_px"] = smp["end_px"].copy()
+    smp["end_px"][6] = (8.0, 120.0)  # the generator put frame 6's dot in a corner, far from any road drawn
+    r = read_frames(decode_video(smp), geom, st[0], st[-1])
+    assert r.quality == DEGRADED and any("off the drawn path" in n for n in r.notes)
+    e_bad = point_errors(t, lon, lat, r.t, r.lon, r.lat) / geom.metres_per_pixel()
+    e_good = point_errors(t, lon, lat, good.t, good.lon, good.lat) / geom.metres_per_pixel()
+    assert e_bad.max() < e_good.max() + 6  # the stray dot does not drag the track off the road

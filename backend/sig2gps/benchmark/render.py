@@ -160,8 +160,12 @@ def run(args) -> str:
                   "`sig2gps dataset --export-network ROADS --out nets/` "
                   f"({', '.join(f'{q.name} {q.stat().st_size / 1024:.0f} KiB' for q in npzs)}).", ""]
     if DEVICE_REPORT.exists():
-        d = json.loads(DEVICE_REPORT.read_text())
-        lines += ["On the GPU machine (measured there; recorded in `docs/render_fresh_gpu.json`):", "",
-                  f"- {d['device']}: **{d['samples_per_s']:.1f} samples/s** with {d['workers']} workers "
-                  f"({d['samples']} samples, {d['networks']}); {d['date']}; command: `{d['command']}`.", ""]
+        runs = json.loads(DEVICE_REPORT.read_text())
+        lines += ["On the GPU machine (measured there; recorded in `docs/render_fresh_gpu.json`):", ""]
+        for d in runs if isinstance(runs, list) else [runs]:
+            extra = f"; {d['note']}" if d.get("note") else ""
+            lines.append(f"- {d['device']}: **{d['samples_per_s']:.1f} samples/s** with {d['workers']} workers "
+                         f"({d['samples']} samples in {d['seconds']:.0f} s, {d['networks']}){extra}; {d['date']}; "
+                         f"command: `{d['command']}`.")
+        lines.append("")
     return "\n".join(lines)

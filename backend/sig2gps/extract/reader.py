@@ -17,9 +17,10 @@ from ..render.style import Style, load_style
 from ..types import GpsTrace
 from .colors import OverlayColors
 from .dots import MISSING, OK, Dot, find_dot
-from .skeleton import order_path, skeletonize
+from .skeleton import drop_specks, order_path, skeletonize
 
 OK_READING, DEGRADED, FAILED = "ok", "degraded", "failed"
+SPECK_PX = 4  # skeleton parts smaller than this are stray pixels, not path pieces (as in the rewards)
 
 
 @dataclass
@@ -159,7 +160,7 @@ def read_frames(frames: np.ndarray, geom: TileGeometry, t0: float, t1: float, st
 
     # Path: thin the last frame's stroke, order it from the green dot to the last blue dot.
     alpha = path_alpha(masks[-1])
-    skel = skeletonize(alpha > 0.5, spur_length_px(style, geom.width))
+    skel = drop_specks(skeletonize(alpha > 0.5, spur_length_px(style, geom.width)), SPECK_PX)
     # Order it between the first and the last dot found (the end dot may be missing, e.g. when the
     # path leaves the view).
     found = np.flatnonzero(np.all(np.isfinite(anchors), axis=1))
@@ -178,7 +179,20 @@ def read_frames(frames: np.ndarray, geom: TileGeometry, t0: float, t1: float, st
         nan = np.zeros(0)
         return FrameReading(nan, nan, nan, FAILED, dots, start, chain, gaps, notes + ["fewer than 2 dots found"])
 
+    off_path = np.zeros(T, bool)
     if len(chain) >= 2:
+        # A dot far from every drawn path pixel is a stray blob, not the vehicle: use the path
+        # position its neighbours imply instead (a dot on a part of the path that the start->end
+        # chain skips, e.g. a U-turn's far end, is kept).
+        far = ndimage.distance_transform_edt(alpha <= 0.5)
+        lim = max(6.0, 2.0 * style.path_width_px * scale)
+        ij = np.clip(np.rint(np.nan_to_num(anchors[:, ::-1])), 0, [geom.height - 1, geom.width - 1]).astype(int)
+        off_path = found & (far[ij[:, 0], ij[:, 1]] > lim)
+        off_path[0] = False  # the start dot defines where the path begins
+        if off_path.any():
+            notes.append(f"{int(off_path.sum())} dot(s) off the drawn path: replaced by path positions")
+            anchors = np.where(off_path[:, None], np.nan, anchors)
+            found = found & ~off_path
         s_anchor = project_monotone(chain, s_path, anchors)
         k = np.arange(T)
         ok = np.isfinite(s_anchor)
@@ -200,7 +214,8 @@ def read_frames(frames: np.ndarray, geom: TileGeometry, t0: float, t1: float, st
         pts, ts = anchors[found], times[found]
 
     lon, lat = geom.px_to_lonlat(pts[:, 0], pts[:, 1])
-    all_ok = all(d.quality == OK for d in dots[1:]) and start.quality == OK and gaps == 0 and len(chain) >= 2
+    all_ok = (all(d.quality == OK for d in dots[1:]) and start.quality == OK and gaps == 0 and len(chain) >= 2
+              and not off_path.any())
     return FrameReading(ts, np.asarray(lon), np.asarray(lat), OK_READING if all_ok else DEGRADED, dots, start, chain,
                         gaps, notes)
 

@@ -77,6 +77,15 @@ def skeletonize(mask: np.ndarray, spur_px: int = 4) -> np.ndarray:
     return remove_redundant(skel)  # pruning can leave a 3-pixel triangle where a spur met the line
 
 
+def drop_specks(skel: np.ndarray, min_px: int) -> np.ndarray:
+    """Remove skeleton parts of fewer than min_px pixels (a stray coloured pixel or two)."""
+    if min_px <= 1 or not skel.any():
+        return skel
+    lab, _ = ndimage.label(skel, structure=np.ones((3, 3)))
+    sizes = np.bincount(lab.ravel())
+    return skel & (sizes[lab] >= min_px)
+
+
 def neighbour_count(skel: np.ndarray) -> np.ndarray:
     k = np.ones((3, 3), int)
     k[1, 1] = 0
