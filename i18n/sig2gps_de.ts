@@ -119,7 +119,7 @@
       <translation>Skizzenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="513" />
+      <location filename="../plugin/dock.py" line="527" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>Das Backend wurde gestoppt; es startet mit der nächsten Rekonstruktion neu.</translation>
     </message>
@@ -194,62 +194,62 @@
       <translation>Keine Spur hat in der Auswahl zwei oder mehr Datensätze.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="346" />
+      <location filename="../plugin/dock.py" line="360" />
       <source>A reconstruction is already running.</source>
       <translation>Es läuft bereits eine Rekonstruktion.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="366" />
+      <location filename="../plugin/dock.py" line="380" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="393" />
+      <location filename="../plugin/dock.py" line="407" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>Keine Trajektorie erhalten; siehe Protokoll.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="404" />
+      <location filename="../plugin/dock.py" line="418" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{0} Variante(n) von {1} Spur(en) in {2:.1f} s ({3}).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="407" />
+      <location filename="../plugin/dock.py" line="421" />
       <source>Cancelled: </source>
       <translation>Abgebrochen: </translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="424" />
+      <location filename="../plugin/dock.py" line="438" />
       <source>The sketch layer must be a line layer.</source>
       <translation>Der Skizzenlayer muss ein Linienlayer sein.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="442" />
+      <location filename="../plugin/dock.py" line="456" />
       <source>Select rollouts in the table first.</source>
       <translation>Wählen Sie zuerst Varianten in der Tabelle aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="460" />
+      <location filename="../plugin/dock.py" line="474" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>Noch nichts zu exportieren: zuerst eine Rekonstruktion ausführen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="463" />
+      <location filename="../plugin/dock.py" line="477" />
       <source>Export kept rollouts</source>
       <translation>Behaltene Varianten exportieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="464" />
+      <location filename="../plugin/dock.py" line="478" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="471" />
+      <location filename="../plugin/dock.py" line="485" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>Alle Varianten sind verworfen: behalten Sie mindestens eine zum Export.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="509" />
+      <location filename="../plugin/dock.py" line="523" />
       <source>(the backend has not written anything yet)</source>
       <translation>(das Backend hat noch nichts geschrieben)</translation>
     </message>
@@ -259,22 +259,27 @@
       <translation>{0} Zellen aus {1}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="360" />
+      <location filename="../plugin/dock.py" line="346" />
+      <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
+      <translation>Die Konditionierungskachel gehört zu einer Spur: markieren Sie genau eine Spur, um sie zu senden.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="374" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>Rekonstruiere {0} Spur(en) mit {1}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="395" />
+      <location filename="../plugin/dock.py" line="409" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="486" />
+      <location filename="../plugin/dock.py" line="500" />
       <source>Exported {0} rollout(s) to {1}.</source>
       <translation>{0} Variante(n) nach {1} exportiert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="506" />
+      <location filename="../plugin/dock.py" line="520" />
       <source>The backend offers: {0}</source>
       <translation>Das Backend bietet: {0}</translation>
     </message>
@@ -294,37 +299,37 @@
       <translation>Layer {0} hat kein Zeitfeld: wählen Sie das Feld mit der Zeit jedes Datensatzes (Datum/Zeit, Unix-Sekunden oder ISO 8601).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="428" />
+      <location filename="../plugin/dock.py" line="442" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>Der Skizzenlayer {0} hat noch keine Linie: zeichnen Sie eine und wählen Sie ihn erneut.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="339" />
+      <location filename="../plugin/dock.py" line="353" />
       <source>The request is not valid: {0}</source>
       <translation>Die Anfrage ist ungültig: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="409" />
+      <location filename="../plugin/dock.py" line="423" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} Spur(en) fehlgeschlagen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="476" />
+      <location filename="../plugin/dock.py" line="490" />
       <source>Overwrite?</source>
       <translation>Überschreiben?</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="478" />
+      <location filename="../plugin/dock.py" line="492" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>Export abgebrochen; {0} bleibt unverändert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="497" />
+      <location filename="../plugin/dock.py" line="511" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="476" />
+      <location filename="../plugin/dock.py" line="490" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} existiert. Ersetzen?</translation>
     </message>
@@ -344,17 +349,17 @@
       <translation>Export nach {0} fehlgeschlagen: {1}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/results.py" line="113" />
+      <location filename="../plugin/layers/results.py" line="114" />
       <source>{0} trajectories</source>
       <translation>{0} Trajektorien</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/results.py" line="114" />
+      <location filename="../plugin/layers/results.py" line="115" />
       <source>{0} points</source>
       <translation>{0} Punkte</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/results.py" line="149" />
+      <location filename="../plugin/layers/results.py" line="150" />
       <source>rollout {0}</source>
       <translation>Variante {0}</translation>
     </message>

@@ -119,7 +119,7 @@
       <translation>草图图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="513" />
+      <location filename="../plugin/dock.py" line="527" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>后端已停止；下次重建时会重新启动。</translation>
     </message>
@@ -194,62 +194,62 @@
       <translation>所选范围内没有包含两条及以上记录的轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="346" />
+      <location filename="../plugin/dock.py" line="360" />
       <source>A reconstruction is already running.</source>
       <translation>已有重建任务在运行。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="366" />
+      <location filename="../plugin/dock.py" line="380" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="393" />
+      <location filename="../plugin/dock.py" line="407" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>没有返回任何轨迹；请查看日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="404" />
+      <location filename="../plugin/dock.py" line="418" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{1} 条轨迹的 {0} 个候选，用时 {2:.1f} 秒（{3}）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="407" />
+      <location filename="../plugin/dock.py" line="421" />
       <source>Cancelled: </source>
       <translation>已取消：</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="424" />
+      <location filename="../plugin/dock.py" line="438" />
       <source>The sketch layer must be a line layer.</source>
       <translation>草图图层必须是线图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="442" />
+      <location filename="../plugin/dock.py" line="456" />
       <source>Select rollouts in the table first.</source>
       <translation>请先在表格中选择候选轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="460" />
+      <location filename="../plugin/dock.py" line="474" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>暂无可导出内容：请先运行重建。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="463" />
+      <location filename="../plugin/dock.py" line="477" />
       <source>Export kept rollouts</source>
       <translation>导出保留的候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="464" />
+      <location filename="../plugin/dock.py" line="478" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="471" />
+      <location filename="../plugin/dock.py" line="485" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>所有候选都已舍弃：请至少保留一个再导出。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="509" />
+      <location filename="../plugin/dock.py" line="523" />
       <source>(the backend has not written anything yet)</source>
       <translation>（后端尚未输出任何内容）</translation>
     </message>
@@ -259,22 +259,27 @@
       <translation>来自 {1} 的 {0} 个小区</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="360" />
+      <location filename="../plugin/dock.py" line="346" />
+      <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
+      <translation>条件瓦片对应单条轨迹：请只勾选一条轨迹再发送。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="374" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>正在用 {1} 重建 {0} 条轨迹…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="395" />
+      <location filename="../plugin/dock.py" line="409" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="486" />
+      <location filename="../plugin/dock.py" line="500" />
       <source>Exported {0} rollout(s) to {1}.</source>
       <translation>已将 {0} 个候选导出到 {1}。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="506" />
+      <location filename="../plugin/dock.py" line="520" />
       <source>The backend offers: {0}</source>
       <translation>后端提供：{0}</translation>
     </message>
@@ -294,37 +299,37 @@
       <translation>图层 {0} 没有时间字段：请选择保存每条记录时间的字段（日期时间、Unix 秒或 ISO 8601）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="428" />
+      <location filename="../plugin/dock.py" line="442" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>草图图层 {0} 中还没有线：请先绘制，再重新选择。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="339" />
+      <location filename="../plugin/dock.py" line="353" />
       <source>The request is not valid: {0}</source>
       <translation>请求无效：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="409" />
+      <location filename="../plugin/dock.py" line="423" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} 条轨迹失败（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="476" />
+      <location filename="../plugin/dock.py" line="490" />
       <source>Overwrite?</source>
       <translation>覆盖？</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="478" />
+      <location filename="../plugin/dock.py" line="492" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>导出已取消；{0} 保持不变。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="497" />
+      <location filename="../plugin/dock.py" line="511" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Sig2GPS 后端不可用：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="476" />
+      <location filename="../plugin/dock.py" line="490" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} 已存在。是否替换？</translation>
     </message>
@@ -344,17 +349,17 @@
       <translation>导出到 {0} 失败：{1}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/results.py" line="113" />
+      <location filename="../plugin/layers/results.py" line="114" />
       <source>{0} trajectories</source>
       <translation>{0} 轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/results.py" line="114" />
+      <location filename="../plugin/layers/results.py" line="115" />
       <source>{0} points</source>
       <translation>{0} 点</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/results.py" line="149" />
+      <location filename="../plugin/layers/results.py" line="150" />
       <source>rollout {0}</source>
       <translation>候选 {0}</translation>
     </message>

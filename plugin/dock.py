@@ -304,6 +304,7 @@ class Sig2GpsDock(QgsDockWidget):
 
     # ------------------------------------------------------------------ tile
     def preview_tile(self, size_px: int = 256):
+        """Render the first ticked trace's conditioning tile (the backend draws one tile per trace)."""
         from .tile import fit_bounds, render_tile
 
         try:
@@ -311,13 +312,24 @@ class Sig2GpsDock(QgsDockWidget):
         except InputError as e:
             self.report(e)
             return None
-        bounds = fit_bounds(traces)
+        bounds = fit_bounds(traces[:1])
         canvas = self.iface.mapCanvas() if self.iface is not None else None
-        image = render_tile(self.roads_box.currentLayer(), traces, bounds, size_px,
+        image = render_tile(self.tile_roads(), traces[:1], bounds, size_px,
                             base_settings=canvas.mapSettings() if canvas is not None else None)
         self.tile_image, self.tile_bounds = image, bounds
         self.tile_label.setPixmap(QPixmap.fromImage(image).scaledToWidth(min(256, size_px)))
         return image
+
+    def tile_roads(self):
+        """The roads drawn on the tile: the chosen road layer, else a line layer shown on the canvas
+        (one with OSM `highway` values first), so the preview is the map the user is looking at."""
+        if self.roads_box.currentLayer() is not None:
+            return self.roads_box.currentLayer()
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        shown = [lyr for lyr in (canvas.layers() if canvas is not None else [])
+                 if isinstance(lyr, QgsVectorLayer) and lyr.geometryType() == QgsWkbTypes.LineGeometry]
+        shown.sort(key=lambda lyr: "highway" not in lyr.fields().names())
+        return shown[0] if shown else None
 
     # ------------------------------------------------------------------ run
     def build_request(self) -> dict:
@@ -330,6 +342,8 @@ class Sig2GpsDock(QgsDockWidget):
         roads = self.roads_box.currentLayer()
         png = bounds = None
         if self.send_tile.isChecked():
+            if len(traces) != 1:
+                raise InputError(tr("The conditioning tile belongs to one trace: tick a single trace to send it."))
             image = self.preview_tile()
             png, bounds = (png_bytes(image), self.tile_bounds) if image is not None else (None, None)
         try:

@@ -9,6 +9,7 @@ from qgis.core import (Qgis, QgsFeature, QgsGeometry, QgsPointXY, QgsProject,
 
 from sig2gps_qgis.backend_service import Backend
 from sig2gps_qgis.dock import Sig2GpsDock
+from sig2gps_qgis.errors import InputError
 from sig2gps_qgis.layers.signaling import FieldMapping
 
 
@@ -137,13 +138,32 @@ def test_backend_not_running_then_fixed_in_settings(qgis_iface, qgis_new_project
         d.deleteLater()
 
 
-def test_conditioning_tile_preview(dock, signaling_csv):
+def test_conditioning_tile_preview_and_request(dock, qgis_iface, signaling_csv):
     dock.load_csv(str(signaling_csv))
+    # a road layer shown on the canvas is drawn on the tile even when none is picked in the dock
+    roads = sketch_layer([(24.90, 60.10), (25.00, 60.25)])
+    qgis_iface.mapCanvas().setLayers([roads])
+    assert dock.tile_roads() is roads
     image = dock.preview_tile(128)
     assert image is not None and image.width() == 128 and image.height() == 128
-    # the orange signaling trace is drawn on the neutral background
-    colours = {image.pixelColor(x, y).name() for x in range(0, 128, 2) for y in range(0, 128, 2)}
+    colours = {image.pixelColor(x, y).name() for x in range(0, 128) for y in range(0, 128)}
     assert "#f5f5f5" in colours and any(_orange(c) for c in colours)
+    assert any(_grey_below(c, 230) for c in colours)  # the road, in the style's neutral grey
+    # one tile per trace: refused for several traces, sent (PNG + bounds) for one
+    dock.send_tile.setChecked(True)
+    with pytest.raises(InputError) as e:
+        dock.build_request()
+    assert "single trace" in e.value.message
+    for i in range(1, dock.trace_list.count()):
+        dock.trace_list.item(i).setCheckState(Qt.Unchecked)
+    req = dock.build_request()
+    assert len(req["traces"]) == 1 and req["conditioning"]["png_base64"]
+    assert req["conditioning"]["bounds_lonlat"] == pytest.approx(list(dock.tile_bounds))
+
+
+def _grey_below(name, level):
+    r, g, b = int(name[1:3], 16), int(name[3:5], 16), int(name[5:7], 16)
+    return r == g == b and r < level
 
 
 def _orange(name):
