@@ -1,0 +1,43 @@
+"""sig2gps train: build training pairs, and supervised flow-matching training of the video model."""
+from __future__ import annotations
+
+
+def add_parser(sub):
+    p = sub.add_parser("train", help="train the video model (pairs, sft)")
+    tsub = p.add_subparsers(dest="stage", required=True)
+    s = tsub.add_parser("sft", help="supervised flow matching (resumable; see train/sft.py SftConfig)")
+    s.add_argument("--config", required=True, help="JSON file of SftConfig fields")
+    s.add_argument("--out", help="override the run folder")
+    s.add_argument("--minutes", type=float, help="override the time budget")
+    s.add_argument("--max-steps", type=int, help="override the step budget")
+    d = tsub.add_parser("pairs", help="simulate training pairs into one .npz (runs without the GPU)")
+    d.add_argument("--network", action="append", required=True, metavar="NAME=PATH",
+                   help="road network, repeatable (e.g. --network monaco=monaco.osm.pbf)")
+    d.add_argument("--traces", type=int, default=1000, help="pairs per network")
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--out", required=True)
+    return p
+
+
+def run(args):
+    if args.stage == "pairs":
+        from ..train.pairs import build_pairs
+
+        nets = {}
+        for item in args.network:
+            if "=" not in item:
+                raise ValueError(f"--network {item!r}: expected NAME=PATH")
+            k, v = item.split("=", 1)
+            nets[k] = v
+        ps = build_pairs(nets, args.traces, args.seed)
+        ps.save(args.out)
+        print(f"wrote {len(ps)} pairs from {len(nets)} network(s) -> {args.out}")
+        return 0
+    from ..train.sft import SftConfig, train_sft
+
+    cfg = SftConfig.from_json(args.config, out=args.out, minutes=args.minutes, max_steps=args.max_steps)
+    rec = train_sft(cfg)
+    print(f"done: step {rec.get('step')}, validation MAE {rec.get('val_mae_m', float('nan')):.0f} m "
+          f"(towers {rec.get('val_towers_mae_m', float('nan')):.0f} m), one-piece paths "
+          f"{rec.get('val_connected', 0):.0%} -> {cfg.out}")
+    return 0

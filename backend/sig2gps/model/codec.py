@@ -1,0 +1,117 @@
+"""Where the flow lives: pixel overlay channels (shipped model) or a Wan VAE's latents (--base).
+
+Both codecs answer the same four questions, so the trainer and the pipeline have one code path:
+  encode(cond, overlay) -> x0        the clean target in model space, frame 0 = condition frame
+  condition(cond, frames) -> ctx     what the model sees besides x_t (clean, every step)
+  model_input(x_t, ctx) -> tensor    what goes into WanTransformer3DModel
+  decode(x0, ctx) -> overlay probs   (B, 2, T, S, S) in [0, 1]: path so far, current dot
+cond is (B, COND_CHANNELS, T, S, S) from scene.condition_video; overlay is (B, 2, T, S, S).
+"""
+from __future__ import annotations
+
+import torch
+
+
+class PixelCodec:
+    """Model space = the 2 overlay channels in [-1, 1]; the condition planes are extra input channels.
+
+    Predicting only the overlay keeps the map out of the loss (the first measured run spent its
+    capacity copying the map: the path is ~2% of the pixels)."""
+
+    def latent_frames(self, frames: int) -> int:
+        return frames
+
+    def encode(self, cond: torch.Tensor, overlay: torch.Tensor) -> torch.Tensor:
+        return overlay * 2 - 1
+
+    def condition(self, cond: torch.Tensor) -> dict:
+        return {"cond": cond}
+
+    def empty(self, cond: torch.Tensor) -> torch.Tensor:
+        """The clean frame-0 target (no path drawn yet)."""
+        B, _, F, S, _ = cond.shape
+        return -torch.ones(B, 2, F, S, S, device=cond.device, dtype=cond.dtype)
+
+    def model_input(self, xt: torch.Tensor, ctx: dict) -> torch.Tensor:
+        return torch.cat([ctx["cond"].to(xt.dtype), xt], dim=1)
+
+    def decode(self, x0: torch.Tensor, ctx: dict) -> torch.Tensor:
+        return ((x0.float() + 1) / 2).clamp(0, 1)
+
+    def weight(self, overlay: torch.Tensor, path_weight: float) -> torch.Tensor:
+        """Per-element loss weight: `path_weight` where the path or dot is, 1 elsewhere."""
+        return 1 + (path_weight - 1) * overlay.amax(dim=1, keepdim=True)
+
+
+# RGB composition for the VAE codec: a plain map picture like the paper's frames.
+_ROAD = torch.tensor([0.55, 0.55, 0.55])
+_TRACE = torch.tensor([0.95, 0.25, 0.25])
+_PATH = torch.tensor([0.10, 0.20, 1.00])
+_DOT = torch.tensor([0.00, 0.75, 0.10])
+
+
+def compose_rgb(cond: torch.Tensor, overlay: torch.Tensor | None) -> torch.Tensor:
+    """(B, 3, T, S, S) in [-1, 1]: white paper, grey roads, red signaling, blue path, green dot."""
+    B, _, F, S, _ = cond.shape
+    img = torch.ones(B, 3, F, S, S, device=cond.device)
+
+    def paint(alpha, color):
+        nonlocal img
+        a = alpha.clamp(0, 1)[:, None].float()
+        img = img * (1 - a) + color.to(cond.device)[None, :, None, None, None] * a
+
+    paint(cond[:, 0], _ROAD)
+    paint(torch.maximum(cond[:, 1], cond[:, 3]), _TRACE)
+    if overlay is not None:
+        paint(overlay[:, 0], _PATH)
+        paint(overlay[:, 1], _DOT)
+    return img * 2 - 1
+
+
+class VaeCodec:
+    """Model space = normalised latents of a Wan VAE (AutoencoderKLWan) over the composed RGB video.
+
+    The first latent frame encodes the condition picture only (causal VAE: it equals encoding
+    frame 0 alone) and stays clean, exactly as WanImageToVideoPipeline with expand_timesteps."""
+
+    def __init__(self, vae):
+        self.vae = vae
+        cfg = vae.config
+        z = cfg.z_dim
+        self.mean = torch.tensor(cfg.latents_mean[:z]).view(1, z, 1, 1, 1)
+        self.std = torch.tensor(cfg.latents_std[:z]).view(1, z, 1, 1, 1)
+        self.t_scale = cfg.get("scale_factor_temporal", 4) or 4
+
+    def latent_frames(self, frames: int) -> int:
+        return (frames - 1) // self.t_scale + 1
+
+    def _enc(self, rgb: torch.Tensor) -> torch.Tensor:
+        dtype = next(self.vae.parameters()).dtype
+        z = self.vae.encode(rgb.to(dtype)).latent_dist.mode().float()
+        return (z - self.mean.to(z.device)) / self.std.to(z.device)
+
+    def encode(self, cond: torch.Tensor, overlay: torch.Tensor) -> torch.Tensor:
+        return self._enc(compose_rgb(cond, overlay))
+
+    def condition(self, cond: torch.Tensor) -> dict:
+        return {"first": self._enc(compose_rgb(cond[:, :, :1], None)), "frames": cond.shape[2]}
+
+    def empty(self, cond: torch.Tensor) -> torch.Tensor:
+        return self.condition(cond)["first"]
+
+    def model_input(self, xt: torch.Tensor, ctx: dict) -> torch.Tensor:
+        xt = xt.clone()
+        xt[:, :, :1] = ctx["first"].to(xt.dtype)
+        return xt
+
+    def decode(self, x0: torch.Tensor, ctx: dict) -> torch.Tensor:
+        dtype = next(self.vae.parameters()).dtype
+        z = x0.float() * self.std.to(x0.device) + self.mean.to(x0.device)
+        rgb = (self.vae.decode(z.to(dtype)).sample.float().clamp(-1, 1) + 1) / 2
+        r, g, b = rgb[:, 0], rgb[:, 1], rgb[:, 2]
+        path = (b - torch.maximum(r, g)).clamp(0, 1) / 0.8
+        dot = (g - torch.maximum(r, b)).clamp(0, 1) / 0.65
+        return torch.stack([path, dot], 1).clamp(0, 1)
+
+    def weight(self, overlay: torch.Tensor, path_weight: float):
+        return None

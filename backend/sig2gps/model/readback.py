@@ -1,0 +1,149 @@
+"""Reading the generated overlay video back into timestamped positions (numpy/scipy only).
+
+raw: the current-position dot of frames 1..T-1 at their known times (what the model drew).
+map-constrained (`graph_track`): treat the drawn path as a probability over road pixels and take
+the cheapest route along the road graph (cost = length * -log p) between the drawn start and end,
+then place the frame times on that route by projecting each frame's dot onto it. The model
+proposes, the map disposes: one connected, drivable path even when the drawing hedges.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from .scene import Window, frame_fracs
+
+PATH_THRESHOLD = 0.5
+
+
+def dot_px(dot: np.ndarray) -> np.ndarray:
+    """(F,S,S) dot probabilities -> (F,2) pixel centres (x=col, y=row): weighted centroid around the peak."""
+    F, S, _ = dot.shape
+    out = np.empty((F, 2))
+    for k in range(F):
+        d = dot[k]
+        r, c = np.unravel_index(int(np.argmax(d)), d.shape)
+        r0, r1, c0, c1 = max(r - 2, 0), min(r + 3, S), max(c - 2, 0), min(c + 3, S)
+        w = d[r0:r1, c0:c1]
+        rr, cc = np.mgrid[r0:r1, c0:c1]
+        if w.sum() > 1e-6:
+            r, c = (w * rr).sum() / w.sum(), (w * cc).sum() / w.sum()
+        out[k] = (c + 0.5, r + 0.5)  # pixel centre, in the same units as Window.to_px
+    return out
+
+
+def raw_track(win: Window, overlay: np.ndarray, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Times and metric positions of the dots of frames 1..T-1."""
+    T = overlay.shape[1]
+    times = t0 + frame_fracs(T) * (t1 - t0)
+    return times, win.to_xy(dot_px(overlay[1, 1:]))
+
+
+def path_pieces(overlay: np.ndarray, thr: float = PATH_THRESHOLD) -> int:
+    """Number of 8-connected pieces of the drawn path in the last frame (1 = one connected path)."""
+    _, n = ndimage.label(overlay[0, -1] > thr, structure=np.ones((3, 3)))
+    return int(n)
+
+
+def on_road_share(overlay: np.ndarray, roads: np.ndarray, thr: float = PATH_THRESHOLD) -> float:
+    """Share of drawn path pixels within one pixel of a road."""
+    drawn = overlay[0, -1] > thr
+    if not drawn.any():
+        return 0.0
+    near = ndimage.binary_dilation(roads > 0.5, structure=np.ones((3, 3)))
+    return float((drawn & near).mean() / drawn.mean())
+
+
+def errors_m(pred_t, pred_xy, true_t, true_xy) -> np.ndarray:
+    """Euclidean error in metres (local UTM) at each true time, prediction interpolated in time."""
+    px = np.interp(true_t, pred_t, pred_xy[:, 0])
+    py = np.interp(true_t, pred_t, pred_xy[:, 1])
+    return np.hypot(px - true_xy[:, 0], py - true_xy[:, 1])
+
+
+def _sample_prob(win: Window, prob: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Path probability at metric points (nearest pixel; 0 outside the window)."""
+    px = win.to_px(xy)
+    c, r = np.floor(px[:, 0]).astype(int), np.floor(px[:, 1]).astype(int)
+    S = prob.shape[0]
+    ok = (c >= 0) & (c < S) & (r >= 0) & (r < S)
+    out = np.zeros(len(xy))
+    out[ok] = prob[r[ok], c[ok]]
+    return out
+
+
+def edge_costs(net, win: Window, prob: np.ndarray, eps: float = 0.02) -> np.ndarray:
+    """Per directed edge: length * mean(-log p) over points every ~half pixel along it."""
+    step = win.m_per_px / 2
+    # the path is drawn 1 px wide: blur a little so a road one pixel off still counts
+    p = np.maximum(ndimage.maximum_filter(prob, size=3) * 0.7, prob)
+    far = float(-np.log(eps))
+    cost = np.empty(len(net.u))
+    seg_cost = {}
+    for e in range(len(net.u)):
+        s = int(net.seg[e])
+        if s not in seg_cost:
+            xy = net.seg_xy[s]
+            if np.abs(xy - (win.cx, win.cy)).min(0).max() > 1.5 * win.half + net.seg_len[s]:
+                seg_cost[s] = far  # wholly outside the window: the model said nothing there
+                cost[e] = net.length[e] * far + 1e-3
+                continue
+            d = np.r_[0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
+            n = max(2, int(d[-1] / step) + 1)
+            q = np.linspace(0, d[-1], n)
+            pts = np.c_[np.interp(q, d, xy[:, 0]), np.interp(q, d, xy[:, 1])]
+            seg_cost[s] = float(np.mean(-np.log(np.clip(_sample_prob(win, p, pts), eps, 1.0))))
+        cost[e] = net.length[e] * seg_cost[s] + 1e-3
+    return cost
+
+
+def graph_track(net, win: Window, overlay: np.ndarray, t0: float, t1: float):
+    """Map-constrained decode -> (times, xy, route_xy); None when no route joins start and end."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import dijkstra
+
+    times, dots = raw_track(win, overlay, t0, t1)
+    core = np.flatnonzero(net.core_nodes)
+    nxy = net.node_xy[core]
+    a = int(core[np.argmin(np.hypot(*(nxy - dots[0]).T))])
+    b = int(core[np.argmin(np.hypot(*(nxy - dots[-1]).T))])
+    if a == b:
+        return times, np.repeat(net.node_xy[a][None], len(times), 0), net.node_xy[a][None]
+    w = edge_costs(net, win, np.maximum(overlay[0, -1], overlay[1, 1:].max(0)))
+    # parallel edges: keep the cheapest (a csr built from duplicates would add them up)
+    order = np.lexsort((w, net.v, net.u))
+    u, v, w = net.u[order], net.v[order], w[order]
+    first = np.r_[True, (np.diff(u) != 0) | (np.diff(v) != 0)]
+    g = sparse.csr_matrix((w[first], (u[first], v[first])), shape=(net.n_nodes, net.n_nodes))
+    _, pred = dijkstra(g, indices=a, return_predecessors=True)
+    nodes = net.node_path(pred, a, b)
+    if not nodes:
+        return None
+    route = net.path_xy(nodes)
+    seg_len = np.hypot(*np.diff(route, axis=0).T)
+    cum = np.r_[0, np.cumsum(seg_len)]
+    # project each frame's dot onto the route; arc length must not go backwards in time
+    s = np.array([_project(route, cum, p) for p in dots])
+    s[0], s[-1] = 0.0, cum[-1]
+    s = np.maximum.accumulate(s)
+    # dense output: every route vertex, its time interpolated from the frames' (s, t)
+    uniq_s, idx = np.unique(s, return_index=True)
+    vt = np.interp(cum, uniq_s, times[idx])
+    all_t = np.r_[times, vt]
+    all_s = np.r_[s, cum]
+    order = np.argsort(all_t, kind="stable")
+    all_t, all_s = all_t[order], all_s[order]
+    keep = np.r_[True, np.diff(all_t) > 1e-6]
+    all_t, all_s = all_t[keep], all_s[keep]
+    xy = np.c_[np.interp(all_s, cum, route[:, 0]), np.interp(all_s, cum, route[:, 1])]
+    return all_t, xy, route
+
+
+def _project(route: np.ndarray, cum: np.ndarray, p: np.ndarray) -> float:
+    a, b = route[:-1], route[1:]
+    ab = b - a
+    L2 = np.maximum((ab ** 2).sum(1), 1e-9)
+    u = np.clip(((p - a) * ab).sum(1) / L2, 0, 1)
+    proj = a + u[:, None] * ab
+    k = int(np.argmin(np.hypot(*(proj - p).T)))
+    return float(cum[k] + u[k] * np.sqrt(L2[k]))

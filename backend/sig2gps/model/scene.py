@@ -1,0 +1,186 @@
+"""The video model's picture of one trace: condition channels and the overlay video, in pixels.
+
+Why our own rasteriser instead of render/ (web-mercator tiles): training samples are drawn on the
+GPU machine, which has numpy but no pyproj/shapely/mercantile, and the model only needs a
+square window in the network's metric (UTM) plane. Everything here is numpy, metres in,
+pixels out, and the exact inverse (`Window.to_xy`) reads the frames back.
+
+Channels (all in [0, 1]):
+  condition (every frame, clean): roads, signaling polyline, time ramp along it, signaling sites,
+      first site, last site, and the frame's time fraction (constant plane; -1 sentinel on frame 0)
+  overlay (what the model generates): GPS path drawn up to the frame's time, current-position dot.
+Frame 0 shows no path and is kept clean (Wan 2.2 TI2V: the first frame is the condition);
+frame k >= 1 shows the path up to t0 + (k-1)/(T-2) * duration, so frame 1 holds the start dot.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+COND_CHANNELS = 7
+OVERLAY_CHANNELS = 2
+
+# The eight symmetries of the square: data augmentation that keeps maps maps.
+_DIHEDRAL = [np.array(m, float) for m in (
+    [[1, 0], [0, 1]], [[0, -1], [1, 0]], [[-1, 0], [0, -1]], [[0, 1], [-1, 0]],
+    [[-1, 0], [0, 1]], [[1, 0], [0, -1]], [[0, 1], [1, 0]], [[0, -1], [-1, 0]])]
+
+
+@dataclass(frozen=True)
+class SceneConfig:
+    size: int = 64  # pixels per side (square frames)
+    min_half_m: float = 1000.0  # smallest window half-width: short traces still show their streets
+    pad_frac: float = 0.25  # window margin around the signaling sites, share of their extent
+    pad_m: float = 400.0  # plus this many metres: the true path leaves the sites' hull
+    road_width: int = 1  # pixels
+    path_width: int = 1
+    dot_radius: float = 1.2
+    jitter: float = 0.1  # training only: window centre/size jitter, share of the half-width
+
+
+@dataclass(frozen=True)
+class Window:
+    """Square window in metres -> pixel grid; `rot` is one of the 8 square symmetries."""
+
+    cx: float
+    cy: float
+    half: float
+    size: int
+    rot: int = 0
+
+    @property
+    def m_per_px(self) -> float:
+        return 2 * self.half / self.size
+
+    def to_px(self, xy: np.ndarray) -> np.ndarray:
+        d = (np.asarray(xy, float) - (self.cx, self.cy)) @ _DIHEDRAL[self.rot].T
+        # image rows grow downwards, northing upwards
+        return np.c_[(d[:, 0] / self.half + 1) * self.size / 2, (1 - d[:, 1] / self.half) * self.size / 2]
+
+    def to_xy(self, px: np.ndarray) -> np.ndarray:
+        px = np.asarray(px, float).reshape(-1, 2)
+        d = np.c_[px[:, 0] * 2 / self.size - 1, 1 - px[:, 1] * 2 / self.size] * self.half
+        return d @ _DIHEDRAL[self.rot] + (self.cx, self.cy)
+
+
+def window_for(sig_xy: np.ndarray, cfg: SceneConfig, rng: np.random.Generator | None = None) -> Window:
+    """The window a trace is drawn in, from its signaling alone (the truth is unknown at inference)."""
+    lo, hi = sig_xy.min(0), sig_xy.max(0)
+    c = (lo + hi) / 2
+    half = max(cfg.min_half_m, (hi - lo).max() / 2 * (1 + 2 * cfg.pad_frac) + cfg.pad_m)
+    rot = 0
+    if rng is not None:
+        half *= float(np.exp(rng.uniform(-cfg.jitter, cfg.jitter)))
+        c = c + rng.uniform(-cfg.jitter, cfg.jitter, 2) * half
+        rot = int(rng.integers(8))
+    return Window(float(c[0]), float(c[1]), float(half), cfg.size, rot)
+
+
+def frame_fracs(frames: int) -> np.ndarray:
+    """Time fraction of frames 1..T-1 (frame 0 is the clean condition frame)."""
+    if frames < 3:
+        raise ValueError(f"frames must be at least 3, got {frames}")
+    return np.linspace(0.0, 1.0, frames - 1)
+
+
+def _densify(a: np.ndarray, b: np.ndarray, va=None, vb=None, step: float = 0.45):
+    """Points every `step` px along pieces a->b (pixels), with values interpolated along them."""
+    n = np.maximum(np.ceil(np.hypot(*(b - a).T) / step).astype(int), 1) + 1
+    piece = np.repeat(np.arange(len(a)), n)
+    first = np.r_[0, np.cumsum(n)[:-1]]
+    f = (np.arange(n.sum()) - np.repeat(first, n)) / np.repeat(n - 1, n)
+    pts = a[piece] + (b - a)[piece] * f[:, None]
+    vals = None if va is None else va[piece] + (vb - va)[piece] * f
+    return pts, vals
+
+
+def _stamp(img: np.ndarray, pts: np.ndarray, vals=None, reduce=np.maximum) -> None:
+    """Set the pixels under `pts` (x=col, y=row) to 1, or reduce `vals` into them."""
+    S = img.shape[0]
+    c, r = np.floor(pts[:, 0]).astype(int), np.floor(pts[:, 1]).astype(int)
+    ok = (c >= 0) & (c < S) & (r >= 0) & (r < S)
+    if vals is None:
+        img[r[ok], c[ok]] = 1.0
+    else:
+        reduce.at(img, (r[ok], c[ok]), vals[ok])
+
+
+def _disc(S: int, centres: np.ndarray, radius: float) -> np.ndarray:
+    """(n,S,S) discs of `radius` px around pixel-coordinate centres."""
+    g = np.arange(S) + 0.5
+    d2 = (g[None, None, :] - centres[:, 0, None, None]) ** 2 + (g[None, :, None] - centres[:, 1, None, None]) ** 2
+    return (d2 <= radius ** 2 + 0.25).astype(np.float32)
+
+
+def _polyline(img, px: np.ndarray) -> None:
+    if len(px) >= 2:
+        _stamp(img, _densify(px[:-1], px[1:])[0])
+    elif len(px):
+        _stamp(img, px)
+
+
+def roads_in(win: Window, pieces: np.ndarray) -> np.ndarray:
+    """Pieces (n,4) with any part inside the window (cheap box test)."""
+    h = win.half * 1.5  # rotation-safe margin
+    x0, x1 = np.minimum(pieces[:, 0], pieces[:, 2]), np.maximum(pieces[:, 0], pieces[:, 2])
+    y0, y1 = np.minimum(pieces[:, 1], pieces[:, 3]), np.maximum(pieces[:, 1], pieces[:, 3])
+    keep = (x1 >= win.cx - h) & (x0 <= win.cx + h) & (y1 >= win.cy - h) & (y0 <= win.cy + h)
+    return pieces[keep]
+
+
+def render_condition(win: Window, cfg: SceneConfig, pieces: np.ndarray, sig_t: np.ndarray,
+                     sig_xy: np.ndarray) -> np.ndarray:
+    """(COND_CHANNELS-1, S, S) float32: the per-trace condition planes (time plane added per frame).
+
+    Lines are one pixel wide (rasterised by dense sampling: vectorised, ~1 ms a trace)."""
+    S = cfg.size
+    out = np.zeros((COND_CHANNELS - 1, S, S), np.float32)
+    pr = roads_in(win, pieces)
+    if len(pr):
+        out[0] = 0
+        _stamp(out[0], _densify(win.to_px(pr[:, :2]), win.to_px(pr[:, 2:]))[0])
+    sp = win.to_px(sig_xy)
+    _polyline(out[1], sp)
+    if len(sp) >= 2:  # ramp: later records brighter, so the order of the trace is visible
+        span = max(float(sig_t[-1] - sig_t[0]), 1e-6)
+        v = 0.15 + 0.85 * (np.asarray(sig_t, float) - sig_t[0]) / span
+        pts, vals = _densify(sp[:-1], sp[1:], v[:-1], v[1:])
+        _stamp(out[2], pts, vals)
+    out[3] = _disc(S, sp, 1.0).max(0)
+    out[4] = _disc(S, sp[:1], 1.5)[0]
+    out[5] = _disc(S, sp[-1:], 1.5)[0]
+    return out
+
+
+def condition_video(cond: np.ndarray, frames: int) -> np.ndarray:
+    """(COND_CHANNELS, T, S, S): the planes on every frame plus the frame's time fraction."""
+    C, S, _ = cond.shape
+    out = np.empty((C + 1, frames, S, S), np.float32)
+    out[:C] = cond[:, None]
+    out[C, 0] = -1.0
+    out[C, 1:] = frame_fracs(frames)[:, None, None]
+    return out
+
+
+def positions_at(pos_t: np.ndarray, pos_xy: np.ndarray, t: np.ndarray) -> np.ndarray:
+    return np.c_[np.interp(t, pos_t, pos_xy[:, 0]), np.interp(t, pos_t, pos_xy[:, 1])]
+
+
+def render_overlay(win: Window, cfg: SceneConfig, pos_t: np.ndarray, pos_xy: np.ndarray, t_end: float,
+                   frames: int) -> np.ndarray:
+    """(OVERLAY_CHANNELS, T, S, S) float32 in {0,1}: path so far and the current dot; frame 0 empty.
+
+    The path is stamped once as "earliest time each pixel is reached"; frame k keeps the pixels
+    reached by its time, so all frames cost one rasterisation."""
+    S = cfg.size
+    out = np.zeros((OVERLAY_CHANNELS, frames, S, S), np.float32)
+    tk = frame_fracs(frames) * t_end
+    px = win.to_px(pos_xy)
+    first = np.full((S, S), np.inf)
+    if len(px) >= 2:
+        pts, tt = _densify(px[:-1], px[1:], np.asarray(pos_t, float)[:-1], np.asarray(pos_t, float)[1:])
+        _stamp(first, pts, tt, np.minimum)
+    out[0, 1:] = first[None] <= tk[:, None, None] + 1e-6
+    out[1, 1:] = _disc(S, win.to_px(positions_at(pos_t, pos_xy, tk)), cfg.dot_radius)
+    return out

@@ -1,0 +1,1 @@
+"""Training of the video model: pairs (simulated, packed), data stream, supervised flow matching."""

@@ -1,0 +1,58 @@
+"""Fresh training samples every batch: random pair, random window jitter and square symmetry.
+
+Runs in DataLoader workers with numpy + PIL only (what the GPU machine has). A batch shares its
+frame count T, so a batch is one tensor; T is drawn per batch from the configured choices.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..model.scene import SceneConfig, condition_video, render_condition, render_overlay, window_for
+from .pairs import PairSet
+
+
+@dataclass
+class Sample:
+    cond: np.ndarray  # (7, T, S, S)
+    overlay: np.ndarray  # (2, T, S, S)
+    window: object
+    t_end: float
+    pos_t: np.ndarray
+    pos_xy: np.ndarray
+    sig_t: np.ndarray
+    sig_xy: np.ndarray
+
+
+def render_pair(pairs: PairSet, i: int, scene: SceneConfig, frames: int, rng=None) -> Sample:
+    """Pair i as model input and target; rng=None gives the deterministic inference window."""
+    city, sig_t, sig_xy, pos_t, pos_xy = pairs.trace(i)
+    win = window_for(sig_xy, scene, rng)
+    cond = condition_video(render_condition(win, scene, pairs.roads[city], sig_t, sig_xy), frames)
+    t_end = float(sig_t[-1])
+    ov = render_overlay(win, scene, pos_t, pos_xy, t_end, frames)
+    return Sample(cond, ov, win, t_end, pos_t, pos_xy, sig_t, sig_xy)
+
+
+class PairStream(torch.utils.data.IterableDataset):
+    """Endless batches {"cond", "overlay"}; each worker has its own seeded generator."""
+
+    def __init__(self, pairs_path: str, scene: SceneConfig, frames: tuple, batch: int, seed: int,
+                 exclude: np.ndarray | None = None):
+        self.pairs_path, self.scene, self.frames, self.batch, self.seed = pairs_path, scene, frames, batch, seed
+        self.exclude = exclude
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        wid = info.id if info else 0
+        rng = np.random.default_rng([self.seed, wid])
+        pairs = PairSet.load(self.pairs_path)
+        pool = np.setdiff1d(np.arange(len(pairs)), self.exclude if self.exclude is not None else [])
+        while True:
+            T = int(rng.choice(self.frames))
+            idx = rng.choice(pool, self.batch)
+            ss = [render_pair(pairs, int(i), self.scene, T, rng) for i in idx]
+            yield {"cond": torch.from_numpy(np.stack([s.cond for s in ss])),
+                   "overlay": torch.from_numpy(np.stack([s.overlay for s in ss]))}

@@ -1,0 +1,98 @@
+"""Training pairs for the video model, packed so they travel to the GPU machine and load without our stack.
+
+The GPU machine has numpy/PIL/torch but not shapely/pyproj, so pairs are simulated here with the
+real simulator (sig2gps.simulate) and stored in metres of each city's local UTM: per trace the
+serving-site positions with their times and the true position every `step_s` seconds; per city the
+road polylines as straight pieces. Rendering (model/scene.py) needs only numpy and PIL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass
+class PairSet:
+    """All pairs of one file; arrays are concatenated, `*_off` give each trace's slice."""
+
+    cities: list[str]
+    roads: list[np.ndarray]  # per city (n,4) float32 pieces x0,y0,x1,y1 in metres
+    city: np.ndarray  # (N,) city index of each trace
+    sig_off: np.ndarray  # (N+1,)
+    sig_t: np.ndarray  # seconds from the trace's first record
+    sig_xy: np.ndarray  # (M,2) serving-site positions, metres
+    pos_off: np.ndarray  # (N+1,)
+    pos_t: np.ndarray  # seconds from the first record
+    pos_xy: np.ndarray  # (K,2) true positions, metres
+
+    def __len__(self) -> int:
+        return len(self.city)
+
+    def trace(self, i: int):
+        """(city, sig_t, sig_xy, pos_t, pos_xy) of pair i."""
+        a, b = self.sig_off[i], self.sig_off[i + 1]
+        c, d = self.pos_off[i], self.pos_off[i + 1]
+        return int(self.city[i]), self.sig_t[a:b], self.sig_xy[a:b].astype(np.float64), \
+            self.pos_t[c:d], self.pos_xy[c:d].astype(np.float64)
+
+    def save(self, path) -> None:
+        arrays = {f"roads_{k}": r for k, r in enumerate(self.roads)}
+        np.savez_compressed(path, cities=np.array(self.cities), city=self.city, sig_off=self.sig_off,
+                            sig_t=self.sig_t, sig_xy=self.sig_xy, pos_off=self.pos_off, pos_t=self.pos_t,
+                            pos_xy=self.pos_xy, **arrays)
+
+    @classmethod
+    def load(cls, path) -> "PairSet":
+        z = np.load(path)
+        cities = [str(c) for c in z["cities"]]
+        return cls(cities, [z[f"roads_{k}"] for k in range(len(cities))], z["city"], z["sig_off"], z["sig_t"],
+                   z["sig_xy"], z["pos_off"], z["pos_t"], z["pos_xy"])
+
+
+def road_pieces(net) -> np.ndarray:
+    """Every road polyline of the network as straight pieces (n,4) in metres."""
+    out = [np.c_[xy[:-1], xy[1:]] for xy in net.seg_xy if len(xy) >= 2]
+    return np.concatenate(out).astype(np.float32)
+
+
+def sim_to_pairs(net, sim, step_s: float = 5.0) -> tuple[list, list]:
+    """Signaling and truth of each simulated trace in metres; times relative to the first record."""
+    sig, pos = [], []
+    for tr in sim.traces:
+        sx, sy = net.to_xy(tr.signaling.lon, tr.signaling.lat)
+        t0 = float(tr.signaling.t[0])
+        keep = (tr.t_1hz >= t0) & (tr.t_1hz <= tr.signaling.t[-1])
+        t1, p1 = tr.t_1hz[keep], tr.pos_1hz[keep]
+        if len(t1) < 2:
+            continue
+        idx = np.unique(np.r_[np.arange(0, len(t1), max(1, int(step_s))), len(t1) - 1])
+        sig.append((np.asarray(tr.signaling.t) - t0, np.c_[sx, sy]))
+        pos.append((t1[idx] - t0, p1[idx]))
+    return sig, pos
+
+
+def build_pairs(network_paths: dict, traces_per_city: int, seed: int, step_s: float = 5.0) -> PairSet:
+    """Simulate `traces_per_city` pairs on each named network (name -> road file)."""
+    from ..network import load_network
+    from ..simulate import simulate
+
+    cities, roads, city, sigs, poss = [], [], [], [], []
+    for k, (name, path) in enumerate(network_paths.items()):
+        net = load_network(path)
+        sim = simulate(net, traces_per_city, seed=seed + 1000 * k, id_prefix=f"{name}_")
+        sig, pos = sim_to_pairs(net, sim, step_s)
+        cities.append(name)
+        roads.append(road_pieces(net))
+        city += [k] * len(sig)
+        sigs += sig
+        poss += pos
+        print(f"pairs: {name}: {len(sig)} traces, {len(roads[-1])} road pieces", flush=True)
+    return PairSet(cities, roads, np.asarray(city, np.int16),
+                   np.cumsum([0] + [len(s[0]) for s in sigs]).astype(np.int64),
+                   np.concatenate([s[0] for s in sigs]).astype(np.float32),
+                   np.concatenate([s[1] for s in sigs]).astype(np.float32),
+                   np.cumsum([0] + [len(p[0]) for p in poss]).astype(np.int64),
+                   np.concatenate([p[0] for p in poss]).astype(np.float32),
+                   np.concatenate([p[1] for p in poss]).astype(np.float32))

@@ -1,0 +1,257 @@
+"""Supervised flow matching of the video model (`sig2gps train sft --config CFG.json`).
+
+Resumable: OUT/ckpt holds fp32 weights + optimizer + counters, so a 10-minute GPU command picks up
+where the last stopped. OUT/best holds the best model by validation MAE in the shipped layout
+(bf16 safetensors shards <= 15 MB). Validation samples videos with the real sampler and reads them
+back (model/readback.py): MAE in metres against the truth, the towers floor on the same pairs,
+share of one-piece paths, share of the path on roads. Curves go to OUT/curves.png.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class SftConfig:
+    pairs: str  # training pairs (.npz from train/pairs.py)
+    out: str = "out/train/video"  # run folder (ckpt/, best/, log.jsonl, curves.png)
+    val_pairs: str | None = None  # validation pairs (e.g. an unseen city); default: every 50th training pair
+    preset: str = "small"  # transformer size (model/config.py PRESETS)
+    init: str | None = None  # start from this model folder (e.g. the shipped model) instead of scratch
+    base: str | None = None  # Wan2.2-TI2V diffusers folder: train a LoRA on it instead (VAE latent space)
+    lora_rank: int = 16
+    frames: tuple = (13,)  # frame counts T to train on, one drawn per batch
+    batch: int = 64
+    lr: float = 3e-4
+    weight_decay: float = 0.01
+    warmup: int = 200  # linear warm-up steps (counted from this invocation's first step)
+    final_lr_frac: float = 1.0  # linear decay over this invocation's time budget to lr * this (1: constant)
+    minutes: float = 8.0  # wall-clock budget of this invocation
+    max_steps: int = 0  # stop at this total step count (0: only the time budget)
+    val_every: int = 400
+    val_n: int = 96  # validation pairs
+    val_steps: int = 10  # sampler steps at validation
+    path_weight: float = 2.0  # loss weight on path/dot pixels (pixel model)
+    seed: int = 0
+    workers: int = 4
+    compile: bool = False
+    session: str = ""  # label of this training session in the shipped model's history
+
+    @classmethod
+    def from_json(cls, path, **over) -> "SftConfig":
+        d = json.loads(Path(path).read_text())
+        d.update({k: v for k, v in over.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        bad = set(d) - known
+        if bad:
+            raise ValueError(f"{path}: unknown field(s) {', '.join(sorted(bad))}; known: {', '.join(sorted(known))}")
+        if "pairs" not in d:
+            raise ValueError(f"{path}: field 'pairs' is required")
+        if "frames" in d:
+            d["frames"] = tuple(int(f) for f in np.atleast_1d(d["frames"]))
+        return cls(**d)
+
+
+def _device() -> str:
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def build_model(cfg: SftConfig, device: str):
+    """(transformer, codec, model config, base) for a fresh, initialised, resumed or LoRA run."""
+    from ..model.codec import PixelCodec
+    from ..model.config import FlowConfig
+    from ..model.store import LoraSettings, add_lora, build_transformer, load_base, load_video_model, preset
+
+    ckpt = Path(cfg.out) / "ckpt"
+    if cfg.base:
+        tr, codec, mcfg = load_base(cfg.base, device)
+        add_lora(tr, LoraSettings(rank=cfg.lora_rank, alpha=cfg.lora_rank))
+        if (ckpt / "lora").is_dir():
+            from peft import set_peft_model_state_dict
+            from safetensors.torch import load_file
+
+            set_peft_model_state_dict(tr, load_file(next((ckpt / "lora").glob("*.safetensors"))))
+        return tr, codec, mcfg, cfg.base
+    src = ckpt if (ckpt / "transformer").is_dir() else (Path(cfg.init) if cfg.init else None)
+    if src is not None:
+        pipe, mcfg, _ = load_video_model(src, device)
+        tr = pipe.transformer
+    else:
+        mcfg = preset(cfg.preset)
+        tr = build_transformer(mcfg, cfg.seed).to(device)
+    mcfg = replace(mcfg, flow=replace(mcfg.flow if mcfg.flow else FlowConfig(), path_weight=cfg.path_weight))
+    return tr.float().train(), PixelCodec(), mcfg, None
+
+
+def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: str, amp: bool) -> float:
+    """One flow-matching step on a batch; returns the loss."""
+    from ..model.flow import add_noise, flow_loss, sample_train_sigmas, token_timesteps
+    from ..model.pipeline import null_embedding
+
+    cond = batch["cond"].to(device, non_blocking=True)
+    overlay = batch["overlay"].to(device, non_blocking=True)
+    with torch.no_grad():
+        x0 = codec.encode(cond, overlay).float()
+        ctx = codec.condition(cond)
+        weight = codec.weight(overlay, mcfg.flow.path_weight)
+    B = x0.shape[0]
+    noise = torch.randn(x0.shape, generator=gen, device="cpu").to(device)
+    sigma = sample_train_sigmas(B, mcfg.flow.train_logit_mean, mcfg.flow.train_logit_std, gen).to(device)
+    xt = add_noise(x0, noise, sigma)
+    ts = token_timesteps(sigma, x0.shape, tuple(tr.config.patch_size))
+    emb = null_embedding(tr, B, device, torch.float32)
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+        v = tr(codec.model_input(xt, ctx), ts, emb, return_dict=False)[0]
+    loss = flow_loss(v, noise, x0, weight)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for p in tr.parameters() if p.requires_grad], 1.0)
+    opt.step()
+    return float(loss.detach())
+
+
+def validate(tr, codec, mcfg, pairs, idx, frames: int, steps: int, device: str, seed: int = 0) -> dict:
+    """Sample one video per validation pair and score what is read back, in metres."""
+    from ..model.pipeline import Sig2GpsVideoPipeline
+    from ..model.readback import errors_m, on_road_share, path_pieces, raw_track
+    from .data import render_pair
+
+    tr.eval()
+    pipe = Sig2GpsVideoPipeline(tr, codec, mcfg.flow.shift)
+    mae, floor, end_err, one, road = [], [], [], [], []
+    for start in range(0, len(idx), 32):
+        ss = [render_pair(pairs, int(i), mcfg.scene, frames) for i in idx[start:start + 32]]
+        gens = [torch.Generator().manual_seed(seed + start + k) for k in range(len(ss))]
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+            ov = pipe(np.stack([s.cond for s in ss]), frames, steps, gens).overlay
+        for s, o in zip(ss, ov):
+            t, xy = raw_track(s.window, o, 0.0, s.t_end)
+            mae.append(errors_m(t, xy, s.pos_t, s.pos_xy).mean())
+            floor.append(errors_m(s.sig_t, s.sig_xy, s.pos_t, s.pos_xy).mean())
+            end_err.append(float(np.hypot(*(xy[-1] - s.pos_xy[-1]))))
+            one.append(path_pieces(o) == 1)
+            road.append(on_road_share(o, s.cond[0, 0]))
+    tr.train()
+    return {"val_mae_m": float(np.mean(mae)), "val_towers_mae_m": float(np.mean(floor)),
+            "val_end_err_m": float(np.mean(end_err)), "val_connected": float(np.mean(one)),
+            "val_on_road": float(np.mean(road)), "val_n": len(idx), "val_frames": frames, "val_steps": steps}
+
+
+def plot_curves(log: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tr = [r for r in log if "loss" in r]
+    va = [r for r in log if "val_mae_m" in r]
+    fig, ax = plt.subplots(1, 3, figsize=(13, 3.6))
+    if tr:
+        ax[0].plot([r["step"] for r in tr], [r["loss"] for r in tr])
+        ax[0].set_yscale("log")
+    ax[0].set(title="training loss (weighted flow MSE)", xlabel="step")
+    if va:
+        s = [r["step"] for r in va]
+        ax[1].plot(s, [r["val_mae_m"] for r in va], "o-", label="video (raw dots)")
+        ax[1].plot(s, [r["val_towers_mae_m"] for r in va], "--", label="towers floor")
+        ax[1].legend()
+        ax[2].plot(s, [r["val_connected"] for r in va], "o-", label="one-piece path")
+        ax[2].plot(s, [r["val_on_road"] for r in va], "s-", label="path on roads")
+        ax[2].legend()
+    ax[1].set(title="validation MAE (m)", xlabel="step")
+    ax[2].set(title="validation shares", xlabel="step", ylim=(0, 1.02))
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def train_sft(cfg: SftConfig) -> dict:
+    """Train until the time or step budget; returns the last validation record."""
+    from ..model.store import save_video_model
+    from .data import PairStream
+    from .pairs import PairSet
+
+    device = _device()
+    amp = device == "cuda"
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
+    torch.manual_seed(cfg.seed)
+    tr, codec, mcfg, base = build_model(cfg, device)
+    params = [p for p in tr.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.98))
+    state = {"step": 0, "gpu_seconds": 0.0, "samples": 0, "best_mae": math.inf, "log": []}
+    st_path = out / "ckpt" / "state.pt"
+    if st_path.is_file():
+        saved = torch.load(st_path, map_location=device, weights_only=False)
+        opt.load_state_dict(saved.pop("opt"))
+        state.update(saved)
+    print(f"sft: {sum(p.numel() for p in tr.parameters()) / 1e6:.1f}M parameters "
+          f"({sum(p.numel() for p in params) / 1e6:.2f}M trained) on {device}, from step {state['step']}", flush=True)
+
+    val_set = PairSet.load(cfg.val_pairs) if cfg.val_pairs else PairSet.load(cfg.pairs)
+    held = np.arange(0, len(val_set), 50)
+    rng = np.random.default_rng(12345)
+    val_idx = (rng.choice(len(val_set), min(cfg.val_n, len(val_set)), replace=False) if cfg.val_pairs
+               else held[:cfg.val_n])
+    stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, cfg.batch, cfg.seed + state["step"],
+                        exclude=None if cfg.val_pairs else held)
+    loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
+                                         pin_memory=device == "cuda", persistent_workers=cfg.workers > 0,
+                                         prefetch_factor=4 if cfg.workers else None)
+    step_fn = torch.compile(tr) if cfg.compile else tr
+    gen = torch.Generator().manual_seed(cfg.seed * 7919 + state["step"])
+    t_start = time.time()
+    step0 = state["step"]
+    t_mark, n_mark, losses = time.time(), 0, []
+    last_val = {}
+
+    def checkpoint(final: bool):
+        nonlocal last_val
+        rec = validate(tr, codec, mcfg, val_set, val_idx, max(cfg.frames), cfg.val_steps, device, cfg.seed)
+        rec.update(step=state["step"], samples=state["samples"],
+                   gpu_minutes=(state["gpu_seconds"] + time.time() - t_start) / 60 if device == "cuda" else 0.0)
+        state["log"].append(rec)
+        print("val " + json.dumps(rec), flush=True)
+        ck = out / "ckpt"
+        # fp32 weights (or the adapter) + config: what build_model resumes from
+        save_video_model(ck, tr, mcfg, {"step": state["step"]}, dtype=torch.float32, base=base)
+        if rec["val_mae_m"] < state["best_mae"]:
+            state["best_mae"] = rec["val_mae_m"]
+            save_video_model(out / "best", tr, mcfg, {"val": rec, "run": cfg.session}, base=base)
+        torch.save({**state, "gpu_seconds": state["gpu_seconds"] + (time.time() - t_start if device == "cuda" else 0),
+                    "opt": opt.state_dict()}, st_path)
+        plot_curves(state["log"], out / "curves.png")
+        with open(out / "log.jsonl", "w") as f:
+            for r in state["log"]:
+                f.write(json.dumps(r) + "\n")
+        last_val = rec
+
+    for batch in loader:
+        frac = min(1.0, (time.time() - t_start) / 60 / cfg.minutes)
+        lr = cfg.lr * min(1.0, (state["step"] - step0 + 1) / max(cfg.warmup, 1)) * (1 - (1 - cfg.final_lr_frac) * frac)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        losses.append(train_step(step_fn, codec, mcfg, batch, opt, gen, device, amp))
+        state["step"] += 1
+        state["samples"] += len(batch["cond"])
+        n_mark += len(batch["cond"])
+        if state["step"] % 50 == 0:
+            rate = n_mark / (time.time() - t_mark)
+            rec = {"step": state["step"], "loss": float(np.mean(losses)), "lr": lr, "samples_per_s": rate}
+            state["log"].append(rec)
+            print(json.dumps(rec), flush=True)
+            t_mark, n_mark, losses = time.time(), 0, []
+        done = (time.time() - t_start) / 60 >= cfg.minutes or (cfg.max_steps and state["step"] >= cfg.max_steps)
+        if done or state["step"] % cfg.val_every == 0:
+            checkpoint(final=bool(done))
+        if done:
+            break
+    return last_val
