@@ -9,327 +9,342 @@
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="48" />
+      <location filename="../plugin/dock.py" line="49" />
       <source>Reconstruct</source>
       <translation>Rekonstruieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="49" />
+      <location filename="../plugin/dock.py" line="50" />
       <source>Rollouts</source>
       <translation>Varianten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="50" />
+      <location filename="../plugin/dock.py" line="51" />
       <source>Backend log</source>
       <translation>Backend-Protokoll</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="57" />
+      <location filename="../plugin/dock.py" line="58" />
       <source>Signaling</source>
       <translation>Signalisierung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="62" />
+      <location filename="../plugin/dock.py" line="63" />
       <source>Load CSV…</source>
       <translation>CSV laden…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="67" />
+      <location filename="../plugin/dock.py" line="68" />
       <source>Layer</source>
       <translation>Layer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="69" />
+      <location filename="../plugin/dock.py" line="70" />
       <source>Trace id field</source>
       <translation>Feld Spur-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="70" />
+      <location filename="../plugin/dock.py" line="71" />
       <source>Time field</source>
       <translation>Zeitfeld</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="71" />
+      <location filename="../plugin/dock.py" line="72" />
       <source>Cell id field</source>
       <translation>Feld Zell-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="73" />
+      <location filename="../plugin/dock.py" line="74" />
       <source>(positions from the layer)</source>
       <translation>(Positionen aus dem Layer)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="74" />
+      <location filename="../plugin/dock.py" line="75" />
       <source>Towers table…</source>
       <translation>Sendemasttabelle…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="79" />
+      <location filename="../plugin/dock.py" line="80" />
       <source>Towers</source>
       <translation>Sendemasten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="82" />
+      <location filename="../plugin/dock.py" line="83" />
       <source>Traces</source>
       <translation>Spuren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="83" />
+      <location filename="../plugin/dock.py" line="84" />
       <source>Only records between</source>
       <translation>Nur Datensätze zwischen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="95" />
+      <location filename="../plugin/dock.py" line="96" />
       <source>Method</source>
       <translation>Methode</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="101" />
+      <location filename="../plugin/dock.py" line="102" />
       <source>Road layer</source>
       <translation>Straßenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="107" />
+      <location filename="../plugin/dock.py" line="108" />
       <source>Ask backend</source>
       <translation>Backend fragen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="108" />
+      <location filename="../plugin/dock.py" line="109" />
       <source>Start the backend and list the methods it offers</source>
       <translation>Backend starten und seine Methoden auflisten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="118" />
+      <location filename="../plugin/dock.py" line="119" />
       <source>Send the conditioning tile (video model)</source>
       <translation>Konditionierungskachel senden (Videomodell)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="119" />
+      <location filename="../plugin/dock.py" line="120" />
       <source>Preview tile</source>
       <translation>Kachelvorschau</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="132" />
+      <location filename="../plugin/dock.py" line="133" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="163" />
+      <location filename="../plugin/dock.py" line="164" />
       <source>Sketch layer</source>
       <translation>Skizzenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="527" />
+      <location filename="../plugin/dock.py" line="518" />
+      <source>Sig2GPS: asking the backend for its methods</source>
+      <translation>Sig2GPS: frage das Backend nach seinen Methoden</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="520" />
+      <source>Starting the backend…</source>
+      <translation>Backend wird gestartet…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="544" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>Das Backend wurde gestoppt; es startet mit der nächsten Rekonstruktion neu.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="90" />
+      <location filename="../plugin/dock.py" line="91" />
       <source>and</source>
       <translation>und</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="102" />
+      <location filename="../plugin/dock.py" line="103" />
       <source>Empty: the backend's road network (settings).</source>
       <translation>Leer: das Straßennetz des Backends (Einstellungen).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="166" />
+      <location filename="../plugin/dock.py" line="167" />
       <source>Keep</source>
       <translation>Behalten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="167" />
+      <location filename="../plugin/dock.py" line="168" />
       <source>Discard</source>
       <translation>Verwerfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="168" />
+      <location filename="../plugin/dock.py" line="169" />
       <source>Export kept…</source>
       <translation>Behaltene exportieren…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="184" />
+      <location filename="../plugin/dock.py" line="185" />
       <source>Refresh</source>
       <translation>Aktualisieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="184" />
+      <location filename="../plugin/dock.py" line="185" />
       <source>Restart backend</source>
       <translation>Backend neu starten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="211" />
+      <location filename="../plugin/dock.py" line="212" />
       <source>Signaling CSV</source>
       <translation>Signalisierungs-CSV</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="211" />
+      <location filename="../plugin/dock.py" line="212" />
       <source>CSV files (*.csv *.txt)</source>
       <translation>CSV-Dateien (*.csv *.txt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="239" />
+      <location filename="../plugin/dock.py" line="240" />
       <source>Towers table</source>
       <translation>Sendemasttabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="239" />
+      <location filename="../plugin/dock.py" line="240" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="283" />
+      <location filename="../plugin/dock.py" line="284" />
       <source>Choose a signaling layer or load a CSV first.</source>
       <translation>Wählen Sie zuerst einen Signalisierungslayer oder laden Sie eine CSV.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="295" />
+      <location filename="../plugin/dock.py" line="296" />
       <source>Tick at least one trace.</source>
       <translation>Markieren Sie mindestens eine Spur.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="298" />
+      <location filename="../plugin/dock.py" line="299" />
       <source>No trace has two or more records in the chosen selection.</source>
       <translation>Keine Spur hat in der Auswahl zwei oder mehr Datensätze.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="360" />
+      <location filename="../plugin/dock.py" line="361" />
       <source>A reconstruction is already running.</source>
       <translation>Es läuft bereits eine Rekonstruktion.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="380" />
+      <location filename="../plugin/dock.py" line="381" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="407" />
+      <location filename="../plugin/dock.py" line="408" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>Keine Trajektorie erhalten; siehe Protokoll.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="418" />
+      <location filename="../plugin/dock.py" line="419" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{0} Variante(n) von {1} Spur(en) in {2:.1f} s ({3}).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="421" />
+      <location filename="../plugin/dock.py" line="422" />
       <source>Cancelled: </source>
       <translation>Abgebrochen: </translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="438" />
+      <location filename="../plugin/dock.py" line="439" />
       <source>The sketch layer must be a line layer.</source>
       <translation>Der Skizzenlayer muss ein Linienlayer sein.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="456" />
+      <location filename="../plugin/dock.py" line="457" />
       <source>Select rollouts in the table first.</source>
       <translation>Wählen Sie zuerst Varianten in der Tabelle aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="474" />
+      <location filename="../plugin/dock.py" line="475" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>Noch nichts zu exportieren: zuerst eine Rekonstruktion ausführen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="477" />
+      <location filename="../plugin/dock.py" line="478" />
       <source>Export kept rollouts</source>
       <translation>Behaltene Varianten exportieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="478" />
+      <location filename="../plugin/dock.py" line="479" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="485" />
+      <location filename="../plugin/dock.py" line="486" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>Alle Varianten sind verworfen: behalten Sie mindestens eine zum Export.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="523" />
+      <location filename="../plugin/dock.py" line="540" />
       <source>(the backend has not written anything yet)</source>
       <translation>(das Backend hat noch nichts geschrieben)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="247" />
+      <location filename="../plugin/dock.py" line="248" />
       <source>{0} cells from {1}</source>
       <translation>{0} Zellen aus {1}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="346" />
+      <location filename="../plugin/dock.py" line="347" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>Die Konditionierungskachel gehört zu einer Spur: markieren Sie genau eine Spur, um sie zu senden.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="374" />
+      <location filename="../plugin/dock.py" line="375" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>Rekonstruiere {0} Spur(en) mit {1}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="409" />
+      <location filename="../plugin/dock.py" line="410" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="500" />
+      <location filename="../plugin/dock.py" line="501" />
       <source>Exported {0} rollout(s) to {1}.</source>
       <translation>{0} Variante(n) nach {1} exportiert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="520" />
+      <location filename="../plugin/dock.py" line="533" />
       <source>The backend offers: {0}</source>
       <translation>Das Backend bietet: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="230" />
+      <location filename="../plugin/dock.py" line="231" />
       <source>Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).</source>
       <translation>{0} Spur(en) aus {1} geladen; {2} übersprungen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="233" />
+      <location filename="../plugin/dock.py" line="234" />
       <source>Loaded {0} trace(s) from {1}.</source>
       <translation>{0} Spur(en) aus {1} geladen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="285" />
+      <location filename="../plugin/dock.py" line="286" />
       <source>Layer {0} has no time field: choose the field that holds each record's time (date-time, Unix seconds or ISO 8601).</source>
       <translation>Layer {0} hat kein Zeitfeld: wählen Sie das Feld mit der Zeit jedes Datensatzes (Datum/Zeit, Unix-Sekunden oder ISO 8601).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="442" />
+      <location filename="../plugin/dock.py" line="443" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>Der Skizzenlayer {0} hat noch keine Linie: zeichnen Sie eine und wählen Sie ihn erneut.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="353" />
+      <location filename="../plugin/dock.py" line="529" />
+      <source>(needs a model or other input)</source>
+      <translation>(braucht ein Modell oder weitere Eingaben)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="354" />
       <source>The request is not valid: {0}</source>
       <translation>Die Anfrage ist ungültig: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="423" />
+      <location filename="../plugin/dock.py" line="424" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} Spur(en) fehlgeschlagen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="490" />
+      <location filename="../plugin/dock.py" line="491" />
       <source>Overwrite?</source>
       <translation>Überschreiben?</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="492" />
+      <location filename="../plugin/dock.py" line="493" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>Export abgebrochen; {0} bleibt unverändert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="511" />
+      <location filename="../plugin/dock.py" line="515" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="490" />
+      <location filename="../plugin/dock.py" line="491" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} existiert. Ersetzen?</translation>
     </message>
@@ -559,7 +574,7 @@
       <translation>Der Straßenlayer {0} hat mehr als {1} Linien; schneiden Sie ihn auf das Gebiet der Spuren zu.</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="86" />
+      <location filename="../plugin/tasks.py" line="97" />
       <source>No Sig2GPS backend is configured (set the backend's Python in the settings).</source>
       <translation>Kein Sig2GPS-Backend konfiguriert (Python des Backends in den Einstellungen setzen).</translation>
     </message>
@@ -569,27 +584,27 @@
       <translation>Sig2GPS-Rekonstruktion ({0})</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="90" />
+      <location filename="../plugin/tasks.py" line="101" />
       <source>The Sig2GPS backend could not start: {0}</source>
       <translation>Das Sig2GPS-Backend konnte nicht starten: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="97" />
+      <location filename="../plugin/tasks.py" line="108" />
       <source>The Sig2GPS backend stopped answering ({0}). It will be restarted; run the reconstruction again.</source>
       <translation>Das Sig2GPS-Backend antwortet nicht mehr ({0}). Es wird neu gestartet; führen Sie die Rekonstruktion erneut aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="100" />
+      <location filename="../plugin/tasks.py" line="111" />
       <source>The reconstruction failed in the backend: {0}</source>
       <translation>Die Rekonstruktion ist im Backend fehlgeschlagen: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="103" />
+      <location filename="../plugin/tasks.py" line="114" />
       <source> (field {0})</source>
       <translation> (Feld {0})</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="104" />
+      <location filename="../plugin/tasks.py" line="115" />
       <source>The backend refused the job: {0}{1}</source>
       <translation>Das Backend hat den Auftrag abgelehnt: {0}{1}</translation>
     </message>

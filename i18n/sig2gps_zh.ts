@@ -9,327 +9,342 @@
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="48" />
+      <location filename="../plugin/dock.py" line="49" />
       <source>Reconstruct</source>
       <translation>重建</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="49" />
+      <location filename="../plugin/dock.py" line="50" />
       <source>Rollouts</source>
       <translation>候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="50" />
+      <location filename="../plugin/dock.py" line="51" />
       <source>Backend log</source>
       <translation>后端日志</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="57" />
+      <location filename="../plugin/dock.py" line="58" />
       <source>Signaling</source>
       <translation>信令</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="62" />
+      <location filename="../plugin/dock.py" line="63" />
       <source>Load CSV…</source>
       <translation>加载 CSV…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="67" />
+      <location filename="../plugin/dock.py" line="68" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="69" />
+      <location filename="../plugin/dock.py" line="70" />
       <source>Trace id field</source>
       <translation>轨迹 ID 字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="70" />
+      <location filename="../plugin/dock.py" line="71" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="71" />
+      <location filename="../plugin/dock.py" line="72" />
       <source>Cell id field</source>
       <translation>小区 ID 字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="73" />
+      <location filename="../plugin/dock.py" line="74" />
       <source>(positions from the layer)</source>
       <translation>（位置取自图层）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="74" />
+      <location filename="../plugin/dock.py" line="75" />
       <source>Towers table…</source>
       <translation>基站表…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="79" />
+      <location filename="../plugin/dock.py" line="80" />
       <source>Towers</source>
       <translation>基站</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="82" />
+      <location filename="../plugin/dock.py" line="83" />
       <source>Traces</source>
       <translation>轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="83" />
+      <location filename="../plugin/dock.py" line="84" />
       <source>Only records between</source>
       <translation>仅使用以下时间之间的记录</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="95" />
+      <location filename="../plugin/dock.py" line="96" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="101" />
+      <location filename="../plugin/dock.py" line="102" />
       <source>Road layer</source>
       <translation>道路图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="107" />
+      <location filename="../plugin/dock.py" line="108" />
       <source>Ask backend</source>
       <translation>查询后端</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="108" />
+      <location filename="../plugin/dock.py" line="109" />
       <source>Start the backend and list the methods it offers</source>
       <translation>启动后端并列出其提供的方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="118" />
+      <location filename="../plugin/dock.py" line="119" />
       <source>Send the conditioning tile (video model)</source>
       <translation>发送条件瓦片（视频模型）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="119" />
+      <location filename="../plugin/dock.py" line="120" />
       <source>Preview tile</source>
       <translation>预览瓦片</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="132" />
+      <location filename="../plugin/dock.py" line="133" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="163" />
+      <location filename="../plugin/dock.py" line="164" />
       <source>Sketch layer</source>
       <translation>草图图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="527" />
+      <location filename="../plugin/dock.py" line="518" />
+      <source>Sig2GPS: asking the backend for its methods</source>
+      <translation>Sig2GPS：正在查询后端提供的方法</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="520" />
+      <source>Starting the backend…</source>
+      <translation>正在启动后端…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="544" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>后端已停止；下次重建时会重新启动。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="90" />
+      <location filename="../plugin/dock.py" line="91" />
       <source>and</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="102" />
+      <location filename="../plugin/dock.py" line="103" />
       <source>Empty: the backend's road network (settings).</source>
       <translation>留空：使用后端的路网（见设置）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="166" />
+      <location filename="../plugin/dock.py" line="167" />
       <source>Keep</source>
       <translation>保留</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="167" />
+      <location filename="../plugin/dock.py" line="168" />
       <source>Discard</source>
       <translation>舍弃</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="168" />
+      <location filename="../plugin/dock.py" line="169" />
       <source>Export kept…</source>
       <translation>导出保留的…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="184" />
+      <location filename="../plugin/dock.py" line="185" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="184" />
+      <location filename="../plugin/dock.py" line="185" />
       <source>Restart backend</source>
       <translation>重启后端</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="211" />
+      <location filename="../plugin/dock.py" line="212" />
       <source>Signaling CSV</source>
       <translation>信令 CSV</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="211" />
+      <location filename="../plugin/dock.py" line="212" />
       <source>CSV files (*.csv *.txt)</source>
       <translation>CSV 文件 (*.csv *.txt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="239" />
+      <location filename="../plugin/dock.py" line="240" />
       <source>Towers table</source>
       <translation>基站表</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="239" />
+      <location filename="../plugin/dock.py" line="240" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="283" />
+      <location filename="../plugin/dock.py" line="284" />
       <source>Choose a signaling layer or load a CSV first.</source>
       <translation>请先选择信令图层或加载 CSV。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="295" />
+      <location filename="../plugin/dock.py" line="296" />
       <source>Tick at least one trace.</source>
       <translation>请至少勾选一条轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="298" />
+      <location filename="../plugin/dock.py" line="299" />
       <source>No trace has two or more records in the chosen selection.</source>
       <translation>所选范围内没有包含两条及以上记录的轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="360" />
+      <location filename="../plugin/dock.py" line="361" />
       <source>A reconstruction is already running.</source>
       <translation>已有重建任务在运行。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="380" />
+      <location filename="../plugin/dock.py" line="381" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="407" />
+      <location filename="../plugin/dock.py" line="408" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>没有返回任何轨迹；请查看日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="418" />
+      <location filename="../plugin/dock.py" line="419" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{1} 条轨迹的 {0} 个候选，用时 {2:.1f} 秒（{3}）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="421" />
+      <location filename="../plugin/dock.py" line="422" />
       <source>Cancelled: </source>
       <translation>已取消：</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="438" />
+      <location filename="../plugin/dock.py" line="439" />
       <source>The sketch layer must be a line layer.</source>
       <translation>草图图层必须是线图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="456" />
+      <location filename="../plugin/dock.py" line="457" />
       <source>Select rollouts in the table first.</source>
       <translation>请先在表格中选择候选轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="474" />
+      <location filename="../plugin/dock.py" line="475" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>暂无可导出内容：请先运行重建。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="477" />
+      <location filename="../plugin/dock.py" line="478" />
       <source>Export kept rollouts</source>
       <translation>导出保留的候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="478" />
+      <location filename="../plugin/dock.py" line="479" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="485" />
+      <location filename="../plugin/dock.py" line="486" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>所有候选都已舍弃：请至少保留一个再导出。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="523" />
+      <location filename="../plugin/dock.py" line="540" />
       <source>(the backend has not written anything yet)</source>
       <translation>（后端尚未输出任何内容）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="247" />
+      <location filename="../plugin/dock.py" line="248" />
       <source>{0} cells from {1}</source>
       <translation>来自 {1} 的 {0} 个小区</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="346" />
+      <location filename="../plugin/dock.py" line="347" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>条件瓦片对应单条轨迹：请只勾选一条轨迹再发送。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="374" />
+      <location filename="../plugin/dock.py" line="375" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>正在用 {1} 重建 {0} 条轨迹…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="409" />
+      <location filename="../plugin/dock.py" line="410" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="500" />
+      <location filename="../plugin/dock.py" line="501" />
       <source>Exported {0} rollout(s) to {1}.</source>
       <translation>已将 {0} 个候选导出到 {1}。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="520" />
+      <location filename="../plugin/dock.py" line="533" />
       <source>The backend offers: {0}</source>
       <translation>后端提供：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="230" />
+      <location filename="../plugin/dock.py" line="231" />
       <source>Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).</source>
       <translation>已从 {1} 加载 {0} 条轨迹；跳过 {2} 条（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="233" />
+      <location filename="../plugin/dock.py" line="234" />
       <source>Loaded {0} trace(s) from {1}.</source>
       <translation>已从 {1} 加载 {0} 条轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="285" />
+      <location filename="../plugin/dock.py" line="286" />
       <source>Layer {0} has no time field: choose the field that holds each record's time (date-time, Unix seconds or ISO 8601).</source>
       <translation>图层 {0} 没有时间字段：请选择保存每条记录时间的字段（日期时间、Unix 秒或 ISO 8601）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="442" />
+      <location filename="../plugin/dock.py" line="443" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>草图图层 {0} 中还没有线：请先绘制，再重新选择。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="353" />
+      <location filename="../plugin/dock.py" line="529" />
+      <source>(needs a model or other input)</source>
+      <translation>（需要模型或其他输入）</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="354" />
       <source>The request is not valid: {0}</source>
       <translation>请求无效：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="423" />
+      <location filename="../plugin/dock.py" line="424" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} 条轨迹失败（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="490" />
+      <location filename="../plugin/dock.py" line="491" />
       <source>Overwrite?</source>
       <translation>覆盖？</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="492" />
+      <location filename="../plugin/dock.py" line="493" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>导出已取消；{0} 保持不变。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="511" />
+      <location filename="../plugin/dock.py" line="515" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Sig2GPS 后端不可用：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="490" />
+      <location filename="../plugin/dock.py" line="491" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} 已存在。是否替换？</translation>
     </message>
@@ -559,7 +574,7 @@
       <translation>道路图层 {0} 的线超过 {1} 条；请裁剪到轨迹所在区域。</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="86" />
+      <location filename="../plugin/tasks.py" line="97" />
       <source>No Sig2GPS backend is configured (set the backend's Python in the settings).</source>
       <translation>未配置 Sig2GPS 后端（请在设置中指定后端的 Python）。</translation>
     </message>
@@ -569,27 +584,27 @@
       <translation>Sig2GPS 重建（{0}）</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="90" />
+      <location filename="../plugin/tasks.py" line="101" />
       <source>The Sig2GPS backend could not start: {0}</source>
       <translation>Sig2GPS 后端无法启动：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="97" />
+      <location filename="../plugin/tasks.py" line="108" />
       <source>The Sig2GPS backend stopped answering ({0}). It will be restarted; run the reconstruction again.</source>
       <translation>Sig2GPS 后端已停止响应（{0}）。它将被重启；请重新运行重建。</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="100" />
+      <location filename="../plugin/tasks.py" line="111" />
       <source>The reconstruction failed in the backend: {0}</source>
       <translation>后端重建失败：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="103" />
+      <location filename="../plugin/tasks.py" line="114" />
       <source> (field {0})</source>
       <translation>（字段 {0}）</translation>
     </message>
     <message>
-      <location filename="../plugin/tasks.py" line="104" />
+      <location filename="../plugin/tasks.py" line="115" />
       <source>The backend refused the job: {0}{1}</source>
       <translation>后端拒绝了该任务：{0}{1}</translation>
     </message>

@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout,
                                  QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar,
                                  QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
-from .errors import InputError, Sig2GpsError
+from .errors import BackendError, InputError, Sig2GpsError
 from .i18n import tr
 from .layers.signaling import (FieldMapping, read_cells_csv, signaling_layer_from_csv,
                                time_range_of, trace_ids_of, traces_from_layer)
@@ -39,6 +39,7 @@ class Sig2GpsDock(QgsDockWidget):
         self.result_layers: tuple | None = None  # (lines, points) of the last run
         self.last_message = ("", Qgis.Info)  # what the message bar last said (tests read it)
         self.tile_image = None
+        self.methods_task = None
         self._build()
         self._on_layer_changed(self.layer_box.currentLayer())
 
@@ -501,23 +502,39 @@ class Sig2GpsDock(QgsDockWidget):
         return out
 
     # ------------------------------------------------------------------ backend
-    def refresh_methods(self) -> None:
-        """Ask the backend which methods it offers (starts it; blocks for the start, a few seconds)."""
-        from .backend_client import BackendError as ClientError
+    def refresh_methods(self):
+        """Ask the backend which methods it offers; starting it takes seconds, so in a task."""
+        from .tasks import CallTask, start
 
-        try:
-            methods = self.backend.methods()
-        except ClientError as e:
-            self.message(tr("The Sig2GPS backend is not available: {0}").format(e.message), Qgis.Critical,
-                         self.backend.log_tail())
-            return
+        def call():
+            from .backend_client import BackendError as ClientError
+
+            try:
+                return self.backend.methods()
+            except ClientError as e:
+                raise BackendError(tr("The Sig2GPS backend is not available: {0}").format(e.message),
+                                   self.backend.log_tail()) from e
+
+        self.methods_task = CallTask(tr("Sig2GPS: asking the backend for its methods"), call,
+                                     on_done=self._on_methods, on_error=self._on_methods_error)
+        self.status.setText(tr("Starting the backend…"))
+        return start(self.methods_task)
+
+    def _on_methods(self, methods: list) -> None:
+        self.methods_task = None
         current = self.method_box.currentText()
         self.method_box.clear()
         for m in methods:
             self.method_box.addItem(m["name"])
-            self.method_box.setItemData(self.method_box.count() - 1, m["description"], Qt.ToolTipRole)
-        self.method_box.setCurrentText(current if current in [m["name"] for m in methods] else methods[0]["name"])
-        self.message(tr("The backend offers: {0}").format(", ".join(m["name"] for m in methods)))
+            tip = m["description"] + ("" if m.get("ready", True) else " " + tr("(needs a model or other input)"))
+            self.method_box.setItemData(self.method_box.count() - 1, tip, Qt.ToolTipRole)
+        names = [m["name"] for m in methods]
+        self.method_box.setCurrentText(current if current in names else (names[0] if names else ""))
+        self.message(tr("The backend offers: {0}").format(", ".join(names)))
+
+    def _on_methods_error(self, err: Sig2GpsError) -> None:
+        self.methods_task = None
+        self.report(err)
 
     def show_log(self) -> None:
         self.log_view.setPlainText(self.backend.log_tail() or tr("(the backend has not written anything yet)"))

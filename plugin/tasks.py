@@ -74,6 +74,17 @@ class ReconstructTask(BaseTask):
         return parse_result(body)
 
 
+class CallTask(BaseTask):
+    """Run one blocking call (e.g. start the backend and list its methods) off the GUI thread."""
+
+    def __init__(self, description: str, fn, on_done=None, on_error=None):
+        super().__init__(description, on_done, on_error)
+        self.fn = fn
+
+    def _run(self):
+        return self.fn()
+
+
 def run_job(backend, request: dict, on_progress=None, should_cancel=None, poll_s: float = 0.3) -> dict:
     """Run one job to its end on `backend` (backend_service.Backend); client errors become Sig2GpsErrors.
 

@@ -233,3 +233,15 @@ def test_backend_killed_mid_job_from_the_dock(qgis_iface, qgis_new_project, qgis
         assert d.last_message[1] == Qgis.Success and backend.is_running()
     finally:
         d.deleteLater()
+
+
+def test_ask_backend_lists_its_methods_without_blocking(dock, qgis_app):
+    task = dock.refresh_methods()
+    t0 = time.monotonic()
+    while dock.methods_task is not None:
+        qgis_app.processEvents()
+        time.sleep(0.02)
+        assert time.monotonic() - t0 < 60
+    names = [dock.method_box.itemText(i) for i in range(dock.method_box.count())]
+    assert task is not None and {"towers", "hmm"} <= set(names)
+    assert "offers" in dock.last_message[0] and dock.method_box.currentText() in names
