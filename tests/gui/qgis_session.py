@@ -68,7 +68,8 @@ def start():
                 iface.layerTreeView().refreshLayerSymbology(roads.id())
         dock = plugin.show_dock(True)
         dock.load_csv(str(SAMPLE / "signaling.csv"))
-        dock.method_box.setCurrentText(METHOD)
+        offered = [m["name"] for m in dock.backend.methods()]  # starts the backend (a test may wait here)
+        dock.method_box.setCurrentText(METHOD if METHOD in offered else "towers")
         dock.rollouts.setValue(3)
         if dock.run() is None:
             write_status({"error": "run refused", "message": dock.last_message[0]})
@@ -83,7 +84,7 @@ def wait_for_result(dock):
         QTimer.singleShot(200, lambda: wait_for_result(dock))
         return
     try:
-        status = {"t_script": STARTED.get("start"), "t_result": time.time(), "message": dock.last_message[0],
+        status = {"method": dock.method_box.currentText(), "t_script": STARTED.get("start"), "t_result": time.time(), "message": dock.last_message[0],
                   "level": int(dock.last_message[1]), "rows": dock.table.rowCount(),
                   "layers": [lyr.name() for lyr in QgsProject.instance().mapLayers().values()]}
         if dock.result_layers is not None:

@@ -94,7 +94,7 @@ def test_dock_reconstructs_in_a_real_qgis_window(profile, tmp_path):
     assert status["table_header"][:3] == ["Trace", "Rollout", "Score"]
     # distances to the sketch (the first trace's true route): its own rollouts are the closest
     d = [x["mean"] for x in status["distances"]]
-    assert min(d) < 200.0
+    assert min(d) < (200.0 if status["method"] == "hmm" else 1000.0), (status["method"], d)
     assert shot.stat().st_size > 30_000  # a real screen, not a blank one
     if os.environ.get("SIG2GPS_SCREENSHOT_OUT"):
         shutil.copyfile(shot, os.environ["SIG2GPS_SCREENSHOT_OUT"])
