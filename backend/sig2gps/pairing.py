@@ -31,11 +31,11 @@ class PairingConfig:
     min_extent_m: float = 500.0  # (i) the GPS must get this far from where the overlap starts
     max_tower_m: float = 3000.0  # (iii) GPS to serving tower bound at a record's time ...
     min_within_share: float = 0.8  # (iii) ... met by this share of the records (far cells happen)
-    smooth_s: float = 120.0  # score: both tracks averaged over +-this many seconds around each record
-    max_score_m: float = 600.0  # a best candidate scoring worse than this is no pair at all
-    ambiguity_ratio: float = 1.3  # the second candidate's score must be this many times the best's
-    ambiguity_floor_m: float = 100.0  # ... and at least this many metres worse
-    min_rival_records: int = 3  # a candidate with fewer records in its time overlap is not scored at all
+    smooth_s: float = 120.0  # score: GPS mean and tower median over +-this many seconds around each record
+    max_score_m: float = 400.0  # a best candidate scoring worse than this is no pair at all
+    ambiguity_ratio: float = 1.2  # the second candidate's score must be this many times the best's
+    ambiguity_floor_m: float = 50.0  # ... and at least this many metres worse
+    min_rival_records: int = 8  # fewer records in the time overlap: too noisy to score (not even as a rival)
     bucket_s: float = 900.0  # time-index bucket length
 
 
@@ -118,19 +118,26 @@ def _window_mean(t: np.ndarray, v: np.ndarray, half: float) -> np.ndarray:
     return (c[b] - c[a]) / (b - a)[:, None]
 
 
-def _spatial(tr: _Track, st: np.ndarray, sxy: np.ndarray, t0: float, t1: float, cfg: PairingConfig):
+def _window_median(t: np.ndarray, v: np.ndarray, half: float) -> np.ndarray:
+    """Coordinate-wise median of v over the rows within +-half seconds of each row (t sorted)."""
+    a = np.searchsorted(t, t - half, side="left")
+    b = np.searchsorted(t, t + half, side="right")
+    return np.array([np.median(v[i:j], axis=0) for i, j in zip(a, b)])
+
+
+def _spatial(tr: _Track, st: np.ndarray, sxy: np.ndarray, smooth: np.ndarray, t0: float, t1: float,
+             cfg: PairingConfig):
     """(iii) at the records in [t0, t1]: raw GPS-to-serving-tower distances, and the score.
 
-    The score compares both tracks after the same moving average over the records: a tower is
-    hundreds of metres off the road, but the towers of a whole stretch of trip average out around it,
-    while a different vehicle's trajectory stays apart (the true partner scores far better than
-    strangers in the same district)."""
+    The score compares the GPS, averaged over the same window, with the towers' moving median
+    (`smooth`): a tower is hundreds of metres off the road and a far cell serves now and then, but the
+    towers of a stretch of trip centre on it, while a different vehicle's trajectory stays apart."""
     m = (st >= t0) & (st <= t1)
     if m.sum() < 2:
         return None, np.inf
     g = np.column_stack([np.interp(st[m], tr.t, tr.xy[:, 0]), np.interp(st[m], tr.t, tr.xy[:, 1])])
     raw = np.hypot(*(g - sxy[m]).T)
-    diff = _window_mean(st[m], g, cfg.smooth_s) - _window_mean(st[m], sxy[m], cfg.smooth_s)
+    diff = _window_mean(st[m], g, cfg.smooth_s) - smooth[m]
     return raw, float(np.mean(np.hypot(*diff.T)))
 
 
@@ -151,6 +158,7 @@ def pair_traces(signaling: list[SignalingTrace], gps: list[GpsTrace], cfg: Pairi
     for s in signaling:
         st = np.asarray(s.t, float)
         sxy = frame.xy(s.lon, s.lat)
+        smooth = _window_median(st, sxy, cfg.smooth_s)  # once per trace, shared by all its candidates
         span = max(st[-1] - st[0], 1.0)
         scored, rivals, reasons = [], [], set()
         for gi in index.overlapping(st[0], st[-1]):
@@ -158,7 +166,7 @@ def pair_traces(signaling: list[SignalingTrace], gps: list[GpsTrace], cfg: Pairi
             tr = tracks[gi]
             t0, t1 = max(st[0], tr.t[0]), min(st[-1], tr.t[-1])
             ov = t1 - t0
-            d, score = _spatial(tr, st, sxy, t0, t1, cfg)
+            d, score = _spatial(tr, st, sxy, smooth, t0, t1, cfg)
             if d is None or len(d) < cfg.min_rival_records:
                 reasons.add("too few records in the time overlap")
                 continue
