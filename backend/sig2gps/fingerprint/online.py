@@ -1,12 +1,14 @@
 """NF-Track's online stage: anchors -> candidate paths -> fingerprint similarity -> joined route.
 
-From each matched anchor, the candidate paths to the next anchor are the shortest paths to the road
-nodes within `radius_m` of it; each is scored by the Jensen-Shannon similarity between the
-signaling fragment between the two anchor times and the path's fingerprint. The paper keeps the
-single best path (beam=1); a small beam keeps the `beam` best partial routes, which also gives the
-K alternatives of `--rollouts K`. Paths a car could not drive in the time between the anchors are
-not candidates. Without a fingerprint every similarity is 0 and the tie-break (distance from the
-anchor) makes this the paper's NearRd ablation: nearest road, shortest paths.
+Anchors come from DBSCAN over the serving sites (anchors.py), placed at the time-smoothed tower
+position. From each matched anchor, the candidate paths to the next one are the shortest paths to
+road nodes near it (with a fingerprint: the nodes where the anchor's cells are known to serve);
+each is scored by the Jensen-Shannon similarity between the signaling fragment since the last
+matched anchor and the path's fingerprint. The paper keeps the single best path (beam=1); a beam
+keeps the `beam` best partial routes, which also gives the K alternatives of `--rollouts K`. Paths
+a car could not drive in the time available are not candidates, and an anchor may be left out at
+a cost (far-cell outliers). Without a fingerprint every similarity is 0 and the distance to the
+anchor decides: the paper's NearRd ablation (nearest road, shortest paths).
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ class NFTrackConfig:
 class Candidate:
     nodes: list[int]  # node path
     knots: list[tuple[int, float]]  # (index into nodes, timestamp) of every matched anchor
-    score: float  # sum of similarities minus tie-break
+    score: float  # sum of similarities minus the distance, length and skip penalties
     sims: list[float]
 
 
