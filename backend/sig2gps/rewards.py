@@ -12,7 +12,7 @@ import numpy as np
 
 from .extract.colors import OverlayColors
 from .extract.dots import MISSING
-from .extract.reader import path_alpha, read_dots, spur_length_px
+from .extract.reader import hole_area_px, path_alpha, read_dots, spur_length_px
 from .extract.skeleton import drop_specks, skeletonize, topology
 from .metrics import geodesic_m, interpolate_track
 from .render.draw import frame_times
@@ -55,8 +55,9 @@ def read_for_rewards(frames: np.ndarray, style: Style | None = None, min_compone
     pos = np.array([[d.x, d.y] for d in dots], float)
     if start.quality != MISSING:
         pos[0] = [start.x, start.y]
-    skel = skeletonize(path_alpha(masks[-1]) > 0.5, spur_length_px(style, frames.shape[2]))
-    skel = drop_specks(skel, min_component_px)
+    w = frames.shape[2]
+    skel = drop_specks(skeletonize(path_alpha(masks[-1]) > 0.5, spur_length_px(style, w), hole_area_px(style, w)),
+                       min_component_px)
     topo = topology(skel)
     return FrameDots(pos, topo.components, topo.end_points)
 

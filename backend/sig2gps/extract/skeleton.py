@@ -71,9 +71,10 @@ def fill_small_holes(mask: np.ndarray, max_area: int = 6) -> np.ndarray:
     return mask | small[holes]
 
 
-def skeletonize(mask: np.ndarray, spur_px: int = 4) -> np.ndarray:
-    """Fill pin-holes, thin, drop redundant pixels, prune short spurs: the stroke's one-pixel centre line."""
-    skel = prune_spurs(remove_redundant(thin(fill_small_holes(np.asarray(mask, bool)))), spur_px)
+def skeletonize(mask: np.ndarray, spur_px: int = 4, hole_px: int = 6) -> np.ndarray:
+    """Fill holes up to hole_px pixels, thin, drop redundant pixels, prune spurs up to spur_px: the
+    stroke's one-pixel centre line."""
+    skel = prune_spurs(remove_redundant(thin(fill_small_holes(np.asarray(mask, bool), hole_px))), spur_px)
     return remove_redundant(skel)  # pruning can leave a 3-pixel triangle where a spur met the line
 
 
