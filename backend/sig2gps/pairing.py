@@ -26,6 +26,7 @@ EARTH_R = 6371008.8
 class PairingConfig:
     min_overlap_s: float = 300.0  # (ii) shortest time overlap that can support a pair
     min_overlap_share: float = 0.5  # (ii) ... also as a share of the signaling trace's own span
+    min_records: int = 15  # (ii) ... and holding at least this many signaling records (evidence)
     min_moving_share: float = 0.3  # (i) share of the overlap the GPS moves faster than moving_ms
     moving_ms: float = 1.0
     min_extent_m: float = 500.0  # (i) the GPS must get this far from where the overlap starts
@@ -174,8 +175,8 @@ def pair_traces(signaling: list[SignalingTrace], gps: list[GpsTrace], cfg: Pairi
             # acceptance tests below: a cut-off partner that fits as well as a stranger makes the
             # stranger doubtful.
             rivals.append(score)
-            if ov < cfg.min_overlap_s or ov < cfg.min_overlap_share * span:
-                reasons.add("time overlap too short")
+            if ov < cfg.min_overlap_s or ov < cfg.min_overlap_share * span or len(d) < cfg.min_records:
+                reasons.add("time overlap too short (or too few records in it)")
                 continue
             within = float(np.mean(d <= cfg.max_tower_m))
             if within < cfg.min_within_share:

@@ -1,5 +1,8 @@
-"""Serving cell over time: path loss + correlated shadowing + fast variation, handover with
-hysteresis and time-to-trigger, persistent far-cell episodes."""
+"""Serving cell over time: path loss + sector pattern + correlated shadowing + a static per-cell
+offset + fast variation; handover with hysteresis and time-to-trigger; handover failures that
+re-establish (ping-pong and brief transit cells); persistent far-cell episodes.
+
+The parameters are calibrated against the Cork drive logs (sig2gps.calibration, docs/BENCHMARKS.md)."""
 from __future__ import annotations
 
 import numpy as np
