@@ -1,7 +1,7 @@
 """Settings of the Rule_sig pipeline (cleanup -> HMM matching -> route -> timestamps), as frozen dataclasses.
 
-Defaults were tuned on simulated signaling of two of the benchmark's training cities (Baltimore,
-Liechtenstein; 50 traces each) and never on its unseen test city; distances are metres, times seconds.
+Defaults were tuned on the training split of two of the benchmark's training cities (Baltimore,
+Liechtenstein; 50-80 traces each) and never on its unseen test city; distances are metres, times seconds.
 """
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class CleanupConfig:
-    pingpong_s: float = 12.0  # A->B->A with B served for at most this long: B is a ping-pong flip, dropped
+    pingpong_s: float = 40.0  # A->B->A with B served for at most this long: B is a ping-pong flip, dropped
     cluster_m: float = 150.0  # sites closer than this are one cluster (co-sited / near-duplicate towers)
     outlier_m: float = 1800.0  # an observation this far off the line between its neighbours is an overshoot
-    kalman_sigma_m: float = 900.0  # per-record tower error assumed by the smoother (records of one visit
+    kalman_sigma_m: float = 700.0  # per-record tower error assumed by the smoother (records of one visit
     # share their tower's error, so each counts for less than an independent fix would)
-    kalman_accel: float = 0.1  # process noise of the constant-velocity model (m^2/s^3): low = smooth
+    kalman_accel: float = 0.2  # process noise of the constant-velocity model (m^2/s^3): low = smooth
     interval_time: bool = False  # observation time = middle of the site's serving interval (else record mean)
     smooth_records: bool = True  # smooth every kept record (True) or one point per collapsed visit (False)
     kalman: bool = True  # smooth the cleaned tower sequence (Rauch-Tung-Striebel)
