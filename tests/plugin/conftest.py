@@ -48,6 +48,17 @@ def backend_py() -> str:
 
 
 @pytest.fixture(scope="session")
+def backend(backend_py):
+    """One real backend process for the whole run (each start costs seconds); tests that kill it
+    leave it to be restarted by the next use, which is the behaviour under test anyway."""
+    from sig2gps_qgis.backend_service import Backend
+
+    b = Backend(python=backend_py)
+    yield b
+    b.stop()
+
+
+@pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
     """A small simulated scene on the Helsinki extract: signaling.csv, cells.csv, gps.csv."""
     out = tmp_path_factory.mktemp("sample") / "sim"

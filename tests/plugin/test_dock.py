@@ -13,13 +13,6 @@ from sig2gps_qgis.errors import InputError
 from sig2gps_qgis.layers.signaling import FieldMapping
 
 
-@pytest.fixture(scope="module")
-def backend(backend_py):
-    b = Backend(python=backend_py)
-    yield b
-    b.stop()
-
-
 @pytest.fixture
 def dock(qgis_iface, qgis_new_project, backend):
     d = Sig2GpsDock(qgis_iface, backend)

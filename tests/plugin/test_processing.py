@@ -2,22 +2,19 @@
 import pytest
 from qgis.core import QgsApplication, QgsGeometry, QgsProject, QgsVectorLayer
 
-from sig2gps_qgis.backend_service import Backend
 from sig2gps_qgis.layers.signaling import signaling_layer_from_csv
 from sig2gps_qgis.processing.provider import Sig2GpsProvider
 from sig2gps_qgis.processing.reconstruct_algorithm import ReconstructAlgorithm
 
 
 @pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing, backend_py):
-    backend = Backend(python=backend_py)
+def provider(qgis_app, qgis_processing, backend):
     ReconstructAlgorithm.backend = backend
     p = Sig2GpsProvider()
     QgsApplication.processingRegistry().addProvider(p)
     yield p
     QgsApplication.processingRegistry().removeProvider(p)
     ReconstructAlgorithm.backend = None
-    backend.stop()
 
 
 def test_algorithm_is_registered(provider):

@@ -18,13 +18,6 @@ from sig2gps_qgis.request import ReconstructParams, build_job_request, parse_res
 from sig2gps_qgis.tasks import ReconstructTask, run_job
 
 
-@pytest.fixture(scope="module")
-def backend(backend_py):
-    b = Backend(python=backend_py)
-    yield b
-    b.stop()
-
-
 def _request(signaling_csv, rollouts=2):
     layer, _ = signaling_layer_from_csv(signaling_csv)
     traces, _ = traces_from_layer(layer)
