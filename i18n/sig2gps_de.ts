@@ -379,32 +379,32 @@
       <translation>Variante {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="192" />
+      <location filename="../plugin/layers/signaling.py" line="195" />
       <source>empty time</source>
       <translation>leere Zeit</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="206" />
+      <location filename="../plugin/layers/signaling.py" line="209" />
       <source>No valid signaling layer is selected.</source>
       <translation>Kein gültiger Signalisierungslayer ausgewählt.</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="208" />
+      <location filename="../plugin/layers/signaling.py" line="211" />
       <source>trace id</source>
       <translation>Spur-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="208" />
+      <location filename="../plugin/layers/signaling.py" line="211" />
       <source>time</source>
       <translation>Zeit</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="209" />
+      <location filename="../plugin/layers/signaling.py" line="212" />
       <source>cell id</source>
       <translation>Zell-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="189" />
+      <location filename="../plugin/layers/signaling.py" line="192" />
       <source>invalid date-time</source>
       <translation>ungültiges Datum/Zeit</translation>
     </message>
@@ -424,12 +424,17 @@
       <translation>{0}, Zeile {1}, Feld {2}: {3} liegt außerhalb des Bereichs</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="136" />
+      <location filename="../plugin/layers/signaling.py" line="126" />
+      <source>{0}: without longitude and latitude columns, load a towers table first to place the cells.</source>
+      <translation>{0}: ohne Längen- und Breitengrad-Spalten laden Sie zuerst eine Sendemasttabelle, um die Zellen zu verorten.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="139" />
       <source>empty cell id</source>
       <translation>leere Zell-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="215" />
+      <location filename="../plugin/layers/signaling.py" line="218" />
       <source>Layer {0} has no point geometry; give a towers table to place its cells.</source>
       <translation>Layer {0} hat keine Punktgeometrie; geben Sie eine Sendemasttabelle an, um die Zellen zu verorten.</translation>
     </message>
@@ -449,37 +454,37 @@
       <translation>{0}, Zeile {1}, Feld {2}: keine Zahl: {3!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="211" />
+      <location filename="../plugin/layers/signaling.py" line="214" />
       <source>Layer {0} has no {1} field {2}; its fields are {3}.</source>
       <translation>Layer {0} hat kein {1}-Feld {2}; seine Felder sind {3}.</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="253" />
+      <location filename="../plugin/layers/signaling.py" line="256" />
       <source>Trace {0}: {1} record(s) in the chosen window; at least 2 are needed (skipped)</source>
       <translation>Spur {0}: {1} Datensatz/Datensätze im gewählten Zeitfenster; mindestens 2 nötig (übersprungen)</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="228" />
+      <location filename="../plugin/layers/signaling.py" line="231" />
       <source>Layer {0}, feature {1}, field {2}: {3} (trace {4} skipped)</source>
       <translation>Layer {0}, Objekt {1}, Feld {2}: {3} (Spur {4} übersprungen)</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="242" />
+      <location filename="../plugin/layers/signaling.py" line="245" />
       <source>Layer {0}, feature {1}, field {2}: no position for cell {3} (trace {4} skipped)</source>
       <translation>Layer {0}, Objekt {1}, Feld {2}: keine Position für Zelle {3} (Spur {4} übersprungen)</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="146" />
+      <location filename="../plugin/layers/signaling.py" line="149" />
       <source>no position: cell {0} is not in the towers table</source>
       <translation>keine Position: Zelle {0} fehlt in der Sendemasttabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="149" />
+      <location filename="../plugin/layers/signaling.py" line="152" />
       <source>{0}, line {1}, field {2}: {3} (trace {4} skipped)</source>
       <translation>{0}, Zeile {1}, Feld {2}: {3} (Spur {4} übersprungen)</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="151" />
+      <location filename="../plugin/layers/signaling.py" line="154" />
       <source>{0} (trace {1} skipped)</source>
       <translation>{0} (Spur {1} übersprungen)</translation>
     </message>

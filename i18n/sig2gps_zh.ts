@@ -379,32 +379,32 @@
       <translation>候选 {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="192" />
+      <location filename="../plugin/layers/signaling.py" line="195" />
       <source>empty time</source>
       <translation>时间为空</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="206" />
+      <location filename="../plugin/layers/signaling.py" line="209" />
       <source>No valid signaling layer is selected.</source>
       <translation>未选择有效的信令图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="208" />
+      <location filename="../plugin/layers/signaling.py" line="211" />
       <source>trace id</source>
       <translation>轨迹 ID</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="208" />
+      <location filename="../plugin/layers/signaling.py" line="211" />
       <source>time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="209" />
+      <location filename="../plugin/layers/signaling.py" line="212" />
       <source>cell id</source>
       <translation>小区 ID</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="189" />
+      <location filename="../plugin/layers/signaling.py" line="192" />
       <source>invalid date-time</source>
       <translation>无效的日期时间</translation>
     </message>
@@ -424,12 +424,17 @@
       <translation>{0}，第 {1} 行，字段 {2}：{3} 超出范围</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="136" />
+      <location filename="../plugin/layers/signaling.py" line="126" />
+      <source>{0}: without longitude and latitude columns, load a towers table first to place the cells.</source>
+      <translation>{0}：没有经纬度列，请先加载基站表以确定小区位置。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/signaling.py" line="139" />
       <source>empty cell id</source>
       <translation>小区 ID 为空</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="215" />
+      <location filename="../plugin/layers/signaling.py" line="218" />
       <source>Layer {0} has no point geometry; give a towers table to place its cells.</source>
       <translation>图层 {0} 没有点几何；请提供基站表以确定小区位置。</translation>
     </message>
@@ -449,37 +454,37 @@
       <translation>{0}，第 {1} 行，字段 {2}：不是数字：{3!r}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="211" />
+      <location filename="../plugin/layers/signaling.py" line="214" />
       <source>Layer {0} has no {1} field {2}; its fields are {3}.</source>
       <translation>图层 {0} 没有{1}字段 {2}；其字段为 {3}。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="253" />
+      <location filename="../plugin/layers/signaling.py" line="256" />
       <source>Trace {0}: {1} record(s) in the chosen window; at least 2 are needed (skipped)</source>
       <translation>轨迹 {0}：所选时间窗内有 {1} 条记录；至少需要 2 条（已跳过）</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="228" />
+      <location filename="../plugin/layers/signaling.py" line="231" />
       <source>Layer {0}, feature {1}, field {2}: {3} (trace {4} skipped)</source>
       <translation>图层 {0}，要素 {1}，字段 {2}：{3}（已跳过轨迹 {4}）</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="242" />
+      <location filename="../plugin/layers/signaling.py" line="245" />
       <source>Layer {0}, feature {1}, field {2}: no position for cell {3} (trace {4} skipped)</source>
       <translation>图层 {0}，要素 {1}，字段 {2}：小区 {3} 没有位置（已跳过轨迹 {4}）</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="146" />
+      <location filename="../plugin/layers/signaling.py" line="149" />
       <source>no position: cell {0} is not in the towers table</source>
       <translation>无位置：小区 {0} 不在基站表中</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="149" />
+      <location filename="../plugin/layers/signaling.py" line="152" />
       <source>{0}, line {1}, field {2}: {3} (trace {4} skipped)</source>
       <translation>{0}，第 {1} 行，字段 {2}：{3}（已跳过轨迹 {4}）</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/signaling.py" line="151" />
+      <location filename="../plugin/layers/signaling.py" line="154" />
       <source>{0} (trace {1} skipped)</source>
       <translation>{0}（已跳过轨迹 {1}）</translation>
     </message>

@@ -122,6 +122,9 @@ def signaling_layer_from_csv(path, mapping: FieldMapping = FieldMapping(), cells
     """
     path = Path(path)
     need_pos = cells is None
+    if need_pos and not (mapping.lon and mapping.lat):
+        raise InputError(tr("{0}: without longitude and latitude columns, load a towers table first to place "
+                            "the cells.").format(str(path)))
     rows, problems, bad = [], [], set()
     for line, r in _csv_rows(path, mapping.required(need_pos)):
         tid = r[mapping.trace_id].strip()

@@ -49,6 +49,14 @@ def test_field_mapping_and_towers_join(tmp_path, qgis_new_project, sample_dir):
     assert (traces[0].lon[0], traces[0].lat[0]) == pytest.approx((lon, lat))
 
 
+def test_no_positions_and_no_towers_table_is_explained(tmp_path, qgis_new_project):
+    p = tmp_path / "cells_only.csv"
+    p.write_text("trace_id,timestamp,cell_id\nA,1,c1\nA,2,c2\n")
+    with pytest.raises(InputError) as e:
+        signaling_layer_from_csv(p, FieldMapping(lon="", lat=""))
+    assert "cells_only.csv" in e.value.message and "towers table" in e.value.message
+
+
 def test_wrong_csv_columns_name_file_line_and_columns(tmp_path, qgis_new_project):
     bad = tmp_path / "bad.csv"
     bad.write_text("id,time,cell\nA,1,c1\n")
