@@ -181,3 +181,17 @@ def test_precomputed_table_agrees_with_dijkstra_rows():
     assert np.all(np.isinf(got[~within]))  # and nothing beyond it
     assert np.allclose(table.matrix(src, dst), full)  # lazy rows: the full bound
     assert table.path(0, 35) is not None and table.path(0, 35)[-1] == 35
+
+
+def test_precompute_changes_speed_not_results():
+    rng = np.random.default_rng(7)
+    path = [0, 1, 2, 7, 12, 17, 22, 23, 24]
+    runs = []
+    for pre in (True, False):
+        net = grid(name=f"grid-{pre}")  # a fresh network: tables are cached per network object
+        xy = net.node_xy[path] + np.random.default_rng(7).normal(0, 120, (len(path), 2))
+        m = MapMatcher(net, MatchConfig(), precompute=pre)
+        assert (m.table.ubodt is not None) == pre
+        runs.append(m.match(np.arange(len(path)) * 40.0, xy[:, 0], xy[:, 1], k=2))
+    for a, b in zip(*runs):
+        assert a.route.nodes == b.route.nodes and np.allclose(a.x, b.x) and a.score == pytest.approx(b.score)

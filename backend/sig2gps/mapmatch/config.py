@@ -46,8 +46,8 @@ class HmmConfig:
     vmax_ms: float = 33.0  # no vehicle covers more road than vmax * dt (+ slack) between two observations
     slack_m: float = 600.0  # room for observation-time uncertainty in that speed bound
     speed_gamma: float = 0.5  # route cost = length * (12.5 m/s / class speed) ** gamma: 0 shortest, 1 fastest
-    ubodt_m: float = 3000.0  # precompute all node-to-node costs up to this bound per network; it is also the
-    # longest hop between two observations (longer: a break, re-started). 0: lazy rows only, no hop cap
+    max_hop_m: float = 3000.0  # longest route between two observations (longer: a break, re-started); 0: none
+    ubodt_m: float = 3000.0  # precompute all node-to-node costs up to this bound per network (>= max_hop_m)
     route_limit_m: float = 6000.0  # shortest-path searches stop here (a longer hop is a break: re-start)
     kbest_penalty: float = 6.0  # log-penalty on nodes used by earlier rollouts when searching alternatives
     kbest_max_overlap: float = 0.85  # an alternative sharing more of its length with an earlier one is dropped

@@ -45,10 +45,13 @@ class Lattice:
 class MapMatcher:
     """Matches one observation sequence (times, positions in network metres) to the road network."""
 
-    def __init__(self, net, cfg: MatchConfig = MatchConfig()):
+    def __init__(self, net, cfg: MatchConfig = MatchConfig(), precompute: bool = True):
+        """precompute: build the per-network cost table now (about a second per 10k nodes; worth it for a
+        batch, not for one trace). Results are the same either way; only the speed differs."""
         self.net = net
         self.cfg = cfg
-        self.table = route_table(net, cfg.hmm.route_limit_m, cfg.hmm.speed_gamma, cfg.hmm.ubodt_m)
+        self.table = route_table(net, cfg.hmm.route_limit_m, cfg.hmm.speed_gamma,
+                                 cfg.hmm.ubodt_m if precompute else 0.0)
 
     def lattice(self, obs: Observations) -> Lattice:
         c, h = self.cfg.candidates, self.cfg.hmm
@@ -59,8 +62,8 @@ class MapMatcher:
             emis.append(-0.5 * (d / h.sigma_m) ** 2)
         for i in range(len(obs) - 1):
             reach = h.vmax_ms * max(obs.t[i + 1] - obs.t[i], 0.0) + h.slack_m
-            if h.ubodt_m > 0:  # longer hops are breaks (re-start), so every step is one table lookup
-                reach = min(reach, h.ubodt_m)
+            if h.max_hop_m > 0:  # longer hops are breaks (re-start), so every step fits the cost table
+                reach = min(reach, h.max_hop_m)
             D = self.table.matrix(cand[i], cand[i + 1], need=reach)
             straight = np.hypot(obs.sx[i + 1] - obs.sx[i], obs.sy[i + 1] - obs.sy[i])
             lp = -(np.abs(D - straight) + h.length_weight * D) / h.beta_m
