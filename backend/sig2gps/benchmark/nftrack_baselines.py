@@ -85,6 +85,10 @@ def run(args) -> str:
         ("nftrack, no spur cutting", "nftrack", {"remove_loops": False}, fp),
         ("nftrack without fingerprint (NearRd)", "nftrack", {}, {}),
     ]
+    from ..methods import available_methods
+
+    if "hmm" in available_methods():  # the engineered method NF-Track is to match where it has history
+        variants.insert(1, ("hmm (reference)", "hmm", {}, {}))
     seq_rows, seq_models = [], {}
     tcfg = TrainConfig(max_seconds=10.0 if quick else 45.0)
     for kind in ("gru", "mlp", "tcn", "transformer"):
