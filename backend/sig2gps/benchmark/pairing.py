@@ -107,4 +107,5 @@ def run(args) -> str:
         "fit and more traces are dropped as ambiguous: recall falls, precision is what the ambiguity margin "
         "protects. Helsinki's extract is about 3 km across with trips of a few minutes, against cells "
         "hundreds of metres wide: nearly every trace there has a stranger that fits as well as its partner, "
-        "so nearly all are (rightly) dropped; pairing needs city-sized areas."])
+        "so nearly all are dropped, and the handful accepted are no better than a coin toss: pair only over "
+        "city-sized areas (the real use: a city's signaling against its taxi fleet)."])
