@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -82,7 +83,9 @@ def run(args) -> str:
     n_acc, n_build, n_fresh = (N_ACC_QUICK, N_BUILD_QUICK, N_FRESH_QUICK) if quick else (N_ACC, N_BUILD, N_FRESH)
     nets = {p: load_network(p) for p in _networks()}
     cores = mp.cpu_count()
-    lines = [machine_line(), "",
+    load = os.getloadavg()[0]
+    lines = [machine_line() + f" Load average at the start: {load:.1f} on {cores} cores"
+             + (" (other jobs were sharing them: throughput figures here are lower bounds)." if load > cores else "."), "",
              f"Command: `sig2gps bench --only render{' --quick' if quick else ''}` "
              f"(networks: {', '.join(Path(p).name for p in nets)}; default render config: 256x256 px, 21 frames).", ""]
 
