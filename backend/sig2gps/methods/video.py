@@ -1,0 +1,178 @@
+"""`video`: draw the GPS path as a video with the Wan-architecture flow model, read it back.
+
+Per trace: the signaling and the roads become condition planes (model/scene.py); K rollouts
+(different noise) are sampled in batches; each is read back (model/readback.py) either raw (the
+current-position dot of every frame at its known time) or, with --snap, map-constrained (the
+cheapest road route under the drawn path's probability between the drawn start and end, timed by
+the frames' dots). Rollouts are scored and sorted: rollout 0 is the best.
+
+Options: rollouts, frames (4k+1), steps, snap, seed, device, model (a model folder; default the
+shipped resources/models/video), extra["frames_dir"] (write each rollout's frames as a GIF there),
+extra["batch"] (videos per forward pass).
+"""
+from __future__ import annotations
+
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from ..types import GpsTrace, Reconstruction, Rollout, TraceError
+from .base import ReconstructionMethod, check_trace
+from .registry import register
+
+
+def _has(mod: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(mod) is not None
+
+
+def score_rollout(track_t, track_xy, sig_t, sig_xy, pieces: int, on_road: float) -> tuple[float, dict]:
+    """Higher is better: agreement with the serving sites, path on roads, one connected piece.
+
+    Sites are hundreds of metres from the phone, so agreement is soft: exp(-mean distance / 500 m)."""
+    px = np.interp(sig_t, track_t, track_xy[:, 0])
+    py = np.interp(sig_t, track_t, track_xy[:, 1])
+    d = float(np.mean(np.hypot(px - sig_xy[:, 0], py - sig_xy[:, 1])))
+    agree = float(np.exp(-d / 500.0))
+    connected = 1.0 if pieces == 1 else 1.0 / (1 + pieces)
+    score = agree + 0.5 * on_road + 0.5 * connected
+    return score, {"site_dist_m": d, "agreement": agree, "on_road": on_road, "path_pieces": pieces}
+
+
+def overlay_rgb(cond: np.ndarray, overlay: np.ndarray, scale: int = 4) -> np.ndarray:
+    """(T,H,W,3) uint8 frames for the plugin: grey roads, red signaling, blue path, green dot."""
+    T = overlay.shape[1]
+    img = np.ones((T,) + overlay.shape[2:] + (3,), np.float32)
+    for alpha, color in ((cond[0], (0.55, 0.55, 0.55)), (np.maximum(cond[1], cond[3]), (0.95, 0.25, 0.25)),
+                         (overlay[0], (0.1, 0.2, 1.0)), (overlay[1], (0.0, 0.75, 0.1))):
+        a = np.clip(alpha, 0, 1)[..., None]
+        img = img * (1 - a) + np.asarray(color, np.float32) * a
+    img = np.repeat(np.repeat(img, scale, 1), scale, 2)
+    return (img * 255).astype(np.uint8)
+
+
+def write_gif(path: Path, frames: np.ndarray, ms: int = 250) -> None:
+    from PIL import Image
+
+    ims = [Image.fromarray(f) for f in frames]
+    ims[0].save(path, save_all=True, append_images=ims[1:], duration=ms, loop=0)
+
+
+@register
+class VideoMethod(ReconstructionMethod):
+    name = "video"
+    description = ("Wan-architecture image-to-video flow model draws the path (pixel overlay, TI2V first frame "
+                   "clean); raw dot read-back, or --snap: map-constrained decode on the road graph")
+    needs_network = True
+
+    _pipe = None
+
+    @classmethod
+    def is_ready(cls) -> bool:
+        from ..model.store import MODEL_JSON, shipped_model_dir
+
+        d = shipped_model_dir()
+        return (_has("torch") and _has("diffusers") and (d / MODEL_JSON).is_file()
+                and any((d / "transformer").glob("*.safetensors")))
+
+    @property
+    def device(self) -> str:
+        dev = self.options.device
+        if dev == "auto":
+            import torch
+
+            dev = "cuda" if torch.cuda.is_available() else "cpu"
+        return dev
+
+    def _pipeline(self):
+        if self._pipe is None:
+            from ..model.store import load_video_model
+
+            self._pipe, self._cfg, self._meta = load_video_model(self.options.model, self.device)
+            from ..train.pairs import road_pieces
+
+            self._pieces = road_pieces(self.network)
+        return self._pipe
+
+    def _seed(self, trace_id: str, k: int) -> int:
+        return (self.options.seed * 1_000_003 + zlib.crc32(trace_id.encode()) * 131 + k) % (2 ** 63)
+
+    def reconstruct(self, trace):
+        recs, errs = self.reconstruct_many([trace])
+        if errs:
+            raise ValueError(errs[0].reason)
+        return recs[0]
+
+    def reconstruct_many(self, traces):
+        import torch
+
+        from ..model.readback import graph_track, on_road_share, path_pieces, raw_track
+        from ..model.scene import condition_video, render_condition, window_for
+
+        opt = self.options
+        if opt.frames < 5 or (opt.frames - 1) % 4:
+            raise ValueError(f"--frames must be 4k+1 (13, 17, 21), got {opt.frames}")
+        pipe = self._pipeline()
+        scene = self._cfg.scene
+        jobs, errors = [], []
+        for tr in traces:
+            try:
+                check_trace(tr, self.network, opt.max_outside_share)
+                t, lon, lat = np.asarray(tr.t, float), tr.lon, tr.lat
+                x, y = self.network.to_xy(lon, lat)
+                sig_xy = np.c_[x, y]
+                win = window_for(sig_xy, scene)
+                cond = condition_video(render_condition(win, scene, self._pieces, t - t[0], sig_xy), opt.frames)
+                jobs.append((tr, t, sig_xy, win, cond))
+            except Exception as e:  # one bad trace never loses the others
+                errors.append(TraceError(tr.trace_id, str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"))
+        # every (trace, rollout) is one video; batch them
+        items = [(j, k) for j in range(len(jobs)) for k in range(opt.rollouts)]
+        batch = int(opt.extra.get("batch", 64 if self.device == "cuda" else 4))
+        overlays, seconds = {}, np.zeros(len(jobs))
+        for a in range(0, len(items), batch):
+            chunk = items[a:a + batch]
+            t0 = time.perf_counter()
+            cond = np.stack([jobs[j][4] for j, _ in chunk])
+            gens = [torch.Generator().manual_seed(self._seed(jobs[j][0].trace_id, k)) for j, k in chunk]
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
+                out = pipe(cond, opt.frames, opt.steps, gens).overlay
+            dt = (time.perf_counter() - t0) / len(chunk)
+            for (j, k), o in zip(chunk, out):
+                overlays[(j, k)] = o
+                seconds[j] += dt
+        recs = []
+        frames_dir = opt.extra.get("frames_dir")
+        for j, (tr, t, sig_xy, win, cond) in enumerate(jobs):
+            t0 = time.perf_counter()
+            try:
+                rolls = []
+                for k in range(opt.rollouts):
+                    o = overlays[(j, k)]
+                    pieces, road = path_pieces(o), on_road_share(o, cond[0, 0])
+                    tt, xy = raw_track(win, o, t[0], t[-1])
+                    decode = "raw"
+                    if opt.snap:
+                        g = graph_track(self.network, win, o, t[0], t[-1])
+                        if g is not None:
+                            tt, xy, decode = g[0], g[1], "graph"
+                    score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
+                    info.update(decode=decode, frames=opt.frames, steps=opt.steps, seed=self._seed(tr.trace_id, k))
+                    lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
+                    rolls.append(Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, overlay_rgb(cond[:, 0], o, 1)))
+                rolls.sort(key=lambda r: -r.score)
+                if frames_dir:
+                    d = Path(frames_dir)
+                    d.mkdir(parents=True, exist_ok=True)
+                    for k, r in enumerate(rolls):
+                        big = np.repeat(np.repeat(r.frames, 4, 1), 4, 2)  # 64 px frames are tiny on screen
+                        write_gif(d / f"{tr.trace_id}_r{k}.gif", big)
+                rec = Reconstruction(tr.trace_id, self.name, rolls)
+                rec.seconds = float(seconds[j] + time.perf_counter() - t0)
+                recs.append(rec)
+            except Exception as e:
+                errors.append(TraceError(tr.trace_id, f"{type(e).__name__}: {e}"))
+        return recs, errors
