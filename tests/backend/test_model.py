@@ -15,6 +15,7 @@ from sig2gps.model.readback import dot_px, errors_m, path_pieces, raw_track
 from sig2gps.model.scene import (COND_CHANNELS, SceneConfig, Window, condition_video, render_condition,
                                  render_overlay, window_for)
 from sig2gps.model.store import build_transformer, load_base, load_video_model, save_video_model
+from sig2gps.model.tiny import tiny_wan22_layout
 
 TINY = VideoModelConfig(transformer=PRESETS["tiny"])
 
@@ -135,29 +136,8 @@ def test_save_load_round_trip_identical(tmp_path):
     assert np.allclose(a, b, atol=1e-5)  # outputs equal up to CPU kernel reduction order
 
 
-def _tiny_wan22_layout(root):
-    """A tiny model saved exactly like Wan2.2-TI2V-5B-Diffusers: model_index.json, transformer/, vae/."""
-    from diffusers import AutoencoderKLWan, WanTransformer3DModel
-
-    torch.manual_seed(0)
-    vae = AutoencoderKLWan(base_dim=8, decoder_base_dim=8, z_dim=4, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                           temperal_downsample=[False, True, True], is_residual=True, in_channels=12,
-                           out_channels=12, patch_size=2, scale_factor_spatial=16, scale_factor_temporal=4,
-                           latents_mean=[0.0] * 4, latents_std=[1.0] * 4)
-    tr = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=8, in_channels=4,
-                               out_channels=4, text_dim=16, freq_dim=16, ffn_dim=32, num_layers=2)
-    vae.save_pretrained(root / "vae")
-    tr.save_pretrained(root / "transformer")
-    (root / "model_index.json").write_text(json.dumps({
-        "_class_name": "WanPipeline", "_diffusers_version": "0.42.1", "expand_timesteps": True,
-        "transformer": ["diffusers", "WanTransformer3DModel"], "vae": ["diffusers", "AutoencoderKLWan"],
-        "text_encoder": ["transformers", "UMT5EncoderModel"], "tokenizer": ["transformers", "T5TokenizerFast"],
-        "scheduler": ["diffusers", "UniPCMultistepScheduler"]}))
-    return root
-
-
 def test_base_layout_loads_and_samples(tmp_path):
-    base = _tiny_wan22_layout(tmp_path / "wan22")
+    base = tiny_wan22_layout(tmp_path / "wan22")
     tr, codec, cfg = load_base(base, scene_size=64)
     assert isinstance(codec, VaeCodec) and cfg.codec == "vae" and codec.latent_frames(5) == 2
     pipe, cfg2, _ = load_video_model(base)  # the same folder through the generic loader

@@ -90,8 +90,8 @@ def build_model(cfg: SftConfig, device: str):
     return tr.float().train(), PixelCodec(), mcfg, None
 
 
-def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: str, amp: bool) -> float:
-    """One flow-matching step on a batch; returns the loss."""
+def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, amp: bool) -> torch.Tensor:
+    """Flow-matching loss of a batch; noise and sigmas come from `gen` (so a fixed seed = a fixed loss)."""
     from ..model.flow import add_noise, flow_loss, sample_train_sigmas, token_timesteps
     from ..model.pipeline import null_embedding
 
@@ -109,7 +109,12 @@ def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: 
     emb = null_embedding(tr, B, device, torch.float32)
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
         v = tr(codec.model_input(xt, ctx), ts, emb, return_dict=False)[0]
-    loss = flow_loss(v, noise, x0, weight)
+    return flow_loss(v, noise, x0, weight)
+
+
+def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: str, amp: bool) -> float:
+    """One optimizer step on a batch; returns the loss before the step."""
+    loss = batch_loss(tr, codec, mcfg, batch, gen, device, amp)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_([p for p in tr.parameters() if p.requires_grad], 1.0)

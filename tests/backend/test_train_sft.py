@@ -1,0 +1,109 @@
+"""Supervised flow matching on tiny seeded models: pairs, a step that learns, LoRA, resumable runs."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from sig2gps.model.codec import PixelCodec
+from sig2gps.model.config import PRESETS, VideoModelConfig
+from sig2gps.model.store import LoraSettings, add_lora, build_transformer, load_base
+from sig2gps.train.data import PairStream, render_pair
+from sig2gps.train.pairs import PairSet, build_pairs
+from sig2gps.train.sft import SftConfig, batch_loss, train_sft, train_step
+
+TINY = VideoModelConfig(transformer=PRESETS["tiny"])
+
+
+@pytest.fixture(scope="module")
+def pairs_file(tmp_path_factory):
+    from sig2gps.commands._common import default_network
+
+    path = tmp_path_factory.mktemp("pairs") / "p.npz"
+    build_pairs({"helsinki": default_network()}, 12, seed=4).save(path)
+    return path
+
+
+def _batch(pairs_file, n=4, frames=5, scene=TINY.scene):
+    ps = PairSet.load(pairs_file)
+    ss = [render_pair(ps, i, scene, frames, np.random.default_rng(i)) for i in range(n)]
+    return {"cond": torch.from_numpy(np.stack([s.cond for s in ss])),
+            "overlay": torch.from_numpy(np.stack([s.overlay for s in ss]))}
+
+
+def test_pairs_round_trip(pairs_file):
+    ps = PairSet.load(pairs_file)
+    assert len(ps) >= 10 and ps.cities == ["helsinki"] and ps.roads[0].shape[1] == 4
+    city, sig_t, sig_xy, pos_t, pos_xy = ps.trace(3)
+    assert sig_t[0] == 0 and (np.diff(sig_t) >= 0).all() and (np.diff(pos_t) > 0).all()
+    assert len(sig_xy) == len(sig_t) and len(pos_xy) == len(pos_t)
+    # the truth stays near the serving sites (hundreds of metres, not kilometres)
+    near = np.hypot(*(np.c_[np.interp(sig_t, pos_t, pos_xy[:, 0]), np.interp(sig_t, pos_t, pos_xy[:, 1])] - sig_xy).T)
+    assert np.median(near) < 1500
+
+
+def test_stream_gives_fresh_batches(pairs_file):
+    it = iter(PairStream(str(pairs_file), TINY.scene, (5, 9), batch=3, seed=0))
+    a, b = next(it), next(it)
+    assert a["cond"].shape[0] == 3 and a["cond"].shape[2] in (5, 9) and a["overlay"].shape[1] == 2
+    assert not (a["overlay"].shape == b["overlay"].shape and torch.equal(a["overlay"], b["overlay"]))
+
+
+def test_one_step_lowers_the_loss_on_a_fixed_batch(pairs_file):
+    batch = _batch(pairs_file)
+    tr = build_transformer(TINY, seed=1).train()
+    opt = torch.optim.AdamW(tr.parameters(), lr=2e-3)
+    codec = PixelCodec()
+
+    def fixed_loss():
+        with torch.no_grad():
+            return float(batch_loss(tr, codec, TINY, batch, torch.Generator().manual_seed(5), "cpu", False))
+
+    before = fixed_loss()
+    train_step(tr, codec, TINY, batch, opt, torch.Generator().manual_seed(5), "cpu", False)
+    assert fixed_loss() < before
+
+
+def test_lora_changes_only_the_adapter(tmp_path, pairs_file):
+    from sig2gps.model.tiny import tiny_wan22_layout
+
+    base = tiny_wan22_layout(tmp_path / "wan22")
+    tr, codec, cfg = load_base(base, scene_size=64)
+    add_lora(tr, LoraSettings(rank=4, alpha=4))
+    before = {k: v.clone() for k, v in tr.state_dict().items()}
+    trained = [n for n, p in tr.named_parameters() if p.requires_grad]
+    assert trained and all("lora" in n for n in trained)
+    opt = torch.optim.AdamW([p for p in tr.parameters() if p.requires_grad], lr=1e-2)
+    batch = _batch(pairs_file, n=2, frames=5, scene=cfg.scene)
+    for s in range(2):  # LoRA B starts at zero: the second step moves A too
+        train_step(tr, codec, cfg, batch, opt, torch.Generator().manual_seed(s), "cpu", False)
+    after = tr.state_dict()
+    changed = {k for k in after if not torch.equal(before[k], after[k])}
+    assert changed and all("lora" in k for k in changed)
+
+
+def test_train_sft_runs_resumes_and_keeps_the_best(tmp_path, pairs_file):
+    cfg = {"pairs": str(pairs_file), "out": str(tmp_path / "run"), "preset": "tiny", "batch": 2, "frames": [5],
+           "val_every": 2, "val_n": 2, "val_steps": 1, "workers": 0, "max_steps": 2, "minutes": 5}
+    (tmp_path / "cfg.json").write_text(json.dumps(cfg))
+    rec = train_sft(SftConfig.from_json(tmp_path / "cfg.json"))
+    run = tmp_path / "run"
+    assert rec["step"] == 2 and np.isfinite(rec["val_mae_m"]) and 0 <= rec["val_connected"] <= 1
+    assert (run / "curves.png").is_file() and (run / "best" / "sig2gps_video.json").is_file()
+    assert all(f.stat().st_size <= 15_000_000 for f in (run / "best" / "transformer").glob("*.safetensors"))
+    rec2 = train_sft(SftConfig.from_json(tmp_path / "cfg.json", max_steps=4))  # resumes from ckpt/
+    assert rec2["step"] == 4
+    log = [json.loads(x) for x in (run / "log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in log if "val_mae_m" in r] == [2, 4]
+
+
+def test_config_errors_name_the_file_and_field(tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps({"pairs": "x.npz", "bogus": 1}))
+    with pytest.raises(ValueError, match="bad.json.*bogus"):
+        SftConfig.from_json(p)
+    p.write_text(json.dumps({"out": "x"}))
+    with pytest.raises(ValueError, match="'pairs' is required"):
+        SftConfig.from_json(p)
