@@ -1,0 +1,82 @@
+"""The `video` method end to end on a tiny seeded model: batching, rollouts, scoring, bad traces, snap, frames."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from sig2gps.methods.base import MethodOptions
+from sig2gps.methods.registry import available_methods, get_method
+from sig2gps.model.config import PRESETS, VideoModelConfig
+from sig2gps.model.store import build_transformer, save_video_model, shipped_model_dir
+from sig2gps.types import SignalingTrace
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    from sig2gps.commands._common import default_network
+    from sig2gps.network import load_network
+    from sig2gps.simulate import simulate
+
+    net = load_network(default_network())
+    sim = simulate(net, 3, seed=11)
+    d = tmp_path_factory.mktemp("tiny_video")
+    cfg = VideoModelConfig(transformer=PRESETS["tiny"])
+    save_video_model(d / "m", build_transformer(cfg, seed=2), cfg, dtype=torch.float32)
+    return net, sim, d / "m"
+
+
+def _opts(model, **kw):
+    base = dict(model=str(model), frames=5, steps=2, rollouts=2, seed=3, device="cpu", extra={"batch": 3})
+    base.update(kw)
+    return MethodOptions(**base)
+
+
+def test_registered_and_ready_only_with_a_shipped_model():
+    assert "video" in available_methods()
+    shipped = (shipped_model_dir() / "sig2gps_video.json").is_file()
+    assert get_method("video").is_ready() == shipped
+
+
+def test_rollouts_sorted_timed_and_bad_trace_isolated(world, tmp_path):
+    net, sim, model = world
+    traces = [t.signaling for t in sim.traces]
+    bad = SignalingTrace("lonely", [1.0], ["c"], [24.94], [60.17])
+    m = get_method("video")(net, _opts(model, extra={"batch": 3, "frames_dir": str(tmp_path / "frames")}))
+    recs, errs = m.reconstruct_many(traces[:2] + [bad] + traces[2:])
+    assert [e.trace_id for e in errs] == ["lonely"]
+    assert [r.trace_id for r in recs] == [t.trace_id for t in traces]
+    for r, tr in zip(recs, traces):
+        assert len(r.rollouts) == 2
+        assert r.rollouts[0].score >= r.rollouts[1].score  # rollout 0 is the best
+        t = r.rollouts[0].track.t
+        assert (np.diff(t) > 0).all() and np.isclose(t[0], tr.t[0]) and np.isclose(t[-1], tr.t[-1])
+        assert r.rollouts[0].frames.shape == (5, 64, 64, 3) and r.rollouts[0].frames.dtype == np.uint8
+        assert r.rollouts[0].info["decode"] == "raw" and r.seconds > 0
+    assert len(list((tmp_path / "frames").glob("*.gif"))) == 2 * len(traces)
+
+
+def test_same_seed_same_result_other_seed_differs(world):
+    net, sim, model = world
+    tr = sim.traces[0].signaling
+    a = get_method("video")(net, _opts(model, rollouts=1)).reconstruct(tr).rollouts[0].track
+    b = get_method("video")(net, _opts(model, rollouts=1)).reconstruct(tr).rollouts[0].track
+    c = get_method("video")(net, _opts(model, rollouts=1, seed=4)).reconstruct(tr).rollouts[0].track
+    assert np.allclose(a.lon, b.lon) and not np.allclose(a.lon, c.lon)
+
+
+def test_snap_puts_the_track_on_roads(world):
+    net, sim, model = world
+    tr = sim.traces[1].signaling
+    r = get_method("video")(net, _opts(model, snap=True, rollouts=1)).reconstruct(tr).rollouts[0]
+    assert r.info["decode"] == "graph"
+    x, y = net.to_xy(r.track.lon, r.track.lat)
+    d = [float(np.min([net.project(s, xi, yi)[0] for s in net.segments_near(xi, yi, 100)] or [1e9]))
+         for xi, yi in zip(x, y)]
+    assert np.max(d) < 1.0  # every point lies on a road segment
+
+
+def test_frames_must_be_4k_plus_1(world):
+    net, sim, model = world
+    with pytest.raises(ValueError, match="4k\\+1"):
+        get_method("video")(net, _opts(model, frames=6)).reconstruct_many([sim.traces[0].signaling])
