@@ -60,6 +60,9 @@ def nodes_from_segments(net, segments: list[int]) -> list[int]:
 
 
 def _seg_ends(net, seg: int) -> tuple[int, int]:
+    if not 0 <= int(seg) < len(net.seg_xy):
+        raise ValueError(f"segment {seg} is not in the road network {net.name!r} (it has {len(net.seg_xy)}; "
+                         f"routes.csv must come from the same network)")
     edges = net.edges_of_segment(int(seg))
     if len(edges) == 0:
         raise ValueError(f"segment {seg} is not in the road network {net.name!r}")
