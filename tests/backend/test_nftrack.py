@@ -172,3 +172,11 @@ def test_far_cell_outlier_is_left_out_and_the_route_goes_on():
     assert len(pairs) - 1 not in best.info["segments"]  # the branch is not driven
     ex, ey = net.to_xy(best.track.lon[-1], best.track.lat[-1])
     assert abs(ex - (X0 + 2000)) < 250 and abs(ey - Y0) < 1  # and the route reaches the far end
+
+
+def test_rollouts_are_ordered_by_score(fp_file):
+    net, fp = fp_file
+    rec = get_method("nftrack")(net, MethodOptions(fingerprint=str(fp), rollouts=4)).reconstruct(trace_through(net, "M-bot"))
+    scores = [r.score for r in rec.rollouts]
+    assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
+    assert len({tuple(r.info["segments"]) for r in rec.rollouts}) == len(rec.rollouts)  # distinct routes

@@ -114,7 +114,8 @@ class NFTrackMethod(ReconstructionMethod):
             sim = float(np.mean(c.sims)) if c.sims else 0.0
             info = {"segments": route_segments(net, c.nodes), "anchors": len(anchors), "similarity": round(sim, 4),
                     "fingerprint": self.fp_note, "known_cell_share": round(known, 3)}
-            rollouts.append(Rollout(GpsTrace(trace.trace_id, ts, lon, lat), score=sim, info=info))
+            # Score: the beam's own (similarities minus penalties), so rollout order and score agree.
+            rollouts.append(Rollout(GpsTrace(trace.trace_id, ts, lon, lat), score=round(float(c.score), 4), info=info))
         if not rollouts:
             raise ValueError(f"trace {trace.trace_id}: no route found between its anchor points")
         return Reconstruction(trace.trace_id, self.name, rollouts)
