@@ -66,3 +66,29 @@ def test_methods_table_runs_every_given_method_and_names_the_unseen_city(shared,
     md = render(results, b, "sig2gps benchmark --quick", cfg, "Machine: test.")
     assert "north-bayreuth — UNSEEN city" in md and "| hmm |" in md and "| towers |" in md
     assert "targets for `hmm` on the unseen city" in md
+
+
+def test_slow_method_is_cut_at_its_budget_and_marked_partial(shared, tmp_path, monkeypatch):
+    import time as _time
+
+    from sig2gps.benchmark.methods_table import TableConfig, render, run_method
+    from sig2gps.methods import registry
+    from sig2gps.methods.towers import TowersMethod
+
+    class Sleepy(TowersMethod):
+        name = "sleepy-test"
+
+        def reconstruct(self, trace):
+            _time.sleep(0.03)
+            return super().reconstruct(trace)
+
+    registry.available_methods()
+    monkeypatch.setitem(registry._REGISTRY, Sleepy.name, Sleepy)
+    b = build_benchmark(tiny(shared, tmp_path), log=lambda *_: None)
+    cfg = TableConfig(budget_s=0.05, first_chunk=2)
+    r = run_method(Sleepy.name, b, tmp_path / "work", cfg, log=lambda *_: None)
+    for city in b.test_dirs:
+        assert 2 <= r[city]["traces"] < r[city]["of"] == 6
+        assert r[city]["overall"]["n_traces"] == r[city]["traces"]
+    md = render({Sleepy.name: r}, b, "cmd", cfg, "Machine: test.")
+    assert "partial:" in md
