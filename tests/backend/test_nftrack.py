@@ -180,3 +180,18 @@ def test_rollouts_are_ordered_by_score(fp_file):
     scores = [r.score for r in rec.rollouts]
     assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
     assert len({tuple(r.info["segments"]) for r in rec.rollouts}) == len(rec.rollouts)  # distinct routes
+
+
+def test_class_speeds_spend_more_time_on_slower_roads():
+    from sig2gps.fingerprint.online import Candidate, timed_polyline
+
+    xy = np.array([[0, 0], [1000, 0], [2000, 0]], float) + [X0, Y0]
+    net = RoadNetwork(xy, [xy[[0, 1]], xy[[1, 2]]], ["motorway", "residential"], [0, 1], [1, 2], [0, 1],
+                      [True, True], CRS.from_epsg(32633), name="two")
+    c = Candidate([0, 1, 2], [(0, 0.0), (2, 100.0)], 0.0, [])
+    ts, pts = timed_polyline(net, c, 0.0, 100.0)
+    assert np.interp(1000.0, pts[:, 0] - X0, ts) == pytest.approx(50.0)  # constant speed: half-way at half time
+    ts, pts = timed_polyline(net, c, 0.0, 100.0, class_speeds=True)
+    t_mid = ts[np.flatnonzero(np.isclose(pts[:, 0] - X0, 1000.0))[0]]
+    v_fast, v_slow = net.speed[0], net.speed[1]
+    assert t_mid == pytest.approx(100.0 * (1000 / v_fast) / (1000 / v_fast + 1000 / v_slow))

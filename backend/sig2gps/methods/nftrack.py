@@ -108,7 +108,7 @@ class NFTrackMethod(ReconstructionMethod):
                                served=self.served, dense_fp=self.dense)
         rollouts = []
         for c in cands:
-            ts, xy = timed_polyline(net, c, float(trace.t[0]), float(trace.t[-1]))
+            ts, xy = timed_polyline(net, c, float(trace.t[0]), float(trace.t[-1]), self.cfg.class_speeds)
             ts, px, py = collapse_same_time(ts, xy[:, 0], xy[:, 1])
             lon, lat = net.to_lonlat(px, py)
             sim = float(np.mean(c.sims)) if c.sims else 0.0
