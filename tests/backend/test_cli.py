@@ -60,3 +60,11 @@ def test_bad_trace_goes_to_errors_csv(sim, tmp_path):
 def test_list_methods(capsys):
     assert main(["reconstruct", "--list-methods"]) == 0
     assert "towers" in capsys.readouterr().out
+
+
+def test_towers_needs_no_network_so_any_city_works(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("trace_id,timestamp,cell_id,lon,lat\nm,0,c1,7.42,43.73\nm,60,c2,7.43,43.74\n")  # Monaco
+    out = tmp_path / "rec"
+    assert main(["reconstruct", "--signaling", str(p), "--method", "towers", "--out", str(out)]) == 0
+    assert json.loads((out / "timing.json").read_text())["traces"] == 1

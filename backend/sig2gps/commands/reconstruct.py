@@ -51,7 +51,12 @@ def run(args):
         raise ValueError("--signaling and --out are required")
     opts = options_from_args(args)
     out = prepare_out_dir(args.out, args.overwrite, OUTPUT_FILES)
-    res = reconstruct_file(args.signaling, args.network or default_network(), args.method, opts, cells=args.cells)
+    # Methods that use no road network (towers, sequence models) get none unless one is named, so traces
+    # from other cities are not checked against the default Helsinki extent.
+    from ..methods import get_method
+
+    network = args.network or (default_network() if get_method(args.method).needs_network else None)
+    res = reconstruct_file(args.signaling, network, args.method, opts, cells=args.cells)
     write_outputs(out, res)
     for w in res.warnings:
         print(f"warning: {w}")
