@@ -35,3 +35,17 @@ def sampling_latency(model_dir, pairs_path: str, n: int = 64, frames: int = 21, 
     name = torch.cuda.get_device_name() if device == "cuda" else "cpu"
     return {"device": name, "n": len(idx), "batch": batch, "frames": frames, "steps": steps,
             "s_per_trace": sec / len(idx)}
+
+
+def frame_scaling(model_dir, pairs_path: str, frames=(13, 17, 21), steps: int = 10, n: int = 128,
+                  device: str | None = None) -> list[dict]:
+    """Validation metrics (raw read-back, metres) of one model at several frame counts: test-time scaling."""
+    from ..model.store import load_video_model
+    from .pairs import PairSet
+    from .sft import validate
+
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    pipe, cfg, _ = load_video_model(model_dir, device)
+    pairs = PairSet.load(pairs_path)
+    idx = np.random.default_rng(12345).choice(len(pairs), min(n, len(pairs)), replace=False)  # = sft's val set
+    return [validate(pipe.transformer, pipe.codec, cfg, pairs, idx, f, steps, device) for f in frames]
