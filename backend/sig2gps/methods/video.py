@@ -155,12 +155,17 @@ class VideoMethod(ReconstructionMethod):
                     pieces, road = path_pieces(o), on_road_share(o, cond[0, 0])
                     tt, xy = raw_track(win, o, t[0], t[-1])
                     decode = "raw"
+                    raw = None
                     if opt.snap:
                         g = graph_track(self.network, win, o, t[0], t[-1])
                         if g is not None:
+                            raw = (tt, xy)  # kept in info, so "with and without --snap" needs one sampling
                             tt, xy, decode = g[0], g[1], "graph"
                     score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
                     info.update(decode=decode, frames=opt.frames, steps=opt.steps, seed=self._seed(tr.trace_id, k))
+                    if raw is not None:
+                        rlon, rlat = self.network.to_lonlat(raw[1][:, 0], raw[1][:, 1])
+                        info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}
                     lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
                     rolls.append(Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, overlay_rgb(cond[:, 0], o, 1)))
                 rolls.sort(key=lambda r: -r.score)
