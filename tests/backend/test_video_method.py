@@ -32,10 +32,11 @@ def _opts(model, **kw):
     return MethodOptions(**base)
 
 
-def test_registered_and_ready_only_with_a_shipped_model():
+def test_registered_and_ready_only_with_a_shipped_model_that_beats_the_floor():
+    cls = get_method("video")
     assert "video" in available_methods()
-    shipped = (shipped_model_dir() / "sig2gps_video.json").is_file()
-    assert get_method("video").is_ready() == shipped
+    assert cls.shipped_exists() == (shipped_model_dir() / "sig2gps_video.json").is_file()
+    assert cls.is_ready() == (cls.shipped_exists() and cls.shipped_beats_floor())
 
 
 def test_rollouts_sorted_timed_and_bad_trace_isolated(world, tmp_path):

@@ -72,11 +72,27 @@ class VideoMethod(ReconstructionMethod):
 
     @classmethod
     def is_ready(cls) -> bool:
+        """The shipped model exists AND its recorded validation beats the towers floor.
+
+        `make demo` takes the first ready method in its preference list; a model that is measured
+        to be worse than the floor (the state after session 1) must not be picked over `hmm`.
+        `--method video` always runs it."""
+        return cls.shipped_exists() and cls.shipped_beats_floor()
+
+    @classmethod
+    def shipped_exists(cls) -> bool:
         from ..model.store import MODEL_JSON, shipped_model_dir
 
         d = shipped_model_dir()
         return (_has("torch") and _has("diffusers") and (d / MODEL_JSON).is_file()
                 and any((d / "transformer").glob("*.safetensors")))
+
+    @classmethod
+    def shipped_beats_floor(cls) -> bool:
+        from ..model.store import read_meta, shipped_model_dir
+
+        val = read_meta(shipped_model_dir()).get("summary", {}).get("val", {})
+        return bool(val) and val.get("val_mae_m", float("inf")) < val.get("val_towers_mae_m", 0.0)
 
     @property
     def device(self) -> str:
