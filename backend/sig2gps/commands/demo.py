@@ -18,6 +18,8 @@ def add_parser(sub):
     p.add_argument("--traces", type=int, default=20)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--method", help="force a method instead of the best available")
+    p.add_argument("--video-preview", type=int, default=2,
+                   help="also run the shipped video model on this many traces (0: skip); it is slow on a CPU")
     return p
 
 
@@ -63,5 +65,33 @@ def run(args):
         print()
         print(format_table(m, title=f"method: {name}  ({res.seconds_total / max(len(res.reconstructions), 1) * 1000:.1f} ms/trace"
                                          f" on {res.device}; {len(res.errors)} failed)"))
+    if args.video_preview > 0 and method != "video":
+        _video_preview(out, sim, net, traces[: args.video_preview], args.seed)
     print(f"\nOutputs: {out / 'trajectories.gpkg'}, {out / 'trajectories.shp'}, {out / 'points.csv'}")
     return 0
+
+
+def _video_preview(out: Path, sim, net, traces, seed: int) -> None:
+    """Run the shipped video model on a few traces so the demo shows it, frames included, and say
+    plainly where it stands: it is used as the main method only once it measures better."""
+    from ..io import write_gps
+    from ..methods import MethodOptions, available_methods
+    from ..pipeline import reconstruct_traces, write_outputs
+    from .evaluate import evaluate_files, format_table
+
+    cls = available_methods().get("video")
+    if cls is None or not getattr(cls, "shipped_exists", lambda: False)():
+        print("\n(no shipped video model found; video preview skipped)")
+        return
+    dest = out / "video_preview"
+    opts = MethodOptions(rollouts=2, seed=seed, frames=13, steps=8, extra={"frames_dir": str(dest / "frames")})
+    res = reconstruct_traces(traces, "video", net, opts)
+    write_outputs(dest, res)
+    ids = {t.trace_id for t in traces}
+    write_gps(dest / "truth.csv", [s.gps for s in sim.traces if s.gps.trace_id in ids])
+    m = evaluate_files(dest / "truth.csv", dest / "points.csv")
+    print()
+    print(format_table(m, title=f"shipped video model, preview on {len(traces)} trace(s), 13 frames, 8 steps "
+                                f"({res.seconds_total / max(len(res.reconstructions), 1):.1f} s/trace on {res.device}; "
+                                f"frames in {dest / 'frames'}).\nNot yet better than the floor (see docs/BENCHMARKS.md), "
+                                f"so it is not the demo's main method."))
