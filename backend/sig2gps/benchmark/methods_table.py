@@ -198,6 +198,7 @@ def run(args) -> str:
     from ..methods import available_methods
     from ._doc import machine_line
 
+    t_run = time.perf_counter()
     quick = bool(getattr(args, "quick", False))
     bcfg = QUICK if quick else BenchConfig()
     if getattr(args, "osm_dir", None):
@@ -224,7 +225,9 @@ def run(args) -> str:
     import os
 
     load = os.getloadavg()[0]  # the machine is shared: timings under load are slower than alone
-    md = render(results, bench, cmd, cfg, machine_line() + f" Load average at the end: {load:.1f}.")
+    md = render(results, bench, cmd, cfg, machine_line() + f" Load average at the end: {load:.1f}. "
+                f"Wall time of this run: {time.perf_counter() - t_run:.0f} s (methods slower than "
+                f"{cfg.budget_s:.0f} s per city are cut short and marked partial).")
     if len({r.get("measured") for r in results.values()}) > 1:
         md += "\n\nRows measured at different times (same benchmark data): " + ", ".join(
             f"{n} {r.get('measured', 'an earlier run')}" for n, r in results.items()) + "."
