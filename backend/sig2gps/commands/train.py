@@ -10,6 +10,9 @@ def add_parser(sub):
     s.add_argument("--out", help="override the run folder")
     s.add_argument("--minutes", type=float, help="override the time budget")
     s.add_argument("--max-steps", type=int, help="override the step budget")
+    s.add_argument("--gpus", type=int, default=1,
+                   help="data-parallel processes on this host, one per GPU (torch DDP; gloo on CPU); "
+                        "the config's batch is the global batch (train/ddp.py)")
     d = tsub.add_parser("pairs", help="simulate training pairs into one .npz (runs without the GPU)")
     d.add_argument("--network", action="append", required=True, metavar="NAME=PATH",
                    help="road network, repeatable (e.g. --network monaco=monaco.osm.pbf)")
@@ -36,7 +39,20 @@ def run(args):
     from ..train.sft import SftConfig, train_sft
 
     cfg = SftConfig.from_json(args.config, out=args.out, minutes=args.minutes, max_steps=args.max_steps)
-    rec = train_sft(cfg)
+    from ..train.ddp import from_env, launch, teardown
+
+    ctx = from_env()  # started by torchrun: join its process group
+    if ctx is not None:
+        try:
+            rec = train_sft(cfg, ddp=ctx)
+        finally:
+            teardown()
+        if not ctx.is_main:
+            return 0
+    else:
+        if args.gpus < 1:
+            raise ValueError(f"--gpus {args.gpus}: must be at least 1")
+        rec = launch(cfg, args.gpus)
     print(f"done: step {rec.get('step')}, validation MAE {rec.get('val_mae_m', float('nan')):.0f} m "
           f"(towers {rec.get('val_towers_mae_m', float('nan')):.0f} m), one-piece paths "
           f"{rec.get('val_connected', 0):.0%} -> {cfg.out}")

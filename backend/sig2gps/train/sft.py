@@ -90,8 +90,14 @@ def build_model(cfg: SftConfig, device: str):
     return tr.float().train(), PixelCodec(), mcfg, None
 
 
-def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, amp: bool) -> torch.Tensor:
-    """Flow-matching loss of a batch; noise and sigmas come from `gen` (so a fixed seed = a fixed loss)."""
+def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, amp: bool,
+               weight_sync=None) -> torch.Tensor:
+    """Flow-matching loss of a batch; noise and sigmas come from `gen` (so a fixed seed = a fixed loss).
+
+    A batch may carry its own "noise" and "sigma" (equivalence tests). `weight_sync` (data-parallel,
+    train/ddp.py) maps this rank's loss-weight total to the mean total over ranks, so that the
+    averaged gradients equal those of one process on the whole global batch.
+    """
     from ..model.flow import add_noise, flow_loss, sample_train_sigmas, token_timesteps
     from ..model.pipeline import null_embedding
 
@@ -102,19 +108,28 @@ def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, 
         ctx = codec.condition(cond)
         weight = codec.weight(overlay, mcfg.flow.path_weight)
     B = x0.shape[0]
-    noise = torch.randn(x0.shape, generator=gen, device="cpu").to(device)
-    sigma = sample_train_sigmas(B, mcfg.flow.train_logit_mean, mcfg.flow.train_logit_std, gen).to(device)
+    noise = (batch["noise"] if "noise" in batch else torch.randn(x0.shape, generator=gen, device="cpu")).to(device)
+    sigma = (batch["sigma"] if "sigma" in batch else
+             sample_train_sigmas(B, mcfg.flow.train_logit_mean, mcfg.flow.train_logit_std, gen)).to(device)
     xt = add_noise(x0, noise, sigma)
-    ts = token_timesteps(sigma, x0.shape, tuple(tr.config.patch_size))
-    emb = null_embedding(tr, B, device, torch.float32)
+    core = getattr(tr, "module", tr)  # the transformer itself under DDP (its config, text width)
+    ts = token_timesteps(sigma, x0.shape, tuple(core.config.patch_size))
+    emb = null_embedding(core, B, device, torch.float32)
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
         v = tr(codec.model_input(xt, ctx), ts, emb, return_dict=False)[0]
-    return flow_loss(v, noise, x0, weight)
+    loss = flow_loss(v, noise, x0, weight)
+    if weight_sync is not None:
+        # flow_loss divides by this rank's weight total; rescale to the global batch's mean total
+        w = torch.ones(()) if weight is None else weight[:, :, 1:].float()
+        local = (w.sum() * (x0[:, :, 1:].numel() / w.numel())).to(loss.device)
+        loss = loss * local / weight_sync(local)
+    return loss
 
 
-def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: str, amp: bool) -> float:
+def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: str, amp: bool,
+               weight_sync=None) -> float:
     """One optimizer step on a batch; returns the loss before the step."""
-    loss = batch_loss(tr, codec, mcfg, batch, gen, device, amp)
+    loss = batch_loss(tr, codec, mcfg, batch, gen, device, amp, weight_sync)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_([p for p in tr.parameters() if p.requires_grad], 1.0)
@@ -177,17 +192,24 @@ def plot_curves(log: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def train_sft(cfg: SftConfig) -> dict:
-    """Train until the time or step budget; returns the last validation record."""
-    from ..model.store import save_video_model
+def train_sft(cfg: SftConfig, ddp=None) -> dict:
+    """Train until the time or step budget; returns the last validation record.
+
+    `ddp`: a train/ddp.py DdpContext when this is one of several data-parallel processes (None: one).
+    """
+    from ..model import store
     from .data import PairStream
     from .pairs import PairSet
 
-    device = _device()
+    multi = ddp is not None and ddp.world > 1
+    main = not multi or ddp.is_main
+    world = ddp.world if multi else 1
+    device = ddp.device if multi else _device()
     amp = device == "cuda"
     out = Path(cfg.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
+    if main:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
     torch.manual_seed(cfg.seed)
     tr, codec, mcfg, base = build_model(cfg, device)
     params = [p for p in tr.parameters() if p.requires_grad]
@@ -198,21 +220,31 @@ def train_sft(cfg: SftConfig) -> dict:
         saved = torch.load(st_path, map_location=device, weights_only=False)
         opt.load_state_dict(saved.pop("opt"))
         state.update(saved)
-    print(f"sft: {sum(p.numel() for p in tr.parameters()) / 1e6:.1f}M parameters "
-          f"({sum(p.numel() for p in params) / 1e6:.2f}M trained) on {device}, from step {state['step']}", flush=True)
+    if main:
+        print(f"sft: {sum(p.numel() for p in tr.parameters()) / 1e6:.1f}M parameters "
+              f"({sum(p.numel() for p in params) / 1e6:.2f}M trained) on {device}"
+              f"{f' x {world} processes (DDP)' if multi else ''}, from step {state['step']}", flush=True)
 
     val_set = PairSet.load(cfg.val_pairs) if cfg.val_pairs else PairSet.load(cfg.pairs)
     held = np.arange(0, len(val_set), 50)
     rng = np.random.default_rng(12345)
     val_idx = (rng.choice(len(val_set), min(cfg.val_n, len(val_set)), replace=False) if cfg.val_pairs
                else held[:cfg.val_n])
-    stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, cfg.batch, cfg.seed + state["step"],
-                        exclude=None if cfg.val_pairs else held)
+    exclude = None if cfg.val_pairs else held
+    if multi:
+        from .ddp import RankPairStream
+
+        stream = RankPairStream(cfg.pairs, mcfg.scene, cfg.frames, ddp.per_rank_batch(cfg.batch),
+                                cfg.seed + state["step"], ddp.rank, exclude)
+    else:
+        stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, cfg.batch, cfg.seed + state["step"], exclude=exclude)
     loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
                                          pin_memory=device == "cuda", persistent_workers=cfg.workers > 0,
                                          prefetch_factor=4 if cfg.workers else None)
-    step_fn = torch.compile(tr) if cfg.compile else tr
-    gen = torch.Generator().manual_seed(cfg.seed * 7919 + state["step"])
+    model = ddp.wrap(tr) if multi else tr  # tr stays the plain module: validation and saving use it
+    step_fn = torch.compile(model) if cfg.compile else model
+    gen = torch.Generator().manual_seed(cfg.seed * 7919 + state["step"] + (ddp.rank * 1_000_003 if multi else 0))
+    weight_sync = ddp.weight_sync if multi else None
     t_start = time.time()
     step0 = state["step"]
     t_mark, n_mark, losses = time.time(), 0, []
@@ -222,16 +254,16 @@ def train_sft(cfg: SftConfig) -> dict:
         nonlocal last_val
         rec = validate(tr, codec, mcfg, val_set, val_idx, max(cfg.frames), cfg.val_steps, device, cfg.seed)
         rec.update(step=state["step"], samples=state["samples"],
-                   gpu_minutes=(state["gpu_seconds"] + time.time() - t_start) / 60 if device == "cuda" else 0.0)
+                   gpu_minutes=(state["gpu_seconds"] + (time.time() - t_start) * world) / 60 if device == "cuda" else 0.0)
         state["log"].append(rec)
         print("val " + json.dumps(rec), flush=True)
         ck = out / "ckpt"
         # fp32 weights (or the adapter) + config: what build_model resumes from
-        save_video_model(ck, tr, mcfg, {"step": state["step"]}, dtype=torch.float32, base=base)
+        store.save_video_model(ck, tr, mcfg, {"step": state["step"]}, dtype=torch.float32, base=base)
         if rec["val_mae_m"] < state["best_mae"]:
             state["best_mae"] = rec["val_mae_m"]
-            save_video_model(out / "best", tr, mcfg, {"val": rec, "run": cfg.session}, base=base)
-        torch.save({**state, "gpu_seconds": state["gpu_seconds"] + (time.time() - t_start if device == "cuda" else 0),
+            store.save_video_model(out / "best", tr, mcfg, {"val": rec, "run": cfg.session}, base=base)
+        torch.save({**state, "gpu_seconds": state["gpu_seconds"] + ((time.time() - t_start) * world if device == "cuda" else 0),
                     "opt": opt.state_dict()}, st_path)
         plot_curves(state["log"], out / "curves.png")
         with open(out / "log.jsonl", "w") as f:
@@ -240,23 +272,32 @@ def train_sft(cfg: SftConfig) -> dict:
         last_val = rec
 
     for batch in loader:
-        frac = min(1.0, (time.time() - t_start) / 60 / cfg.minutes)
+        elapsed = (time.time() - t_start) / 60
+        if multi:  # rank 0's clock for every rank: same lr, same stopping step
+            elapsed, _ = ddp.clock(elapsed, False)
+        frac = min(1.0, elapsed / cfg.minutes)
         lr = cfg.lr * min(1.0, (state["step"] - step0 + 1) / max(cfg.warmup, 1)) * (1 - (1 - cfg.final_lr_frac) * frac)
         for g in opt.param_groups:
             g["lr"] = lr
-        losses.append(train_step(step_fn, codec, mcfg, batch, opt, gen, device, amp))
+        losses.append(train_step(step_fn, codec, mcfg, batch, opt, gen, device, amp, weight_sync))
         state["step"] += 1
-        state["samples"] += len(batch["cond"])
-        n_mark += len(batch["cond"])
+        state["samples"] += len(batch["cond"]) * world
+        n_mark += len(batch["cond"]) * world
         if state["step"] % 50 == 0:
             rate = n_mark / (time.time() - t_mark)
             rec = {"step": state["step"], "loss": float(np.mean(losses)), "lr": lr, "samples_per_s": rate}
             state["log"].append(rec)
-            print(json.dumps(rec), flush=True)
+            if main:  # the loss shown is rank 0's share of the batch
+                print(json.dumps(rec), flush=True)
             t_mark, n_mark, losses = time.time(), 0, []
         done = (time.time() - t_start) / 60 >= cfg.minutes or (cfg.max_steps and state["step"] >= cfg.max_steps)
+        if multi:
+            _, done = ddp.clock(0.0, bool(done))
         if done or state["step"] % cfg.val_every == 0:
-            checkpoint(final=bool(done))
+            if main:
+                checkpoint(final=bool(done))
+            if multi:  # the others wait while rank 0 validates and saves
+                ddp.barrier()
         if done:
             break
     return last_val
