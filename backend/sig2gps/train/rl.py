@@ -1,0 +1,298 @@
+"""Traj-GDPO: RL from verifiable trajectory rewards on top of the SFT video model (`sig2gps train rl`).
+
+One RL step: pick `conditions_per_step` training conditions, sample a group of G videos for each
+with the SDE sampler (model/sde.py), read the frames back and score them with the three rewards
+(train/rl_rewards.py -> sig2gps.rewards), turn rewards into advantages (GDPO, or GRPO for the
+ablation; train/rl_objective.py), then minimise the clipped ratio loss against the rollout policy
+plus beta * KL to the reference, over the recorded SDE transitions, one optimizer step per
+`groups_per_update` groups (so later groups of a batch see a moved policy and the clip matters).
+
+The policy is a LoRA adapter on the SFT transformer; the KL reference "sft" is the same network
+with the adapter disabled (no second copy), "step" is the policy that sampled the batch, "none"
+drops the KL. Resumable: OUT/ckpt holds the adapter, the optimizer and the log; OUT/curves.png
+plots each reward's mean and spread, the KL and the rollout diversity; OUT/model is the SFT model
+with the adapter fused in, in the shipped layout.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import torch
+
+REWARDS = ("distance", "direction", "continuity")
+
+
+@dataclass(frozen=True)
+class RlConfig:
+    pairs: str  # training pairs (.npz from `sig2gps train pairs`)
+    init: str = ""  # SFT model folder (default: the shipped model)
+    out: str = "out/train/rl"
+    conditions: int = 32  # size of the condition pool (every k-th pair, deterministic windows)
+    conditions_per_step: int = 4
+    group: int = 8  # G rollouts per condition
+    frames: int = 13
+    steps: int = 10  # sampler steps
+    sde_steps: tuple = ()  # stochastic (trained) steps; empty = all (Flow-GRPO's SDE window otherwise)
+    noise_level: float = 0.7  # SDE noise level a (Flow-GRPO's default)
+    advantage: str = "gdpo"  # "gdpo" | "grpo"
+    rewards: tuple = REWARDS  # which rewards count (the "without direction" ablation drops one)
+    adv_clip: float = 5.0
+    clip: float = 1e-3  # ratio clip; log-probs are per-element means, so ratios move little per update
+    kl: str = "sft"  # "sft" (adapter off) | "step" (rollout policy) | "none"
+    beta: float = 0.04  # KL weight
+    lora_rank: int = 16
+    # the paper's attention projections, plus the feed-forwards and the output projection: with no text
+    # encoder the cross-attention sees a constant, so attention-only adapters move the drawing slowly
+    lora_targets: tuple = ("to_q", "to_k", "to_v", "to_out.0", "ffn.net.0.proj", "ffn.net.2", "proj_out")
+    lr: float = 1e-4
+    groups_per_update: int = 1
+    max_steps: int = 20  # RL steps (sampling rounds) in total
+    minutes: float = 5.0  # wall-clock budget of this invocation
+    eval_every: int = 0  # 0: evaluate only before and after
+    seed: int = 0
+
+    @classmethod
+    def from_json(cls, path, **over) -> "RlConfig":
+        d = json.loads(Path(path).read_text())
+        d.update({k: v for k, v in over.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        bad = set(d) - known
+        if bad:
+            raise ValueError(f"{path}: unknown field(s) {', '.join(sorted(bad))}; known: {', '.join(sorted(known))}")
+        if "pairs" not in d:
+            raise ValueError(f"{path}: field 'pairs' is required")
+        for k in ("sde_steps", "rewards", "lora_targets"):
+            if k in d:
+                d[k] = tuple(d[k])
+        cfg = cls(**d)
+        cfg.check(str(path))
+        return cfg
+
+    def check(self, where: str = "RlConfig") -> None:
+        if self.advantage not in ("gdpo", "grpo"):
+            raise ValueError(f"{where}: field 'advantage' must be gdpo or grpo, got {self.advantage!r}")
+        if self.kl not in ("sft", "step", "none"):
+            raise ValueError(f"{where}: field 'kl' must be sft, step or none, got {self.kl!r}")
+        if set(self.rewards) - set(REWARDS) or not self.rewards:
+            raise ValueError(f"{where}: field 'rewards' must be a non-empty subset of {REWARDS}")
+        if self.group < 2:
+            raise ValueError(f"{where}: field 'group' must be at least 2 (advantages are relative)")
+
+
+def load_conditions(pairs_path: str, n: int, scene, frames: int):
+    """n deterministic conditions (inference windows) spread over the pair file."""
+    from ..model.scene import condition_video, positions_at, render_condition, window_for, frame_fracs
+    from .pairs import PairSet
+    from .rl_rewards import WindowGeom
+    from .rl_rollout import RlCondition
+
+    ps = PairSet.load(pairs_path)
+    idx = np.unique(np.linspace(0, len(ps) - 1, min(n, len(ps))).astype(int))
+    out = []
+    for i in idx:
+        city, sig_t, sig_xy, pos_t, pos_xy = ps.trace(int(i))
+        win = window_for(sig_xy, scene)
+        cond = condition_video(render_condition(win, scene, ps.roads[city], sig_t, sig_xy), frames)
+        xy = positions_at(np.asarray(pos_t, float), pos_xy, frame_fracs(frames) * float(sig_t[-1]))
+        lon, lat = WindowGeom(win).xy_to_lonlat(xy)
+        out.append(RlCondition(f"{ps.cities[city]}:{i}", cond, win, lon, lat, xy))
+    return out
+
+
+def trajectory_rewards(overlays: np.ndarray, c) -> dict[str, np.ndarray]:
+    """The three rewards of each of the G rollouts."""
+    from .rl_rewards import overlay_rewards
+
+    rs = [overlay_rewards(o, c.win, c.truth_lon, c.truth_lat) for o in overlays]
+    return {k: np.array([r[k] for r in rs]) for k in REWARDS}
+
+
+def track_mae_m(overlays: np.ndarray, c) -> float:
+    """Mean over rollouts of the raw read-back error at the frame times (metres): the reported metric."""
+    from ..model.readback import dot_px
+
+    return float(np.mean([np.hypot(*(c.win.to_xy(dot_px(o[1, 1:])) - c.truth_xy).T).mean() for o in overlays]))
+
+
+class RlTrainer:
+    """Holds the LoRA policy, optimizer and log; `step()` is one sampling round + its updates."""
+
+    def __init__(self, tr, codec, shift: float, cfg: RlConfig, conditions: list, reward_fn=trajectory_rewards):
+        from ..model.store import LoraSettings, add_lora
+
+        self.cfg, self.codec, self.shift, self.conditions, self.reward_fn = cfg, codec, shift, conditions, reward_fn
+        if not getattr(tr, "peft_config", None):
+            add_lora(tr, LoraSettings(rank=cfg.lora_rank, alpha=cfg.lora_rank, targets=tuple(cfg.lora_targets)))
+        self.tr = tr.float().eval()  # no dropout anywhere: rollout and re-evaluation must agree exactly
+        self.params = [p for p in tr.parameters() if p.requires_grad]
+        self.opt = torch.optim.AdamW(self.params, lr=cfg.lr, weight_decay=0.0)
+        self.step_no, self.log = 0, []
+        self.cap = None
+        self.last_ratios = []  # ratios of the last step, in update order (tests and diagnostics)
+
+    def _cap(self) -> float:
+        from ..model.flow import sampling_sigmas
+
+        return float(sampling_sigmas(self.cfg.steps, self.shift)[1])
+
+    def sample(self, conds: list, seed: int) -> list:
+        from .rl_rollout import sample_group
+
+        cfg = self.cfg
+        return [sample_group(self.tr, self.codec, c, cfg.group, cfg.steps, self.shift, cfg.noise_level,
+                             cfg.sde_steps, seed * 7919 + k) for k, c in enumerate(conds)]
+
+    def step(self) -> dict:
+        from .rl_objective import advantages, clipped_policy_loss
+        from .rl_rollout import diversity_m, policy_terms
+
+        cfg = self.cfg
+        t0 = time.time()
+        rng = np.random.default_rng([cfg.seed, self.step_no])
+        pick = rng.choice(len(self.conditions), min(cfg.conditions_per_step, len(self.conditions)), replace=False)
+        groups = self.sample([self.conditions[i] for i in pick], cfg.seed + 100_003 * (self.step_no + 1))
+        for g in groups:
+            g.rewards = self.reward_fn(g.overlay, g.cond)
+        names = [k for k in cfg.rewards if k in groups[0].rewards]
+        R = {k: np.stack([g.rewards[k] for g in groups]) for k in names}
+        A = advantages(cfg.advantage, R, clip=cfg.adv_clip)
+        t_sample = time.time() - t0
+
+        losses, kls, ratios = [], [], []
+        n_terms = cfg.groups_per_update * len(groups[0].steps)
+        for gi, g in enumerate(groups):
+            adv = torch.as_tensor(A[gi], dtype=torch.float64)
+            for k in range(len(g.steps)):
+                lp, old_lp, kl = policy_terms(self.tr, self.codec, g, k, self._cap(), cfg.noise_level, cfg.kl)
+                pg, ratio = clipped_policy_loss(lp, old_lp, adv, cfg.clip)
+                loss = (pg + cfg.beta * kl).mean() / n_terms
+                loss.backward()
+                losses.append(float(loss.detach()) * n_terms)
+                kls.append(float(kl.detach().mean()))
+                ratios.append(ratio.detach().cpu().numpy())
+            if (gi + 1) % cfg.groups_per_update == 0 or gi == len(groups) - 1:
+                torch.nn.utils.clip_grad_norm_(self.params, 1.0)
+                self.opt.step()
+                self.opt.zero_grad(set_to_none=True)
+        self.last_ratios = ratios
+        self.step_no += 1
+        rat = np.concatenate(ratios)
+        rec = {"step": self.step_no, "loss": float(np.mean(losses)), "kl": float(np.mean(kls)),
+               "ratio_min": float(rat.min()), "ratio_max": float(rat.max()),
+               "clipped_frac": float((np.abs(rat - 1) > cfg.clip).mean()),
+               "diversity_m": float(np.nanmean([diversity_m(g) for g in groups])) if groups[0].cond.win else None,
+               "seconds": time.time() - t0, "sample_seconds": t_sample}
+        for k in groups[0].rewards:
+            v = np.stack([g.rewards[k] for g in groups])
+            rec[f"{k}_mean"], rec[f"{k}_std"] = float(v.mean()), float(v.std(1).mean())
+        self.log.append(rec)
+        return rec
+
+    @torch.no_grad()
+    def evaluate(self, conds: list, seed: int = 12345) -> dict:
+        """Rewards, read-back MAE and diversity on fixed conditions and fixed noise (comparable over time)."""
+        from .rl_rollout import diversity_m
+
+        groups = self.sample(conds, seed)
+        out = {"step": self.step_no, "eval": True}
+        rs = [self.reward_fn(g.overlay, g.cond) for g in groups]
+        for k in rs[0]:
+            out[f"{k}_mean"] = float(np.mean([r[k].mean() for r in rs]))
+        if groups[0].cond.win is not None:
+            out["mae_m"] = float(np.mean([track_mae_m(g.overlay, g.cond) for g in groups]))
+            out["diversity_m"] = float(np.mean([diversity_m(g) for g in groups]))
+        return out
+
+    # -- checkpoints --------------------------------------------------------------------------
+    def save(self, ckpt: Path) -> None:
+        from peft.utils import get_peft_model_state_dict
+        from safetensors.torch import save_file
+
+        ckpt.mkdir(parents=True, exist_ok=True)
+        save_file({k: v.contiguous() for k, v in get_peft_model_state_dict(self.tr).items()},
+                  str(ckpt / "adapter.safetensors"))
+        torch.save({"step": self.step_no, "log": self.log, "opt": self.opt.state_dict()}, ckpt / "state.pt")
+
+    def load(self, ckpt: Path) -> bool:
+        from peft.utils import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        if not (ckpt / "state.pt").is_file():
+            return False
+        set_peft_model_state_dict(self.tr, load_file(str(ckpt / "adapter.safetensors")))
+        st = torch.load(ckpt / "state.pt", weights_only=False)
+        self.opt.load_state_dict(st["opt"])
+        self.step_no, self.log = st["step"], st["log"]
+        return True
+
+
+def plot_curves(log: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tr = [r for r in log if not r.get("eval")]
+    fig, ax = plt.subplots(1, 3, figsize=(13, 3.6))
+    s = [r["step"] for r in tr]
+    for k in REWARDS:
+        if tr and f"{k}_mean" in tr[0]:
+            m = np.array([r[f"{k}_mean"] for r in tr])
+            sd = np.array([r[f"{k}_std"] for r in tr])
+            ax[0].plot(s, m, label=k)
+            ax[0].fill_between(s, m - sd, m + sd, alpha=0.2)
+    ax[0].set(title="rewards (mean, within-group spread)", xlabel="RL step")
+    ax[0].legend(fontsize=8)
+    ax[1].plot(s, [r["kl"] for r in tr], "o-")
+    ax[1].set(title="KL to reference (per element)", xlabel="RL step")
+    ax[2].plot(s, [r.get("diversity_m") or np.nan for r in tr], "o-")
+    ax[2].set(title="rollout diversity (mean pairwise m)", xlabel="RL step")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def train_rl(cfg: RlConfig) -> dict:
+    """Run until max_steps (total, over resumptions) or the time budget; returns a summary."""
+    from ..model.store import load_video_model, save_video_model
+
+    cfg.check()
+    torch.manual_seed(cfg.seed)
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
+    pipe, mcfg, _ = load_video_model(cfg.init or None, "cpu" if not torch.cuda.is_available() else "cuda")
+    if mcfg.codec != "pixel":
+        raise ValueError(f"{cfg.init}: RL rewards read the pixel model's overlay; codec {mcfg.codec!r} not supported yet")
+    conds = load_conditions(cfg.pairs, cfg.conditions, mcfg.scene, cfg.frames)
+    trainer = RlTrainer(pipe.transformer, pipe.codec, mcfg.flow.shift, cfg, conds)
+    resumed = trainer.load(out / "ckpt")
+    eval_conds = conds[: min(len(conds), 8)]
+    if not resumed:
+        trainer.log.append(trainer.evaluate(eval_conds))
+        print("eval " + json.dumps(trainer.log[-1]), flush=True)
+    t_start = time.time()
+    while trainer.step_no < cfg.max_steps and (time.time() - t_start) / 60 < cfg.minutes:
+        rec = trainer.step()
+        print(json.dumps(rec), flush=True)
+        if cfg.eval_every and trainer.step_no % cfg.eval_every == 0:
+            trainer.log.append(trainer.evaluate(eval_conds))
+        trainer.save(out / "ckpt")
+    ev = trainer.evaluate(eval_conds)
+    trainer.log.append(ev)
+    print("eval " + json.dumps(ev), flush=True)
+    trainer.save(out / "ckpt")
+    plot_curves(trainer.log, out / "curves.png")
+    with open(out / "log.jsonl", "w") as f:
+        for r in trainer.log:
+            f.write(json.dumps(r) + "\n")
+    # the fused model (SFT + adapter) in the shipped layout; the adapter in ckpt/ stays resumable
+    trainer.tr.fuse_lora()
+    trainer.tr.unload_lora()
+    save_video_model(out / "model", trainer.tr, mcfg, {"rl": {"steps": trainer.step_no, "eval": ev}})
+    first = next(r for r in trainer.log if r.get("eval"))
+    return {"before": first, "after": ev, "steps": trainer.step_no, "out": str(out)}

@@ -1,0 +1,178 @@
+"""Traj-GDPO on a tiny seeded model (CPU, seconds): SDE log-prob, advantages, ratio, KL, a learning run."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from sig2gps.model.codec import PixelCodec
+from sig2gps.model.config import PRESETS, VideoModelConfig
+from sig2gps.model.scene import COND_CHANNELS
+from sig2gps.model.sde import gaussian_log_prob, kl_to_reference, sde_mask, sde_step
+from sig2gps.model.store import build_transformer, save_video_model
+from sig2gps.train.rl import RlConfig, RlTrainer, load_conditions, train_rl, trajectory_rewards
+from sig2gps.train.rl_objective import advantages, clipped_policy_loss
+from sig2gps.train.rl_rollout import RlCondition
+
+TINY = VideoModelConfig(transformer=PRESETS["tiny"])
+FRAMES = 5
+
+
+def _conditions(n=2, size=16, seed=0):
+    rng = np.random.default_rng(seed)
+    return [RlCondition(f"c{k}", rng.random((COND_CHANNELS, FRAMES, size, size)).astype(np.float32))
+            for k in range(n)]
+
+
+def _trainer(reward_fn, **over):
+    base = dict(pairs="-", group=4, frames=FRAMES, steps=3, conditions_per_step=2, lr=1e-3, seed=1)
+    base.update(over)
+    cfg = RlConfig(**base)
+    cfg.check()
+    return RlTrainer(build_transformer(TINY, seed=3), PixelCodec(), 3.0, cfg, _conditions(), reward_fn)
+
+
+def _brightness(overlays, c):
+    """Toy verifiable reward: how much path the last frame draws (mean of the path channel)."""
+    return {"distance": overlays[:, 0, -1].mean(axis=(1, 2))}
+
+
+def test_sde_log_prob_matches_a_hand_computed_gaussian():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 2, 3, 4, 4, generator=g)
+    v = torch.randn(2, 2, 3, 4, 4, generator=g)
+    s, s_next, a, cap = 0.6, 0.4, 0.7, 0.9
+    x_next, lp, mean, std = sde_step(x, v, s, s_next, cap, a, [torch.Generator().manual_seed(k) for k in range(2)])
+    std_t = a * math.sqrt(s / (1 - s))
+    dt = s_next - s
+    m = x * (1 + std_t ** 2 / (2 * s) * dt) + v * (1 + std_t ** 2 * (1 - s) / (2 * s)) * dt
+    sd = std_t * math.sqrt(-dt)
+    assert std == pytest.approx(sd)
+    assert torch.allclose(mean, m, atol=1e-6)
+    assert torch.equal(x_next[:, :, 0], x[:, :, 0])  # condition frame fixed
+    ref = torch.distributions.Normal(m[:, :, 1:].double(), sd).log_prob(x_next[:, :, 1:].double()).flatten(1).mean(1)
+    assert torch.allclose(lp, ref, atol=1e-9)
+    # re-evaluating the same transition gives the same density; another one a lower density on average
+    assert torch.equal(sde_step(x, v, s, s_next, cap, a, x_next=x_next)[1], lp)
+    assert (gaussian_log_prob(x_next + 3 * sd, mean, sd) < lp).all()
+
+
+def test_sde_noise_vanishes_to_the_ode_step_and_mask():
+    x, v = torch.randn(1, 2, 3, 4, 4), torch.randn(1, 2, 3, 4, 4)
+    _, _, mean, _ = sde_step(x, v, 0.5, 0.3, 0.9, 1e-8, torch.Generator())
+    assert torch.allclose(mean, x + (0.3 - 0.5) * v, atol=1e-6)
+    assert sde_mask(4) == [True] * 4 and sde_mask(4, (0, 2)) == [True, False, True, False]
+    with pytest.raises(ValueError, match="outside"):
+        sde_mask(3, (5,))
+    assert float(kl_to_reference(mean, mean, 0.1).abs().max()) == 0.0
+
+
+@pytest.mark.parametrize("kind", ["gdpo", "grpo"])
+def test_advantages_have_zero_mean_within_each_group(kind):
+    rng = np.random.default_rng(2)
+    R = {"distance": rng.random((5, 8)), "direction": rng.uniform(-1, 1, (5, 8)) * 10,
+         "continuity": (rng.random((5, 8)) > 0.5).astype(float)}
+    R["continuity"][0] = 1.0  # a constant reward in a group adds nothing there
+    A = advantages(kind, R)
+    assert A.shape == (5, 8)
+    assert np.allclose(A.mean(1), 0, atol=1e-9)
+    assert A.std() > 0.5
+
+
+def test_gdpo_is_not_dominated_by_a_large_reward_but_grpo_is():
+    rng = np.random.default_rng(3)
+    small, big = rng.random((1, 8)), rng.random((1, 8)) * 100
+    R = {"distance": small, "direction": big}
+    g, p = advantages("gdpo", R), advantages("grpo", R)
+    assert abs(np.corrcoef(g[0], small[0])[0, 1]) > 0.5  # GDPO still hears the small reward
+    assert np.corrcoef(p[0], big[0])[0, 1] > 0.99  # GRPO follows the big one
+
+
+def test_clipped_loss_stops_pulling_past_the_clip():
+    lp = torch.tensor([0.0, 0.5], requires_grad=True)
+    loss, ratio = clipped_policy_loss(lp, torch.zeros(2), torch.tensor([1.0, 1.0]), 0.1)
+    loss.sum().backward()
+    assert ratio[0] == 1 and lp.grad[0] == -1.0 and lp.grad[1] == 0.0
+
+
+def test_ratio_exactly_one_before_first_update_and_kl_zero_for_a_fresh_adapter():
+    tr = _trainer(_brightness, groups_per_update=2)  # one update after both groups: all ratios pre-update
+    rec = tr.step()
+    assert all(np.array_equal(r, np.ones_like(r)) for r in tr.last_ratios)
+    assert rec["ratio_min"] == 1.0 == rec["ratio_max"]
+    assert rec["kl"] == 0.0  # LoRA B starts at zero: adapter on == adapter off
+
+
+def test_kl_positive_after_updates_and_the_reference_is_the_adapter_off():
+    tr = _trainer(_brightness, lr=1e-2)
+    for _ in range(2):
+        rec = tr.step()
+    assert rec["kl"] > 0
+    with torch.no_grad():
+        p = next(p for n, p in tr.tr.named_parameters() if "lora_B" in n)
+        assert p.abs().max() > 0  # the adapter moved, the frozen base did not get a gradient
+    assert all(not p.requires_grad for n, p in tr.tr.named_parameters() if "lora" not in n)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_few_steps_on_a_toy_reward_raise_it(sign):
+    """Either direction: the policy follows the reward, not a drift of the untrained model."""
+    tr = _trainer(lambda o, c: {"distance": sign * _brightness(o, c)["distance"]}, lr=1e-2, kl="none", clip=0.2)
+    before = tr.evaluate(tr.conditions)["distance_mean"]  # fixed conditions and noise
+    for _ in range(6):
+        tr.step()
+    after = tr.evaluate(tr.conditions)["distance_mean"]
+    assert after > before + 0.02, (before, after)
+
+
+def test_config_errors_name_the_file_and_field(tmp_path):
+    p = tmp_path / "rl.json"
+    p.write_text('{"pairs": "x.npz", "kl": "previous"}')
+    with pytest.raises(ValueError, match="rl.json.*'kl'"):
+        RlConfig.from_json(p)
+    p.write_text('{"pairs": "x.npz", "klbeta": 1}')
+    with pytest.raises(ValueError, match="unknown field.*klbeta"):
+        RlConfig.from_json(p)
+
+
+@pytest.fixture(scope="module")
+def pairs_file(tmp_path_factory):
+    from sig2gps.commands._common import default_network
+    from sig2gps.train.pairs import build_pairs
+
+    path = tmp_path_factory.mktemp("rlpairs") / "p.npz"
+    build_pairs({"helsinki": default_network()}, 6, seed=5).save(path)
+    return path
+
+
+def test_real_rewards_score_the_truth_overlay_best(pairs_file):
+    from sig2gps.model.scene import render_overlay
+    from sig2gps.train.pairs import PairSet
+
+    c = load_conditions(str(pairs_file), 3, TINY.scene, 9)[0]
+    ps = PairSet.load(pairs_file)
+    i = int(c.key.split(":")[1])
+    _, sig_t, _, pos_t, pos_xy = ps.trace(i)
+    truth = render_overlay(c.win, TINY.scene, pos_t, pos_xy, float(sig_t[-1]), 9)
+    wrong = truth[:, :, ::-1].copy()  # mirrored rows: dots in the wrong place
+    r = trajectory_rewards(np.stack([truth, wrong]), c)
+    assert r["distance"][0] > 0.8 and r["distance"][0] > r["distance"][1]
+    assert r["direction"][0] > 0.95
+    assert set(r) == {"distance", "direction", "continuity"}
+
+
+def test_train_rl_end_to_end_resumes_and_writes_model(pairs_file, tmp_path):
+    save_video_model(tmp_path / "sft", build_transformer(TINY, seed=2), TINY, dtype=torch.float32)
+    cfg = RlConfig(pairs=str(pairs_file), init=str(tmp_path / "sft"), out=str(tmp_path / "rl"), conditions=3,
+                   conditions_per_step=2, group=2, frames=5, steps=2, max_steps=1, sde_steps=(0,))
+    s1 = train_rl(cfg)
+    assert s1["steps"] == 1 and (tmp_path / "rl" / "curves.png").is_file()
+    s2 = train_rl(RlConfig(**{**cfg.__dict__, "max_steps": 2}))
+    assert s2["steps"] == 2  # picked up at step 1
+    from sig2gps.model.store import load_video_model
+
+    pipe, _, meta = load_video_model(tmp_path / "rl" / "model")
+    assert meta["summary"]["rl"]["steps"] == 2
+    assert not any("lora" in n for n, _ in pipe.transformer.named_parameters())
