@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def add_parser(sub):
-    p = sub.add_parser("train", help="train the video model (pairs, sft)")
+    p = sub.add_parser("train", help="train the video model (pairs, sft, rl)")
     tsub = p.add_subparsers(dest="stage", required=True)
     s = tsub.add_parser("sft", help="supervised flow matching (resumable; see train/sft.py SftConfig)")
     s.add_argument("--config", required=True, help="JSON file of SftConfig fields")
@@ -19,10 +19,25 @@ def add_parser(sub):
     d.add_argument("--traces", type=int, default=1000, help="pairs per network")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--out", required=True)
+    r = tsub.add_parser("rl", help="Traj-GDPO reinforcement learning from trajectory rewards (see train/rl.py RlConfig)")
+    r.add_argument("--init", help="SFT model folder to start from (default: the config's init, else the shipped model)")
+    r.add_argument("--config", required=True, help="JSON file of RlConfig fields")
+    r.add_argument("--out", help="override the run folder")
+    r.add_argument("--minutes", type=float, help="override the time budget")
+    r.add_argument("--max-steps", type=int, help="override the total RL step count")
     return p
 
 
 def run(args):
+    if args.stage == "rl":
+        from ..train.rl import RlConfig, train_rl
+
+        res = train_rl(RlConfig.from_json(args.config, init=args.init, out=args.out, minutes=args.minutes,
+                                          max_steps=args.max_steps))
+        b, a = res["before"], res["after"]
+        print(f"done: {res['steps']} RL steps; eval distance reward {b['distance_mean']:.3f} -> {a['distance_mean']:.3f}, "
+              f"raw MAE {b.get('mae_m', float('nan')):.0f} -> {a.get('mae_m', float('nan')):.0f} m -> {res['out']}")
+        return 0
     if args.stage == "pairs":
         from ..train.pairs import build_pairs
 
