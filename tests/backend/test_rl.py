@@ -176,3 +176,19 @@ def test_train_rl_end_to_end_resumes_and_writes_model(pairs_file, tmp_path):
     pipe, _, meta = load_video_model(tmp_path / "rl" / "model")
     assert meta["summary"]["rl"]["steps"] == 2
     assert not any("lora" in n for n, _ in pipe.transformer.named_parameters())
+
+
+def test_benchmark_report_is_computed_from_the_log():
+    from sig2gps.benchmark.rl import _paired, report
+
+    cfg = RlConfig(pairs="p.npz", max_steps=1)
+    b = {"eval": True, "step": 0, "distance_mean": 0.2, "distance_per_condition": [0.1, 0.2, 0.3, 0.2]}
+    a = {"eval": True, "step": 1, "distance_mean": 0.5, "distance_per_condition": [0.4, 0.52, 0.6, 0.48]}
+    st = {"step": 1, "loss": 0.0, "kl": 1e-6, "ratio_min": 1.0, "ratio_max": 1.0, "clipped_frac": 0.0,
+          "diversity_m": 10.0, "seconds": 3.0, "distance_mean": 0.3, "distance_std": 0.1, "direction_mean": 0.1,
+          "direction_std": 0.2, "continuity_mean": 0.0, "continuity_std": 0.0}
+    assert "(up)" in _paired(b, a, "distance", 3)
+    assert "(within noise)" in _paired(b, {**a, "distance_per_condition": [0.3, 0.0, 0.5, 0.0]}, "distance", 3)
+    md = report(cfg, [b, st, a], "Machine: test.")
+    assert "| before (SFT) | 0 | 0.200 |" in md and "| after RL | 1 | 0.500 |" in md and "ablation" in md
+    assert "No finished run" in report(cfg, [b], "Machine: test.")

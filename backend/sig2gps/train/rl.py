@@ -53,6 +53,8 @@ class RlConfig:
     max_steps: int = 20  # RL steps (sampling rounds) in total
     minutes: float = 5.0  # wall-clock budget of this invocation
     eval_every: int = 0  # 0: evaluate only before and after
+    eval_pairs: str = ""  # held-out pairs to evaluate on (default: the first conditions of the pool)
+    eval_conditions: int = 8
     seed: int = 0
 
     @classmethod
@@ -202,8 +204,10 @@ class RlTrainer:
         rs = [self.reward_fn(g.overlay, g.cond) for g in groups]
         for k in rs[0]:
             out[f"{k}_mean"] = float(np.mean([r[k].mean() for r in rs]))
+            out[f"{k}_per_condition"] = [float(r[k].mean()) for r in rs]  # for paired before/after tests
         if groups[0].cond.win is not None:
-            out["mae_m"] = float(np.mean([track_mae_m(g.overlay, g.cond) for g in groups]))
+            maes = [track_mae_m(g.overlay, g.cond) for g in groups]
+            out["mae_m"], out["mae_m_per_condition"] = float(np.mean(maes)), maes
             out["diversity_m"] = float(np.mean([diversity_m(g) for g in groups]))
         return out
 
@@ -271,7 +275,8 @@ def train_rl(cfg: RlConfig) -> dict:
     conds = load_conditions(cfg.pairs, cfg.conditions, mcfg.scene, cfg.frames)
     trainer = RlTrainer(pipe.transformer, pipe.codec, mcfg.flow.shift, cfg, conds)
     resumed = trainer.load(out / "ckpt")
-    eval_conds = conds[: min(len(conds), 8)]
+    eval_conds = (load_conditions(cfg.eval_pairs, cfg.eval_conditions, mcfg.scene, cfg.frames) if cfg.eval_pairs
+                  else conds[: min(len(conds), cfg.eval_conditions)])
     if not resumed:
         trainer.log.append(trainer.evaluate(eval_conds))
         print("eval " + json.dumps(trainer.log[-1]), flush=True)
