@@ -50,28 +50,65 @@ def _env(port):
     torch.set_num_threads(1)
 
 
-def _grad_rank(rank, world, port, batch_path, out_dir):
+def _grad_check(ctx, batch_path, out_dir):
+    """One DDP step on this rank's half of a fixed batch; saves the parameters and gradients."""
+    full = torch.load(batch_path)
+    half = len(full["cond"]) // ctx.world
+    mine = {k: v[ctx.rank * half:(ctx.rank + 1) * half] for k, v in full.items()}
+    tr = build_transformer(TINY, seed=1 + ctx.rank).float().train()  # different init: DDP must broadcast rank 0's
+    _step(ctx.wrap(tr), mine, ctx.weight_sync)
+    torch.save({"params": {n: p.detach().clone() for n, p in tr.named_parameters()},
+                "grads": {n: p.grad.clone() for n, p in tr.named_parameters() if p.grad is not None}},
+               f"{out_dir}/rank{ctx.rank}.pt")
+
+
+def _train_run(ctx, cfg_path, out_dir):
+    """train_sft as one DDP rank, recording which rank saves models or curves."""
+    from sig2gps.model import store
+    from sig2gps.train import sft
+
+    real_save, real_plot = store.save_video_model, sft.plot_curves
+
+    def record(what, real):
+        def f(*a, **k):
+            with open(f"{out_dir}/writes-rank{ctx.rank}.txt", "a") as fh:
+                fh.write(what + "\n")
+            return real(*a, **k)
+        return f
+
+    store.save_video_model = record("model", real_save)
+    sft.plot_curves = record("curves", real_plot)
+    rec = sft.train_sft(SftConfig.from_json(cfg_path), ddp=ctx)
+    with open(f"{out_dir}/done-rank{ctx.rank}.json", "w") as fh:
+        json.dump(rec, fh)
+
+
+def _rank_main(rank, world, port, batch_path, cfg_path, out_dir):
     _env(port)
     ctx = ddp.setup(rank, world, backend="gloo")
     try:
-        full = torch.load(batch_path)
-        half = len(full["cond"]) // world
-        mine = {k: v[rank * half:(rank + 1) * half] for k, v in full.items()}
-        tr = build_transformer(TINY, seed=1 + rank).float().train()  # different init: DDP must broadcast rank 0's
-        model = ctx.wrap(tr)
-        _step(model, mine, ctx.weight_sync)
-        torch.save({"params": {n: p.detach().clone() for n, p in tr.named_parameters()},
-                    "grads": {n: p.grad.clone() for n, p in tr.named_parameters() if p.grad is not None}},
-                   f"{out_dir}/rank{rank}.pt")
+        _grad_check(ctx, batch_path, out_dir)
+        _train_run(ctx, cfg_path, out_dir)
     finally:
         ddp.teardown()
 
 
-def test_two_ranks_with_half_batches_equal_one_process_with_the_full_batch(tmp_path, pairs_file):
+@pytest.fixture(scope="module")
+def two_ranks(tmp_path_factory, pairs_file):
+    """One 2-process gloo group (processes cost seconds to start): a fixed-batch step, then a short train_sft."""
+    d = tmp_path_factory.mktemp("ddp")
     batch = _fixed_batch(pairs_file)
-    torch.save(batch, tmp_path / "batch.pt")
-    mp.spawn(_grad_rank, args=(2, ddp.free_port(), str(tmp_path / "batch.pt"), str(tmp_path)), nprocs=2)
-    r0, r1 = (torch.load(tmp_path / f"rank{r}.pt") for r in (0, 1))
+    torch.save(batch, d / "batch.pt")
+    cfg = {"pairs": str(pairs_file), "out": str(d / "run"), "preset": "tiny", "batch": 4, "frames": [5],
+           "val_every": 2, "val_n": 2, "val_steps": 1, "workers": 0, "max_steps": 2, "minutes": 5}
+    (d / "cfg.json").write_text(json.dumps(cfg))
+    mp.spawn(_rank_main, args=(2, ddp.free_port(), str(d / "batch.pt"), str(d / "cfg.json"), str(d)), nprocs=2)
+    return d, batch
+
+
+def test_two_ranks_with_half_batches_equal_one_process_with_the_full_batch(two_ranks):
+    d, batch = two_ranks
+    r0, r1 = (torch.load(d / f"rank{r}.pt") for r in (0, 1))
     # every rank holds the same gradients and parameters after the step
     assert r0["grads"].keys() == r1["grads"].keys() and len(r0["grads"]) > 10
     for n in r0["params"]:
@@ -90,43 +127,14 @@ def test_two_ranks_with_half_batches_equal_one_process_with_the_full_batch(tmp_p
     assert moved > 10  # the step did something to compare
 
 
-def _train_rank(rank, world, port, cfg_path, out_dir):
-    """train_sft as one DDP rank, recording which rank saves models or curves."""
-    _env(port)
-    from sig2gps.model import store
-    from sig2gps.train import sft
-
-    real_save, real_plot = store.save_video_model, sft.plot_curves
-
-    def record(what, real):
-        def f(*a, **k):
-            with open(f"{out_dir}/writes-rank{rank}.txt", "a") as fh:
-                fh.write(what + "\n")
-            return real(*a, **k)
-        return f
-
-    store.save_video_model = record("model", real_save)
-    sft.plot_curves = record("curves", real_plot)
-    ctx = ddp.setup(rank, world, backend="gloo")
-    try:
-        rec = sft.train_sft(SftConfig.from_json(cfg_path), ddp=ctx)
-        with open(f"{out_dir}/done-rank{rank}.json", "w") as fh:
-            json.dump(rec, fh)
-    finally:
-        ddp.teardown()
-
-
-def test_only_rank_zero_validates_and_writes_checkpoints(tmp_path, pairs_file):
-    run = tmp_path / "run"
-    cfg = {"pairs": str(pairs_file), "out": str(run), "preset": "tiny", "batch": 4, "frames": [5],
-           "val_every": 2, "val_n": 2, "val_steps": 1, "workers": 0, "max_steps": 2, "minutes": 5}
-    (tmp_path / "cfg.json").write_text(json.dumps(cfg))
-    mp.spawn(_train_rank, args=(2, ddp.free_port(), str(tmp_path / "cfg.json"), str(tmp_path)), nprocs=2)
-    writes0 = (tmp_path / "writes-rank0.txt").read_text().split()
+def test_only_rank_zero_validates_and_writes_checkpoints(two_ranks):
+    d, _ = two_ranks
+    run = d / "run"
+    writes0 = (d / "writes-rank0.txt").read_text().split()
     assert "model" in writes0 and "curves" in writes0
-    assert not (tmp_path / "writes-rank1.txt").exists()
-    rec0 = json.loads((tmp_path / "done-rank0.json").read_text())
-    assert json.loads((tmp_path / "done-rank1.json").read_text()) == {}  # rank 1 never validated
+    assert not (d / "writes-rank1.txt").exists()
+    rec0 = json.loads((d / "done-rank0.json").read_text())
+    assert json.loads((d / "done-rank1.json").read_text()) == {}  # rank 1 never validated
     assert rec0["step"] == 2 and rec0["samples"] == 8 and np.isfinite(rec0["val_mae_m"])
     assert (run / "ckpt" / "state.pt").is_file() and (run / "best" / "sig2gps_video.json").is_file()
 
