@@ -61,23 +61,25 @@ def report(cfg, log: list[dict], machine: str) -> str:
              f"{secs / 60:.1f} CPU-min of RL steps. Rewards read the pixel model's overlay with model/readback.py "
              "(dot centroids) and the extract/ skeleton, scored by sig2gps.rewards (train/rl_rewards.py).", "",
              "| evaluation (held out) | step | distance reward | direction reward | continuity | raw MAE (m) | "
-             "diversity (m) |", "|---|---|---|---|---|---|---|"]
+             "diversity (m) | path on roads |", "|---|---|---|---|---|---|---|---|"]
     for name, r in (("before (SFT)", b), ("after RL", a)):
         lines.append(f"| {name} | {r['step']} | {_f(r.get('distance_mean'))} | {_f(r.get('direction_mean'))} | "
-                     f"{_f(r.get('continuity_mean'))} | {_f(r.get('mae_m'), 0)} | {_f(r.get('diversity_m'), 0)} |")
+                     f"{_f(r.get('continuity_mean'))} | {_f(r.get('mae_m'), 0)} | {_f(r.get('diversity_m'), 0)} | "
+                     f"{_f(r.get('on_road'), 2)} |")
     lines += ["", "| RL step | distance (mean / group spread) | direction | continuity | KL to SFT | ratio range | "
-              "clipped | diversity (m) | s |", "|---|---|---|---|---|---|---|---|---|"]
+              "clipped | diversity (m) | on roads | s |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in steps:
         lines.append(f"| {r['step']} | {_f(r['distance_mean'])} / {_f(r['distance_std'])} | "
                      f"{_f(r['direction_mean'])} / {_f(r['direction_std'])} | {_f(r['continuity_mean'])} | "
                      f"{r['kl']:.2e} | {r['ratio_min']:.5f}-{r['ratio_max']:.5f} | {100 * r['clipped_frac']:.0f}% | "
-                     f"{_f(r.get('diversity_m'), 0)} | {r['seconds']:.0f} |")
+                     f"{_f(r.get('diversity_m'), 0)} | {_f(r.get('on_road'), 2)} | {r['seconds']:.0f} |")
     lines += ["", "**As measured** (after minus before, paired over the same held-out conditions and noise, "
               "+/- two standard errors of the paired mean): " + "; ".join(_paired(b, a, k, nd) for k, nd in (
                   ("distance", 3), ("direction", 3), ("continuity", 3), ("mae_m", 0))) +
               f". {len(steps) * cfg.conditions_per_step * cfg.group} training rollouts in all: this checks that the "
               "machinery runs end to end on the real model (ratios, KL, diversity logged); it is not the issue's "
-              "measurement. Curves: `out/train/rl_cpu_demo/curves.png` (not committed).", "",
+              f"measurement. Steps below the diversity floor ({cfg.min_diversity_m:.0f} m, collapse): "
+              f"{sum(bool(r.get('collapsed')) for r in steps)} of {len(steps)}. Curves: `out/train/rl_cpu_demo/curves.png` (not committed).", "",
               "**Not measured yet:** the issue's ablation table (SFT only, Traj-GDPO, GRPO, without direction, "
               "without KL, step KL; MAE/RMSE/L100/G1000 per scope) needs GPU time: every ablation is one config field "
               "(`advantage`, `rewards`, `kl`), left for a session with the device."]

@@ -52,6 +52,7 @@ class RlConfig:
     groups_per_update: int = 1
     max_steps: int = 20  # RL steps (sampling rounds) in total
     minutes: float = 5.0  # wall-clock budget of this invocation
+    min_diversity_m: float = 50.0  # collapse floor: rollouts of one condition closer than this (mean pairwise)
     eval_every: int = 0  # 0: evaluate only before and after
     eval_pairs: str = ""  # held-out pairs to evaluate on (default: the first conditions of the pool)
     eval_conditions: int = 8
@@ -118,6 +119,14 @@ def track_mae_m(overlays: np.ndarray, c) -> float:
     from ..model.readback import dot_px
 
     return float(np.mean([np.hypot(*(c.win.to_xy(dot_px(o[1, 1:])) - c.truth_xy).T).mean() for o in overlays]))
+
+
+def on_road(groups: list) -> float:
+    """Share of drawn path pixels on a road (condition channel 0), over every rollout: RL must not
+    buy reward by drawing off the map."""
+    from ..model.readback import on_road_share
+
+    return float(np.mean([on_road_share(o, g.cond.cond[0, 0]) for g in groups for o in g.overlay]))
 
 
 class RlTrainer:
@@ -187,6 +196,7 @@ class RlTrainer:
                "ratio_min": float(rat.min()), "ratio_max": float(rat.max()),
                "clipped_frac": float((np.abs(rat - 1) > cfg.clip).mean()),
                "diversity_m": float(np.nanmean([diversity_m(g) for g in groups])) if groups[0].cond.win else None,
+               "on_road": on_road(groups),
                "seconds": time.time() - t0, "sample_seconds": t_sample}
         for k in groups[0].rewards:
             v = np.stack([g.rewards[k] for g in groups])
@@ -209,6 +219,7 @@ class RlTrainer:
             maes = [track_mae_m(g.overlay, g.cond) for g in groups]
             out["mae_m"], out["mae_m_per_condition"] = float(np.mean(maes)), maes
             out["diversity_m"] = float(np.mean([diversity_m(g) for g in groups]))
+            out["on_road"] = on_road(groups)
         return out
 
     # -- checkpoints --------------------------------------------------------------------------
@@ -283,6 +294,10 @@ def train_rl(cfg: RlConfig) -> dict:
     t_start = time.time()
     while trainer.step_no < cfg.max_steps and (time.time() - t_start) / 60 < cfg.minutes:
         rec = trainer.step()
+        if rec["diversity_m"] is not None and rec["diversity_m"] < cfg.min_diversity_m:
+            rec["collapsed"] = True  # the report counts these; the run goes on so the log shows what follows
+            print(f"warning: rollout diversity {rec['diversity_m']:.0f} m below the floor {cfg.min_diversity_m} m",
+                  flush=True)
         print(json.dumps(rec), flush=True)
         if cfg.eval_every and trainer.step_no % cfg.eval_every == 0:
             trainer.log.append(trainer.evaluate(eval_conds))
