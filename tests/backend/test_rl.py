@@ -192,3 +192,12 @@ def test_benchmark_report_is_computed_from_the_log():
     md = report(cfg, [b, st, a], "Machine: test.")
     assert "| before (SFT) | 0 | 0.200 |" in md and "| after RL | 1 | 0.500 |" in md and "ablation" in md
     assert "No finished run" in report(cfg, [b], "Machine: test.")
+
+
+@pytest.mark.parametrize("kl,advantage", [("step", "grpo"), ("none", "gdpo")])
+def test_ablation_options_run_and_the_step_reference_is_the_rollout_policy(kl, advantage):
+    one_update = _trainer(_brightness, kl=kl, advantage=advantage, groups_per_update=2, lr=1e-2)
+    assert one_update.step()["kl"] == 0.0  # every group evaluated before the update: policy == rollout policy
+    per_group = _trainer(_brightness, kl=kl, advantage=advantage, groups_per_update=1, lr=1e-2)
+    rec = per_group.step()  # the second group sees the policy moved by the first group's update
+    assert rec["kl"] > 0 if kl == "step" else rec["kl"] == 0.0
