@@ -40,7 +40,7 @@ def run(args) -> str:
 
     from ..batch import BatchConfig, read_table, run_batch
     from ..batch.outputs import points_frame
-    from ..commands._common import default_network
+    from ..network.defaults import default_network
     from ..io import read_signaling
     from ..methods import MethodOptions, available_methods
     from ..network import load_network

@@ -25,7 +25,7 @@ CONFIG = "backend/sig2gps/train/configs/video_small_h100.json"
 def measure(config: str, runs: list[tuple[int, int]], minutes: float, pairs=None, val_pairs=None,
             rows: list | None = None) -> list[dict]:
     """runs: (processes, global batch); appends one row per run to `rows` (kept if a later run fails)."""
-    from ..train.ddp import launch
+    from ..train.launch import launch
     from ..train.sft import SftConfig
 
     rows = [] if rows is None else rows

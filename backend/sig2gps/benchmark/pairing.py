@@ -73,7 +73,7 @@ def run(args) -> str:
         if path is not None and not path.exists():
             continue
         if path is None:
-            from ..commands._common import default_network
+            from ..network.defaults import default_network
             path = default_network()
         net = load_network(str(path))
         for window in (3600.0, 600.0):

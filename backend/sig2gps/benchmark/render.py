@@ -26,7 +26,7 @@ DEVICE_REPORT = Path(__file__).resolve().parents[3] / "docs" / "render_fresh_gpu
 
 
 def _networks() -> list[str]:
-    from ..commands._common import default_network
+    from ..network.defaults import default_network
 
     shared = Path(__file__).resolve().parents[4] / "shared" / "data" / "osm"
     return [default_network()] + [str(shared / n) for n in SHARED_NETS if (shared / n).exists()]

@@ -57,7 +57,7 @@ def _startup_seconds(runs: int = 3) -> list[float]:
 def run(args) -> str:
     import numpy as np
 
-    from ..commands._common import default_network
+    from ..network.defaults import default_network
     from ..methods import MethodOptions
     from ..network import load_network
     from ..pipeline import reconstruct_traces

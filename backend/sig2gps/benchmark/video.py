@@ -62,7 +62,7 @@ def _verdict(mae: dict) -> str:
 
 def run(args) -> str:
     from ..benchmark._doc import machine_line
-    from ..commands._common import default_network
+    from ..network.defaults import default_network
     from ..methods import MethodOptions
     from ..methods.registry import get_method
     from ..metrics import evaluate_tracks

