@@ -42,6 +42,17 @@ class Backend:
         with self._lock:
             return self._proc is not None and self._proc.crashed()
 
+    def poll_state(self):
+        """(pid, running, crashed) without ever waiting; None while another thread holds the backend
+        (e.g. starting it), so the GUI's watcher can poll it from the GUI thread."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            p = self._proc
+            return (None, False, False) if p is None else (p.pid, p.is_running(), p.crashed())
+        finally:
+            self._lock.release()
+
     @property
     def pid(self):
         return self._proc.pid if self._proc is not None else None
