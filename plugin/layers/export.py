@@ -25,14 +25,28 @@ def driver_for(path) -> str:
     return DRIVERS[ext]
 
 
+def points_target(path) -> tuple[Path, str]:
+    """Where the points of a line export go: a sibling <name>_points.shp, or a second layer
+    <name>_points of the same GeoPackage. Returns (path, layer name)."""
+    path = Path(path)
+    driver_for(path)
+    name = path.stem + "_points"
+    return (path, name) if path.suffix.lower() == ".gpkg" else (path.with_name(name + path.suffix), name)
+
+
 def export_layer(layer: QgsVectorLayer, path, selected_only: bool = False, overwrite: bool = False,
-                 feature_ids: list[int] | None = None, layer_name: str | None = None) -> Path:
-    """Write `layer` (all, selected, or the given feature ids) to `path`; returns the path written."""
+                 feature_ids: list[int] | None = None, layer_name: str | None = None,
+                 add_to_file: bool = False) -> Path:
+    """Write `layer` (all, selected, or the given feature ids) to `path`; returns the path written.
+    add_to_file: add (or replace) the layer `layer_name` in an existing GeoPackage, keeping its other layers."""
     path = Path(path)
     driver = driver_for(path)
-    if path.exists() and not overwrite:
+    if add_to_file and (driver != "GPKG" or not path.exists()):
+        raise InputError(tr("Cannot add a layer to {0}: only an existing GeoPackage takes more layers.")
+                         .format(str(path)))
+    if path.exists() and not overwrite and not add_to_file:
         raise InputError(tr("{0} exists already; choose another name or allow overwriting.").format(str(path)))
-    if path.exists() and driver == "ESRI Shapefile":
+    if path.exists() and driver == "ESRI Shapefile" and overwrite:
         # A shapefile is several files; stale .dbf/.shx from an older export would corrupt the new one.
         for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix"):
             path.with_suffix(ext).unlink(missing_ok=True)
@@ -40,7 +54,8 @@ def export_layer(layer: QgsVectorLayer, path, selected_only: bool = False, overw
     opts.driverName = driver
     opts.fileEncoding = "UTF-8"
     opts.layerName = layer_name or path.stem
-    opts.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteFile
+    opts.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteLayer if add_to_file
+                                 else QgsVectorFileWriter.CreateOrOverwriteFile)
     if feature_ids is not None:  # e.g. the rollouts the user kept, whatever the map selection is
         src = layer.materialize(QgsFeatureRequest().setFilterFids(list(feature_ids)))
     else:
