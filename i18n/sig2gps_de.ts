@@ -9,342 +9,347 @@
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="49" />
+      <location filename="../plugin/dock.py" line="56" />
       <source>Reconstruct</source>
       <translation>Rekonstruieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="50" />
+      <location filename="../plugin/dock.py" line="57" />
       <source>Rollouts</source>
       <translation>Varianten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="51" />
+      <location filename="../plugin/dock.py" line="58" />
       <source>Backend log</source>
       <translation>Backend-Protokoll</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="58" />
+      <location filename="../plugin/dock.py" line="65" />
       <source>Signaling</source>
       <translation>Signalisierung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="63" />
+      <location filename="../plugin/dock.py" line="70" />
       <source>Load CSV…</source>
       <translation>CSV laden…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="68" />
+      <location filename="../plugin/dock.py" line="75" />
       <source>Layer</source>
       <translation>Layer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="70" />
+      <location filename="../plugin/dock.py" line="77" />
       <source>Trace id field</source>
       <translation>Feld Spur-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="71" />
+      <location filename="../plugin/dock.py" line="78" />
       <source>Time field</source>
       <translation>Zeitfeld</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="72" />
+      <location filename="../plugin/dock.py" line="79" />
       <source>Cell id field</source>
       <translation>Feld Zell-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="74" />
+      <location filename="../plugin/dock.py" line="81" />
       <source>(positions from the layer)</source>
       <translation>(Positionen aus dem Layer)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="75" />
+      <location filename="../plugin/dock.py" line="82" />
       <source>Towers table…</source>
       <translation>Sendemasttabelle…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="80" />
+      <location filename="../plugin/dock.py" line="87" />
       <source>Towers</source>
       <translation>Sendemasten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="83" />
+      <location filename="../plugin/dock.py" line="90" />
       <source>Traces</source>
       <translation>Spuren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="84" />
+      <location filename="../plugin/dock.py" line="91" />
       <source>Only records between</source>
       <translation>Nur Datensätze zwischen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="96" />
+      <location filename="../plugin/dock.py" line="103" />
       <source>Method</source>
       <translation>Methode</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="102" />
+      <location filename="../plugin/dock.py" line="109" />
       <source>Road layer</source>
       <translation>Straßenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="108" />
+      <location filename="../plugin/dock.py" line="115" />
       <source>Ask backend</source>
       <translation>Backend fragen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="109" />
+      <location filename="../plugin/dock.py" line="116" />
       <source>Start the backend and list the methods it offers</source>
       <translation>Backend starten und seine Methoden auflisten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="119" />
+      <location filename="../plugin/dock.py" line="126" />
       <source>Send the conditioning tile (video model)</source>
       <translation>Konditionierungskachel senden (Videomodell)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="120" />
+      <location filename="../plugin/dock.py" line="127" />
       <source>Preview tile</source>
       <translation>Kachelvorschau</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="133" />
+      <location filename="../plugin/dock.py" line="140" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="164" />
+      <location filename="../plugin/dock.py" line="171" />
       <source>Sketch layer</source>
       <translation>Skizzenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="518" />
+      <location filename="../plugin/dock.py" line="541" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS: frage das Backend nach seinen Methoden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="520" />
-      <source>Starting the backend…</source>
-      <translation>Backend wird gestartet…</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock.py" line="544" />
+      <location filename="../plugin/dock.py" line="586" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>Das Backend wurde gestoppt; es startet mit der nächsten Rekonstruktion neu.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="91" />
+      <location filename="../plugin/dock.py" line="98" />
       <source>and</source>
       <translation>und</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="103" />
+      <location filename="../plugin/dock.py" line="110" />
       <source>Empty: the backend's road network (settings).</source>
       <translation>Leer: das Straßennetz des Backends (Einstellungen).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="167" />
+      <location filename="../plugin/dock.py" line="174" />
       <source>Keep</source>
       <translation>Behalten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="168" />
+      <location filename="../plugin/dock.py" line="175" />
       <source>Discard</source>
       <translation>Verwerfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="169" />
+      <location filename="../plugin/dock.py" line="176" />
       <source>Export kept…</source>
       <translation>Behaltene exportieren…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="185" />
+      <location filename="../plugin/dock.py" line="192" />
       <source>Refresh</source>
       <translation>Aktualisieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="185" />
+      <location filename="../plugin/dock.py" line="192" />
       <source>Restart backend</source>
       <translation>Backend neu starten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="212" />
+      <location filename="../plugin/dock.py" line="219" />
       <source>Signaling CSV</source>
       <translation>Signalisierungs-CSV</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="212" />
+      <location filename="../plugin/dock.py" line="219" />
       <source>CSV files (*.csv *.txt)</source>
       <translation>CSV-Dateien (*.csv *.txt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="240" />
+      <location filename="../plugin/dock.py" line="247" />
       <source>Towers table</source>
       <translation>Sendemasttabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="240" />
+      <location filename="../plugin/dock.py" line="247" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="284" />
+      <location filename="../plugin/dock.py" line="291" />
       <source>Choose a signaling layer or load a CSV first.</source>
       <translation>Wählen Sie zuerst einen Signalisierungslayer oder laden Sie eine CSV.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="296" />
+      <location filename="../plugin/dock.py" line="303" />
       <source>Tick at least one trace.</source>
       <translation>Markieren Sie mindestens eine Spur.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="299" />
+      <location filename="../plugin/dock.py" line="306" />
       <source>No trace has two or more records in the chosen selection.</source>
       <translation>Keine Spur hat in der Auswahl zwei oder mehr Datensätze.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="361" />
+      <location filename="../plugin/dock.py" line="368" />
       <source>A reconstruction is already running.</source>
       <translation>Es läuft bereits eine Rekonstruktion.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="381" />
+      <location filename="../plugin/dock.py" line="388" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="408" />
+      <location filename="../plugin/dock.py" line="416" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>Keine Trajektorie erhalten; siehe Protokoll.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="419" />
+      <location filename="../plugin/dock.py" line="427" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{0} Variante(n) von {1} Spur(en) in {2:.1f} s ({3}).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="422" />
+      <location filename="../plugin/dock.py" line="430" />
       <source>Cancelled: </source>
       <translation>Abgebrochen: </translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="439" />
+      <location filename="../plugin/dock.py" line="447" />
       <source>The sketch layer must be a line layer.</source>
       <translation>Der Skizzenlayer muss ein Linienlayer sein.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="457" />
+      <location filename="../plugin/dock.py" line="465" />
       <source>Select rollouts in the table first.</source>
       <translation>Wählen Sie zuerst Varianten in der Tabelle aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="475" />
+      <location filename="../plugin/dock.py" line="485" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>Noch nichts zu exportieren: zuerst eine Rekonstruktion ausführen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="478" />
+      <location filename="../plugin/dock.py" line="488" />
       <source>Export kept rollouts</source>
       <translation>Behaltene Varianten exportieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="479" />
+      <location filename="../plugin/dock.py" line="489" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="486" />
+      <location filename="../plugin/dock.py" line="497" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>Alle Varianten sind verworfen: behalten Sie mindestens eine zum Export.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="540" />
+      <location filename="../plugin/dock.py" line="545" />
+      <source>Starting the backend…</source>
+      <translation>Backend wird gestartet…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="579" />
       <source>(the backend has not written anything yet)</source>
       <translation>(das Backend hat noch nichts geschrieben)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="248" />
+      <location filename="../plugin/dock.py" line="255" />
       <source>{0} cells from {1}</source>
       <translation>{0} Zellen aus {1}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="347" />
+      <location filename="../plugin/dock.py" line="354" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>Die Konditionierungskachel gehört zu einer Spur: markieren Sie genau eine Spur, um sie zu senden.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="375" />
+      <location filename="../plugin/dock.py" line="382" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>Rekonstruiere {0} Spur(en) mit {1}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="410" />
+      <location filename="../plugin/dock.py" line="418" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="501" />
-      <source>Exported {0} rollout(s) to {1}.</source>
-      <translation>{0} Variante(n) nach {1} exportiert.</translation>
+      <location filename="../plugin/dock.py" line="522" />
+      <source>Exported {0} rollout(s) to {1} (lines) and {2} (points).</source>
+      <translation>{0} Variante(n) nach {1} (Linien) und {2} (Punkte) exportiert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="533" />
-      <source>The backend offers: {0}</source>
-      <translation>Das Backend bietet: {0}</translation>
+      <location filename="../plugin/dock.py" line="577" />
+      <source>The Sig2GPS backend stopped unexpectedly; it restarts with the next reconstruction (or use Restart backend in the log tab). Its log ends with: {0}</source>
+      <translation>Das Sig2GPS-Backend wurde unerwartet beendet; es startet bei der nächsten Rekonstruktion neu (oder über „Backend neu starten“ im Protokoll-Reiter). Das Ende seines Protokolls: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="231" />
+      <location filename="../plugin/dock.py" line="238" />
       <source>Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).</source>
       <translation>{0} Spur(en) aus {1} geladen; {2} übersprungen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="234" />
+      <location filename="../plugin/dock.py" line="241" />
       <source>Loaded {0} trace(s) from {1}.</source>
       <translation>{0} Spur(en) aus {1} geladen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="286" />
+      <location filename="../plugin/dock.py" line="293" />
       <source>Layer {0} has no time field: choose the field that holds each record's time (date-time, Unix seconds or ISO 8601).</source>
       <translation>Layer {0} hat kein Zeitfeld: wählen Sie das Feld mit der Zeit jedes Datensatzes (Datum/Zeit, Unix-Sekunden oder ISO 8601).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="443" />
+      <location filename="../plugin/dock.py" line="451" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>Der Skizzenlayer {0} hat noch keine Linie: zeichnen Sie eine und wählen Sie ihn erneut.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="529" />
+      <location filename="../plugin/dock.py" line="555" />
       <source>(needs a model or other input)</source>
       <translation>(braucht ein Modell oder weitere Eingaben)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="354" />
+      <location filename="../plugin/dock.py" line="560" />
+      <source>The backend offers: {0}</source>
+      <translation>Das Backend bietet: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="361" />
       <source>The request is not valid: {0}</source>
       <translation>Die Anfrage ist ungültig: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="424" />
+      <location filename="../plugin/dock.py" line="432" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} Spur(en) fehlgeschlagen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="491" />
+      <location filename="../plugin/dock.py" line="509" />
       <source>Overwrite?</source>
       <translation>Überschreiben?</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="493" />
+      <location filename="../plugin/dock.py" line="511" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>Export abgebrochen; {0} bleibt unverändert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="515" />
+      <location filename="../plugin/dock.py" line="538" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="491" />
+      <location filename="../plugin/dock.py" line="509" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} existiert. Ersetzen?</translation>
     </message>
@@ -354,12 +359,17 @@
       <translation>Export nach {0} nicht möglich: verwenden Sie einen Namen auf .shp (Shapefile) oder .gpkg (GeoPackage).</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="34" />
+      <location filename="../plugin/layers/export.py" line="45" />
+      <source>Cannot add a layer to {0}: only an existing GeoPackage takes more layers.</source>
+      <translation>Zu {0} kann keine Ebene hinzugefügt werden: nur ein vorhandenes GeoPackage nimmt weitere Ebenen auf.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="48" />
       <source>{0} exists already; choose another name or allow overwriting.</source>
       <translation>{0} existiert bereits; wählen Sie einen anderen Namen oder erlauben Sie das Überschreiben.</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="55" />
+      <location filename="../plugin/layers/export.py" line="70" />
       <source>Export to {0} failed: {1}</source>
       <translation>Export nach {0} fehlgeschlagen: {1}</translation>
     </message>
@@ -767,6 +777,10 @@
       <location filename="../plugin/ui/settings_dialog.py" line="23" />
       <source>The backend runs in its own Python (with the sig2gps package and, for the video model, torch). `make install-plugin` sets the project's .venv.</source>
       <translation>Das Backend läuft in einem eigenen Python (mit dem Paket sig2gps und, für das Videomodell, torch). `make install-plugin` stellt die .venv des Projekts ein.</translation>
+    </message>
+    <message>
+      <source>Exported {0} rollout(s) to {1}.</source>
+      <translation type="obsolete">{0} Variante(n) nach {1} exportiert.</translation>
     </message>
   </context>
 </TS>

@@ -9,342 +9,347 @@
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="49" />
+      <location filename="../plugin/dock.py" line="56" />
       <source>Reconstruct</source>
       <translation>重建</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="50" />
+      <location filename="../plugin/dock.py" line="57" />
       <source>Rollouts</source>
       <translation>候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="51" />
+      <location filename="../plugin/dock.py" line="58" />
       <source>Backend log</source>
       <translation>后端日志</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="58" />
+      <location filename="../plugin/dock.py" line="65" />
       <source>Signaling</source>
       <translation>信令</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="63" />
+      <location filename="../plugin/dock.py" line="70" />
       <source>Load CSV…</source>
       <translation>加载 CSV…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="68" />
+      <location filename="../plugin/dock.py" line="75" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="70" />
+      <location filename="../plugin/dock.py" line="77" />
       <source>Trace id field</source>
       <translation>轨迹 ID 字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="71" />
+      <location filename="../plugin/dock.py" line="78" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="72" />
+      <location filename="../plugin/dock.py" line="79" />
       <source>Cell id field</source>
       <translation>小区 ID 字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="74" />
+      <location filename="../plugin/dock.py" line="81" />
       <source>(positions from the layer)</source>
       <translation>（位置取自图层）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="75" />
+      <location filename="../plugin/dock.py" line="82" />
       <source>Towers table…</source>
       <translation>基站表…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="80" />
+      <location filename="../plugin/dock.py" line="87" />
       <source>Towers</source>
       <translation>基站</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="83" />
+      <location filename="../plugin/dock.py" line="90" />
       <source>Traces</source>
       <translation>轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="84" />
+      <location filename="../plugin/dock.py" line="91" />
       <source>Only records between</source>
       <translation>仅使用以下时间之间的记录</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="96" />
+      <location filename="../plugin/dock.py" line="103" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="102" />
+      <location filename="../plugin/dock.py" line="109" />
       <source>Road layer</source>
       <translation>道路图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="108" />
+      <location filename="../plugin/dock.py" line="115" />
       <source>Ask backend</source>
       <translation>查询后端</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="109" />
+      <location filename="../plugin/dock.py" line="116" />
       <source>Start the backend and list the methods it offers</source>
       <translation>启动后端并列出其提供的方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="119" />
+      <location filename="../plugin/dock.py" line="126" />
       <source>Send the conditioning tile (video model)</source>
       <translation>发送条件瓦片（视频模型）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="120" />
+      <location filename="../plugin/dock.py" line="127" />
       <source>Preview tile</source>
       <translation>预览瓦片</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="133" />
+      <location filename="../plugin/dock.py" line="140" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="164" />
+      <location filename="../plugin/dock.py" line="171" />
       <source>Sketch layer</source>
       <translation>草图图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="518" />
+      <location filename="../plugin/dock.py" line="541" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS：正在查询后端提供的方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="520" />
-      <source>Starting the backend…</source>
-      <translation>正在启动后端…</translation>
-    </message>
-    <message>
-      <location filename="../plugin/dock.py" line="544" />
+      <location filename="../plugin/dock.py" line="586" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>后端已停止；下次重建时会重新启动。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="91" />
+      <location filename="../plugin/dock.py" line="98" />
       <source>and</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="103" />
+      <location filename="../plugin/dock.py" line="110" />
       <source>Empty: the backend's road network (settings).</source>
       <translation>留空：使用后端的路网（见设置）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="167" />
+      <location filename="../plugin/dock.py" line="174" />
       <source>Keep</source>
       <translation>保留</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="168" />
+      <location filename="../plugin/dock.py" line="175" />
       <source>Discard</source>
       <translation>舍弃</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="169" />
+      <location filename="../plugin/dock.py" line="176" />
       <source>Export kept…</source>
       <translation>导出保留的…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="185" />
+      <location filename="../plugin/dock.py" line="192" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="185" />
+      <location filename="../plugin/dock.py" line="192" />
       <source>Restart backend</source>
       <translation>重启后端</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="212" />
+      <location filename="../plugin/dock.py" line="219" />
       <source>Signaling CSV</source>
       <translation>信令 CSV</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="212" />
+      <location filename="../plugin/dock.py" line="219" />
       <source>CSV files (*.csv *.txt)</source>
       <translation>CSV 文件 (*.csv *.txt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="240" />
+      <location filename="../plugin/dock.py" line="247" />
       <source>Towers table</source>
       <translation>基站表</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="240" />
+      <location filename="../plugin/dock.py" line="247" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="284" />
+      <location filename="../plugin/dock.py" line="291" />
       <source>Choose a signaling layer or load a CSV first.</source>
       <translation>请先选择信令图层或加载 CSV。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="296" />
+      <location filename="../plugin/dock.py" line="303" />
       <source>Tick at least one trace.</source>
       <translation>请至少勾选一条轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="299" />
+      <location filename="../plugin/dock.py" line="306" />
       <source>No trace has two or more records in the chosen selection.</source>
       <translation>所选范围内没有包含两条及以上记录的轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="361" />
+      <location filename="../plugin/dock.py" line="368" />
       <source>A reconstruction is already running.</source>
       <translation>已有重建任务在运行。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="381" />
+      <location filename="../plugin/dock.py" line="388" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="408" />
+      <location filename="../plugin/dock.py" line="416" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>没有返回任何轨迹；请查看日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="419" />
+      <location filename="../plugin/dock.py" line="427" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{1} 条轨迹的 {0} 个候选，用时 {2:.1f} 秒（{3}）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="422" />
+      <location filename="../plugin/dock.py" line="430" />
       <source>Cancelled: </source>
       <translation>已取消：</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="439" />
+      <location filename="../plugin/dock.py" line="447" />
       <source>The sketch layer must be a line layer.</source>
       <translation>草图图层必须是线图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="457" />
+      <location filename="../plugin/dock.py" line="465" />
       <source>Select rollouts in the table first.</source>
       <translation>请先在表格中选择候选轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="475" />
+      <location filename="../plugin/dock.py" line="485" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>暂无可导出内容：请先运行重建。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="478" />
+      <location filename="../plugin/dock.py" line="488" />
       <source>Export kept rollouts</source>
       <translation>导出保留的候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="479" />
+      <location filename="../plugin/dock.py" line="489" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="486" />
+      <location filename="../plugin/dock.py" line="497" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>所有候选都已舍弃：请至少保留一个再导出。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="540" />
+      <location filename="../plugin/dock.py" line="545" />
+      <source>Starting the backend…</source>
+      <translation>正在启动后端…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="579" />
       <source>(the backend has not written anything yet)</source>
       <translation>（后端尚未输出任何内容）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="248" />
+      <location filename="../plugin/dock.py" line="255" />
       <source>{0} cells from {1}</source>
       <translation>来自 {1} 的 {0} 个小区</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="347" />
+      <location filename="../plugin/dock.py" line="354" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>条件瓦片对应单条轨迹：请只勾选一条轨迹再发送。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="375" />
+      <location filename="../plugin/dock.py" line="382" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>正在用 {1} 重建 {0} 条轨迹…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="410" />
+      <location filename="../plugin/dock.py" line="418" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="501" />
-      <source>Exported {0} rollout(s) to {1}.</source>
-      <translation>已将 {0} 个候选导出到 {1}。</translation>
+      <location filename="../plugin/dock.py" line="522" />
+      <source>Exported {0} rollout(s) to {1} (lines) and {2} (points).</source>
+      <translation>已将 {0} 条候选轨迹导出到 {1}（线）和 {2}（点）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="533" />
-      <source>The backend offers: {0}</source>
-      <translation>后端提供：{0}</translation>
+      <location filename="../plugin/dock.py" line="577" />
+      <source>The Sig2GPS backend stopped unexpectedly; it restarts with the next reconstruction (or use Restart backend in the log tab). Its log ends with: {0}</source>
+      <translation>Sig2GPS 后端意外停止；下次重建时会自动重启（或在日志页点击“重启后端”）。其日志结尾：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="231" />
+      <location filename="../plugin/dock.py" line="238" />
       <source>Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).</source>
       <translation>已从 {1} 加载 {0} 条轨迹；跳过 {2} 条（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="234" />
+      <location filename="../plugin/dock.py" line="241" />
       <source>Loaded {0} trace(s) from {1}.</source>
       <translation>已从 {1} 加载 {0} 条轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="286" />
+      <location filename="../plugin/dock.py" line="293" />
       <source>Layer {0} has no time field: choose the field that holds each record's time (date-time, Unix seconds or ISO 8601).</source>
       <translation>图层 {0} 没有时间字段：请选择保存每条记录时间的字段（日期时间、Unix 秒或 ISO 8601）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="443" />
+      <location filename="../plugin/dock.py" line="451" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>草图图层 {0} 中还没有线：请先绘制，再重新选择。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="529" />
+      <location filename="../plugin/dock.py" line="555" />
       <source>(needs a model or other input)</source>
       <translation>（需要模型或其他输入）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="354" />
+      <location filename="../plugin/dock.py" line="560" />
+      <source>The backend offers: {0}</source>
+      <translation>后端提供：{0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="361" />
       <source>The request is not valid: {0}</source>
       <translation>请求无效：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="424" />
+      <location filename="../plugin/dock.py" line="432" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} 条轨迹失败（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="491" />
+      <location filename="../plugin/dock.py" line="509" />
       <source>Overwrite?</source>
       <translation>覆盖？</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="493" />
+      <location filename="../plugin/dock.py" line="511" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>导出已取消；{0} 保持不变。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="515" />
+      <location filename="../plugin/dock.py" line="538" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Sig2GPS 后端不可用：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="491" />
+      <location filename="../plugin/dock.py" line="509" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} 已存在。是否替换？</translation>
     </message>
@@ -354,12 +359,17 @@
       <translation>无法导出到 {0}：请使用 .shp（Shapefile）或 .gpkg（GeoPackage）文件名。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="34" />
+      <location filename="../plugin/layers/export.py" line="45" />
+      <source>Cannot add a layer to {0}: only an existing GeoPackage takes more layers.</source>
+      <translation>无法向 {0} 添加图层：只有已存在的 GeoPackage 可以添加更多图层。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="48" />
       <source>{0} exists already; choose another name or allow overwriting.</source>
       <translation>{0} 已存在；请换一个名称或允许覆盖。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="55" />
+      <location filename="../plugin/layers/export.py" line="70" />
       <source>Export to {0} failed: {1}</source>
       <translation>导出到 {0} 失败：{1}</translation>
     </message>
@@ -767,6 +777,10 @@
       <location filename="../plugin/ui/settings_dialog.py" line="23" />
       <source>The backend runs in its own Python (with the sig2gps package and, for the video model, torch). `make install-plugin` sets the project's .venv.</source>
       <translation>后端运行在独立的 Python 中（需安装 sig2gps 包，视频模型还需要 torch）。`make install-plugin` 会设置为项目的 .venv。</translation>
+    </message>
+    <message>
+      <source>Exported {0} rollout(s) to {1}.</source>
+      <translation type="obsolete">已将 {0} 个候选导出到 {1}。</translation>
     </message>
   </context>
 </TS>

@@ -40,8 +40,15 @@ class Sig2GpsDock(QgsDockWidget):
         self.last_message = ("", Qgis.Info)  # what the message bar last said (tests read it)
         self.tile_image = None
         self.methods_task = None
+        self._methods_pid = None  # the backend process the method list came from
         self._build()
         self._on_layer_changed(self.layer_box.currentLayer())
+        from .backend_watch import BackendWatcher
+
+        self.watcher = BackendWatcher(lambda: self.backend, parent=self)
+        self.watcher.started.connect(self._on_backend_started)
+        self.watcher.crashed.connect(self._on_backend_crashed)
+        self.watcher.start()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -392,6 +399,7 @@ class Sig2GpsDock(QgsDockWidget):
 
     def _on_error(self, err: Sig2GpsError) -> None:
         self._finish_task()
+        self.watcher.acknowledge_crash()  # this message already says the backend died, with its log
         self.progress.setValue(0)
         self.report(err)
         if err.details:
@@ -468,8 +476,10 @@ class Sig2GpsDock(QgsDockWidget):
         lines.selectByExpression(f"\"trace_id\" = '{r.trace_id}' AND \"rollout\" = {int(r.rollout)}")
 
     def export(self, path: str | None = None, confirm_overwrite=None) -> Path | None:
-        """Write the kept rollouts (lines) to a Shapefile or GeoPackage; asks before replacing a file."""
-        from .layers.export import export_layer
+        """Write the kept rollouts to a Shapefile or GeoPackage: the lines, and their timestamped points
+        (a second shapefile <name>_points.shp, or a second layer <name>_points in the GeoPackage);
+        asks before replacing a file."""
+        from .layers.export import export_layer, points_target
 
         if self.result_layers is None:
             self.message(tr("Nothing to export yet: run a reconstruction first."), Qgis.Info)
@@ -479,31 +489,44 @@ class Sig2GpsDock(QgsDockWidget):
                                                   tr("Shapefile (*.shp);;GeoPackage (*.gpkg)"))
             if not path:
                 return None
-        lines = self.result_layers[0]
+        lines, points = self.result_layers
         kept = {(r.trace_id, r.rollout) for r in self.table.kept_rollouts()}
         ids = [f.id() for f in lines.getFeatures() if (f["trace_id"], f["rollout"]) in kept]
+        point_ids = [f.id() for f in points.getFeatures() if (f["trace_id"], f["rollout"]) in kept]
         if not ids:
             self.message(tr("Every rollout is discarded: keep at least one to export."), Qgis.Warning)
             return None
+        try:
+            points_path, points_layer_name = points_target(path)
+        except Sig2GpsError as e:
+            self.report(e)
+            return None
+        existing = [p for p in dict.fromkeys([Path(path), points_path]) if p.exists()]
         overwrite = False
-        if Path(path).exists():
+        if existing:
+            names = ", ".join(str(p) for p in existing)
             ask = confirm_overwrite or (lambda p: QMessageBox.question(
                 self, tr("Overwrite?"), tr("{0} exists. Replace it?").format(p)) == QMessageBox.Yes)
-            if not ask(path):
-                self.message(tr("Export cancelled; {0} was left as it was.").format(path), Qgis.Info)
+            if not ask(names):
+                self.message(tr("Export cancelled; {0} was left as it was.").format(names), Qgis.Info)
                 return None
             overwrite = True
         try:
             out = export_layer(lines, path, overwrite=overwrite, feature_ids=ids)
+            # a GeoPackage takes the points as a second layer of the file just written
+            export_layer(points, points_path, overwrite=overwrite, feature_ids=point_ids,
+                         layer_name=points_layer_name, add_to_file=points_path == out)
         except Sig2GpsError as e:
             self.report(e)
             return None
-        self.message(tr("Exported {0} rollout(s) to {1}.").format(len(ids), str(out)), Qgis.Success)
+        self.message(tr("Exported {0} rollout(s) to {1} (lines) and {2} (points).")
+                     .format(len(ids), str(out), str(points_path)), Qgis.Success)
         return out
 
     # ------------------------------------------------------------------ backend
-    def refresh_methods(self):
-        """Ask the backend which methods it offers; starting it takes seconds, so in a task."""
+    def refresh_methods(self, quiet: bool = False):
+        """Ask the backend which methods it offers; starting it takes seconds, so in a task.
+        quiet: an automatic refresh (the backend just started) that changes the list but says nothing."""
         from .tasks import CallTask, start
 
         def call():
@@ -516,12 +539,15 @@ class Sig2GpsDock(QgsDockWidget):
                                    self.backend.log_tail()) from e
 
         self.methods_task = CallTask(tr("Sig2GPS: asking the backend for its methods"), call,
-                                     on_done=self._on_methods, on_error=self._on_methods_error)
-        self.status.setText(tr("Starting the backend…"))
+                                     on_done=lambda m: self._on_methods(m, quiet),
+                                     on_error=lambda e: self._on_methods_error(e, quiet))
+        if not quiet:
+            self.status.setText(tr("Starting the backend…"))
         return start(self.methods_task)
 
-    def _on_methods(self, methods: list) -> None:
+    def _on_methods(self, methods: list, quiet: bool = False) -> None:
         self.methods_task = None
+        self._methods_pid = getattr(self.backend, "pid", None)
         current = self.method_box.currentText()
         self.method_box.clear()
         for m in methods:
@@ -530,11 +556,27 @@ class Sig2GpsDock(QgsDockWidget):
             self.method_box.setItemData(self.method_box.count() - 1, tip, Qt.ToolTipRole)
         names = [m["name"] for m in methods]
         self.method_box.setCurrentText(current if current in names else (names[0] if names else ""))
-        self.message(tr("The backend offers: {0}").format(", ".join(names)))
+        if not quiet:
+            self.message(tr("The backend offers: {0}").format(", ".join(names)))
 
-    def _on_methods_error(self, err: Sig2GpsError) -> None:
+    def _on_methods_error(self, err: Sig2GpsError, quiet: bool = False) -> None:
         self.methods_task = None
-        self.report(err)
+        if not quiet:
+            self.report(err)
+
+    def _on_backend_started(self, pid: int) -> None:
+        """A backend process came up (for a job, or restarted): list the methods it really offers."""
+        if self.methods_task is None and pid != self._methods_pid:
+            self.refresh_methods(quiet=True)
+
+    def _on_backend_crashed(self, pid: int, log_tail: str) -> None:
+        """The backend died between uses: say so now, with the end of its log, rather than at the next job."""
+        if self.task is not None:
+            return  # the running job fails and reports the crash with the log itself
+        last = "\n".join(log_tail.splitlines()[-3:])
+        self.message(tr("The Sig2GPS backend stopped unexpectedly; it restarts with the next reconstruction "
+                        "(or use Restart backend in the log tab). Its log ends with: {0}").format(last),
+                     Qgis.Warning, log_tail or tr("(the backend has not written anything yet)"))
 
     def show_log(self) -> None:
         self.log_view.setPlainText(self.backend.log_tail() or tr("(the backend has not written anything yet)"))
@@ -544,6 +586,7 @@ class Sig2GpsDock(QgsDockWidget):
         self.message(tr("The backend was stopped; it starts again with the next reconstruction."))
 
     def shutdown(self) -> None:
+        self.watcher.stop()
         if self.task is not None:
             self.task.cancel()
         self.player.pause()
