@@ -57,9 +57,14 @@ class Backend:
     def pid(self):
         return self._proc.pid if self._proc is not None else None
 
-    def log_tail(self, lines: int = 200) -> str:
-        with self._lock:
+    def log_tail(self, lines: int = 200, wait: bool = True) -> str:
+        """wait=False (the GUI thread's watcher): "" rather than wait while another thread holds the backend."""
+        if not self._lock.acquire(blocking=wait):
+            return ""
+        try:
             return self._proc.log_tail(lines) if self._proc is not None else ""
+        finally:
+            self._lock.release()
 
     def methods(self) -> list[dict]:
         return self.client().methods()

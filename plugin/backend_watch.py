@@ -49,7 +49,7 @@ class BackendWatcher(QObject):
             self.started.emit(pid)
         if crashed and pid is not None and pid != self._crashed_pid:
             self._crashed_pid = pid
-            self.crashed.emit(pid, backend.log_tail(self.log_lines))
+            self.crashed.emit(pid, backend.log_tail(self.log_lines, wait=False))
 
     def acknowledge_crash(self) -> None:
         """Someone else (a job's error) has already told the user about the current crash: say nothing."""
