@@ -12,11 +12,11 @@ Only numpy/scipy here; the export function takes a loaded RoadNetwork.
 """
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
+
+from ..network.topology import GraphTopology
 
 FORMAT = "sig2gps-plain-network/1"
 
@@ -50,7 +50,7 @@ def utm_to_lonlat(x, y, zone: int, south: bool) -> tuple[np.ndarray, np.ndarray]
     return np.degrees(lon), np.degrees(lat)
 
 
-class PlainNetwork:
+class PlainNetwork(GraphTopology):
     """The RoadNetwork interface the simulator uses, from plain arrays (see module docstring)."""
 
     def __init__(self, node_xy, seg_xy, seg_class, u, v, seg, fwd, speed, utm_zone: int, south: bool, name: str = ""):
@@ -69,72 +69,8 @@ class PlainNetwork:
     def to_lonlat(self, x, y):
         return utm_to_lonlat(x, y, self.utm_zone, self.south)
 
-    @property
-    def n_nodes(self) -> int:
-        return len(self.node_xy)
-
-    @property
-    def n_edges(self) -> int:
-        return len(self.u)
-
-    @cached_property
-    def bounds_xy(self):
-        allxy = np.vstack(self.seg_xy)
-        return (*allxy.min(axis=0), *allxy.max(axis=0))
-
-    def total_km(self) -> float:
-        return float(self.seg_len.sum() / 1000.0)
-
     def segments_lonlat(self):
         return [(np.column_stack(self.to_lonlat(g[:, 0], g[:, 1])), c) for g, c in zip(self.seg_xy, self.seg_class)]
-
-    # -- graph (same semantics as network.graph.RoadNetwork) -------------------------------------
-    def edge_xy(self, e: int) -> np.ndarray:
-        g = self.seg_xy[self.seg[e]]
-        return g if self.fwd[e] else g[::-1]
-
-    @cached_property
-    def adjacency(self) -> sparse.csr_matrix:
-        order = np.lexsort((self.length, self.v, self.u))
-        u, v, w = self.u[order], self.v[order], self.length[order]
-        first = np.r_[True, (u[1:] != u[:-1]) | (v[1:] != v[:-1])]
-        return sparse.csr_matrix((np.maximum(w[first], 1e-3), (u[first], v[first])), shape=(self.n_nodes,) * 2)
-
-    @cached_property
-    def core_nodes(self) -> np.ndarray:
-        from scipy.sparse.csgraph import connected_components
-
-        _, lab = connected_components(self.adjacency, directed=True, connection="strong")
-        return lab == np.bincount(lab).argmax()
-
-    @cached_property
-    def _edge_lookup(self) -> dict:
-        best = {}
-        for e in np.argsort(-self.length):  # shortest last, so it wins
-            best[(int(self.u[e]), int(self.v[e]))] = int(e)
-        return best
-
-    def edge_between(self, a: int, b: int) -> int:
-        return self._edge_lookup[(a, b)]
-
-    def node_path(self, pred_row, src: int, dst: int):
-        if src == dst:
-            return [src]
-        if pred_row[dst] < 0:
-            return None
-        path = [dst]
-        while path[-1] != src:
-            p = int(pred_row[path[-1]])
-            if p < 0:
-                return None
-            path.append(p)
-        return path[::-1]
-
-    def path_xy(self, nodes) -> np.ndarray:
-        if len(nodes) == 1:
-            return self.node_xy[nodes[:1]].copy()
-        parts = [self.edge_xy(self.edge_between(a, b)) for a, b in zip(nodes, nodes[1:])]
-        return np.vstack([parts[0]] + [p[1:] for p in parts[1:]])
 
 
 def export_plain(net, path) -> Path:

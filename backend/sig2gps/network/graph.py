@@ -6,11 +6,10 @@ from functools import cached_property
 
 import numpy as np
 from pyproj import CRS, Transformer
-from scipy import sparse
-from scipy.sparse.csgraph import dijkstra
 from shapely import STRtree, LineString, points as shp_points
 
 from .classes import SPEED_MS
+from .topology import GraphTopology
 
 
 @dataclass
@@ -29,7 +28,7 @@ def utm_crs_for(lon: float, lat: float) -> CRS:
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
-class RoadNetwork:
+class RoadNetwork(GraphTopology):
     """Nodes and directed edges in metres (local UTM); segments are the undirected road pieces.
 
     Every directed edge e has: u[e], v[e] (node indices), length[e] (m), seg[e] (its segment),
@@ -59,32 +58,12 @@ class RoadNetwork:
     def to_lonlat(self, x, y):
         return self._inv_tf.transform(np.asarray(x, float), np.asarray(y, float))
 
-    @property
-    def n_nodes(self) -> int:
-        return len(self.node_xy)
-
-    @property
-    def n_edges(self) -> int:
-        return len(self.u)
-
-    @cached_property
-    def bounds_xy(self) -> tuple[float, float, float, float]:
-        allxy = np.vstack(self.seg_xy)
-        return (*allxy.min(axis=0), *allxy.max(axis=0))
-
     @cached_property
     def bounds_lonlat(self) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = self.bounds_xy
         xs, ys = np.array([x0, x1, x0, x1]), np.array([y0, y0, y1, y1])
         lo, la = self.to_lonlat(xs, ys)
         return float(lo.min()), float(la.min()), float(lo.max()), float(la.max())
-
-    def total_km(self) -> float:
-        return float(self.seg_len.sum() / 1000.0)
-
-    def edge_xy(self, e: int) -> np.ndarray:
-        g = self.seg_xy[self.seg[e]]
-        return g if self.fwd[e] else g[::-1]
 
     def segments_lonlat(self) -> list[tuple[np.ndarray, str]]:
         """Undirected road pieces in lon/lat with their class (what the renderers draw)."""
@@ -131,55 +110,3 @@ class RoadNetwork:
         for e, s in enumerate(self.seg):
             out[s].append(e)
         return [np.array(x, np.int64) for x in out]
-
-    @cached_property
-    def core_nodes(self) -> np.ndarray:
-        """Boolean mask of the largest strongly connected part (all pairs mutually reachable)."""
-        from scipy.sparse.csgraph import connected_components
-
-        _, lab = connected_components(self.adjacency, directed=True, connection="strong")
-        return lab == np.bincount(lab).argmax()
-
-    # -- routing -------------------------------------------------------------------------------
-    @cached_property
-    def adjacency(self) -> sparse.csr_matrix:
-        """Node x node matrix of the shortest parallel edge length (for scipy's dijkstra)."""
-        order = np.lexsort((self.length, self.v, self.u))
-        u, v, w = self.u[order], self.v[order], self.length[order]
-        first = np.r_[True, (u[1:] != u[:-1]) | (v[1:] != v[:-1])]
-        m = sparse.csr_matrix((np.maximum(w[first], 1e-3), (u[first], v[first])), shape=(self.n_nodes,) * 2)
-        return m
-
-    @cached_property
-    def _edge_lookup(self) -> dict[tuple[int, int], int]:
-        best: dict[tuple[int, int], int] = {}
-        for e in np.argsort(-self.length):  # shortest last, so it wins
-            best[(int(self.u[e]), int(self.v[e]))] = int(e)
-        return best
-
-    def edge_between(self, a: int, b: int) -> int:
-        return self._edge_lookup[(a, b)]
-
-    def shortest_paths_from(self, src, limit: float = np.inf):
-        """(distances, predecessors) from one or more source nodes, up to `limit` metres."""
-        return dijkstra(self.adjacency, directed=True, indices=src, limit=limit, return_predecessors=True)
-
-    def node_path(self, pred_row: np.ndarray, src: int, dst: int) -> list[int] | None:
-        if src == dst:
-            return [src]
-        if pred_row[dst] < 0:
-            return None
-        path = [dst]
-        while path[-1] != src:
-            p = int(pred_row[path[-1]])
-            if p < 0:
-                return None
-            path.append(p)
-        return path[::-1]
-
-    def path_xy(self, nodes: list[int]) -> np.ndarray:
-        """Polyline (metres) following the edges of a node path."""
-        if len(nodes) == 1:
-            return self.node_xy[nodes[:1]].copy()
-        parts = [self.edge_xy(self.edge_between(a, b)) for a, b in zip(nodes, nodes[1:])]
-        return np.vstack([parts[0]] + [p[1:] for p in parts[1:]])
