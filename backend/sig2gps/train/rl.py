@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from .jsonconfig import read_config_fields
 
 REWARDS = ("distance", "direction", "continuity")
 
@@ -60,14 +62,7 @@ class RlConfig:
 
     @classmethod
     def from_json(cls, path, **over) -> "RlConfig":
-        d = json.loads(Path(path).read_text())
-        d.update({k: v for k, v in over.items() if v is not None})
-        known = {f.name for f in fields(cls)}
-        bad = set(d) - known
-        if bad:
-            raise ValueError(f"{path}: unknown field(s) {', '.join(sorted(bad))}; known: {', '.join(sorted(known))}")
-        if "pairs" not in d:
-            raise ValueError(f"{path}: field 'pairs' is required")
+        d = read_config_fields(cls, path, **over)
         for k in ("sde_steps", "rewards", "lora_targets"):
             if k in d:
                 d[k] = tuple(d[k])

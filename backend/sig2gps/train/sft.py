@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from .jsonconfig import read_config_fields
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,7 @@ class SftConfig:
 
     @classmethod
     def from_json(cls, path, **over) -> "SftConfig":
-        d = json.loads(Path(path).read_text())
-        d.update({k: v for k, v in over.items() if v is not None})
-        known = {f.name for f in fields(cls)}
-        bad = set(d) - known
-        if bad:
-            raise ValueError(f"{path}: unknown field(s) {', '.join(sorted(bad))}; known: {', '.join(sorted(known))}")
-        if "pairs" not in d:
-            raise ValueError(f"{path}: field 'pairs' is required")
+        d = read_config_fields(cls, path, **over)
         if "frames" in d:
             d["frames"] = tuple(int(f) for f in np.atleast_1d(d["frames"]))
         return cls(**d)
