@@ -390,8 +390,6 @@ def test_server_gives_what_the_pipeline_gives(client, sim):
     from sig2gps.network import load_network
     from sig2gps.pipeline import reconstruct_traces
 
-    if "hmm" not in registry.available_methods():
-        pytest.skip("the hmm method is not in this checkout")
     res = client.run(build_request("hmm", traces=wire_traces(sim), rollouts=3, seed=5), poll_s=0.05, timeout=120)
     ref = reconstruct_traces([s.signaling for s in sim.traces], "hmm", load_network(default_network()),
                              MethodOptions(rollouts=3, seed=5))
