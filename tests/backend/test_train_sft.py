@@ -10,7 +10,7 @@ import torch
 from sig2gps.model.codec import PixelCodec
 from sig2gps.model.config import PRESETS, VideoModelConfig
 from sig2gps.model.store import LoraSettings, add_lora, build_transformer, load_base
-from sig2gps.train.data import PairStream, render_pair
+from sig2gps.train.data import PairStream, render_pair, reused, square_symmetry
 from sig2gps.train.pairs import PairSet, build_pairs
 from sig2gps.train.sft import SftConfig, batch_loss, train_sft, train_step
 
@@ -49,6 +49,44 @@ def test_stream_gives_fresh_batches(pairs_file):
     a, b = next(it), next(it)
     assert a["cond"].shape[0] == 3 and a["cond"].shape[2] in (5, 9) and a["overlay"].shape[1] == 2
     assert not (a["overlay"].shape == b["overlay"].shape and torch.equal(a["overlay"], b["overlay"]))
+
+
+def test_square_symmetries_equal_rendering_the_turned_window(pairs_file):
+    """A GPU copy under a square symmetry must be the sample of the turned/mirrored window, else reuse
+    would teach the model maps that do not exist."""
+    from dataclasses import replace
+
+    from sig2gps.model.scene import condition_video, render_condition, render_overlay, window_for
+
+    ps = PairSet.load(pairs_file)
+    city, sig_t, sig_xy, pos_t, pos_xy = ps.trace(2)
+    scene = TINY.scene
+    win = window_for(sig_xy, scene)
+
+    def draw(w):
+        cond = condition_video(render_condition(w, scene, ps.roads[city], sig_t, sig_xy), 5)
+        return torch.from_numpy(np.concatenate([cond, render_overlay(w, scene, pos_t, pos_xy, sig_t[-1], 5)]))
+
+    base = draw(win)
+    copies = [square_symmetry(base, k) for k in range(8)]
+    assert torch.equal(copies[0], base)
+    matched = set()
+    for rot in range(8):
+        want = draw(replace(win, rot=rot))
+        miss = [float((c != want).float().mean()) for c in copies]
+        k = int(np.argmin(miss))
+        assert miss[k] < 0.005, (rot, miss)  # a few boundary pixels may round the other way
+        matched.add(k)
+    assert matched == set(range(8))  # the 8 copies are the 8 windows, each once
+
+
+def test_reused_batches_keep_the_first_and_turn_the_rest(pairs_file):
+    b = _batch(pairs_file, n=2)
+    out = list(reused([b], 3, "cpu", seed=1))
+    assert len(out) == 3 and torch.equal(out[0]["cond"], b["cond"])
+    for o in out[1:]:
+        assert not torch.equal(o["cond"], b["cond"])
+        assert torch.allclose(o["cond"].sum((-2, -1)), b["cond"].sum((-2, -1)))  # same pixels, moved
 
 
 def test_one_step_lowers_the_loss_on_a_fixed_batch(pairs_file):

@@ -36,6 +36,30 @@ def render_pair(pairs: PairSet, i: int, scene: SceneConfig, frames: int, rng=Non
     return Sample(cond, ov, win, t_end, pos_t, pos_xy, sig_t, sig_xy)
 
 
+def square_symmetry(x: torch.Tensor, k: int) -> torch.Tensor:
+    """One of the 8 symmetries of the square on the last two (pixel) axes: k % 4 quarter turns, mirrored if k >= 4.
+
+    Every channel is a raster of the same square window (the time plane is constant), so a symmetric
+    copy of a rendered sample is exactly the sample of the mirrored/turned map: augmentation for free
+    on the GPU, where rendering on the CPU is what limits training speed."""
+    y = torch.rot90(x, k % 4, dims=(-2, -1))
+    return torch.flip(y, dims=(-1,)) if k >= 4 else y
+
+
+def reused(batches, reuse: int, device: str, seed: int):
+    """Each batch from `batches` on `device`, then `reuse - 1` copies under random square symmetries.
+
+    The model sees fresh noise and noise levels each time (batch_loss draws them), so one rendered
+    batch feeds `reuse` optimizer steps."""
+    g = torch.Generator().manual_seed(seed)
+    for batch in batches:
+        batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+        yield batch
+        for _ in range(reuse - 1):
+            k = int(torch.randint(1, 8, (1,), generator=g))
+            yield {key: square_symmetry(v, k) for key, v in batch.items()}
+
+
 class PairStream(torch.utils.data.IterableDataset):
     """Endless batches {"cond", "overlay"}; each worker has its own seeded generator."""
 

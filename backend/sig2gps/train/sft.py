@@ -41,6 +41,7 @@ class SftConfig:
     val_n: int = 96  # validation pairs
     val_steps: int = 10  # sampler steps at validation
     path_weight: float = 2.0  # loss weight on path/dot pixels (pixel model)
+    reuse: int = 1  # optimizer steps per rendered batch (copies under square symmetries; CPU rendering is the limit)
     seed: int = 0
     workers: int = 4
     compile: bool = False
@@ -193,7 +194,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
     `ddp`: a train/ddp.py DdpContext when this is one of several data-parallel processes (None: one).
     """
     from ..model import store
-    from .data import PairStream
+    from .data import PairStream, reused
     from .pairs import PairSet
 
     multi = ddp is not None and ddp.world > 1
@@ -267,7 +268,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
                 f.write(json.dumps(r) + "\n")
         last_val = rec
 
-    for batch in loader:
+    for batch in reused(loader, max(1, cfg.reuse), device, cfg.seed * 31 + state["step"]):
         elapsed = (time.time() - t_start) / 60
         if multi:  # rank 0's clock for every rank: same lr, same stopping step
             elapsed, _ = ddp.clock(elapsed, False)
