@@ -159,3 +159,108 @@ def build_benchmark(cfg: BenchConfig = BenchConfig(), rebuild: bool = False, log
     counts = json.loads(manifest.read_text())["counts"]
     return Benchmark(root, cfg, [root / "train" / c for c in cfg.train_cities],
                      {c: root / "test" / c for c in cfg.test_cities}, paths, counts)
+
+
+# ---- The test set as a small folder for another machine (the video model's rows are measured on a GPU) ----
+
+EXPORT_FORMAT = 1
+
+
+def export_test(bench: Benchmark, out_dir, per_scope: int | None = None, log=print) -> Path:
+    """Write the benchmark's TEST set, and only that, as a small self-contained folder.
+
+    out_dir/manifest.json     key, cities, unseen flags, network file per city, counts per scope
+    out_dir/<city>/signaling.csv.gz, gps.csv.gz   the test traces (the same CSVs, gzipped)
+    out_dir/osm/<file>        the test cities' road extracts, copied (never commit this folder)
+
+    per_scope keeps only the first N traces of each scope per city (smoke runs). Cell tables,
+    routes and the training pairs are not needed to reconstruct and score, so they stay behind.
+    """
+    import gzip
+    import shutil
+
+    from .io import read_gps, read_signaling
+    from .io.gps import write_gps
+    from .io.signaling import write_signaling
+    from .metrics import od_distance_m, scope_of
+
+    out = Path(out_dir)
+    (out / "osm").mkdir(parents=True, exist_ok=True)
+    cities = {}
+    for city, d in bench.test_dirs.items():
+        gps, _ = read_gps(d / "gps.csv")
+        sig = {s.trace_id: s for s in read_signaling(d / "signaling.csv")[0]}
+        taken = {"small": 0, "medium": 0, "large": 0}
+        keep = []
+        for g in gps:
+            sc = scope_of(od_distance_m(g.lon, g.lat))
+            if g.trace_id in sig and (per_scope is None or taken[sc] < per_scope):
+                taken[sc] += 1
+                keep.append(g)
+        (out / city).mkdir(exist_ok=True)
+        tmp = out / city / "_tmp.csv"
+        for name, write, items in (("gps.csv.gz", write_gps, keep),
+                                   ("signaling.csv.gz", write_signaling, [sig[g.trace_id] for g in keep])):
+            write(tmp, items)
+            with open(tmp, "rb") as src, gzip.open(out / city / name, "wb", compresslevel=9) as dst:
+                shutil.copyfileobj(src, dst)
+        tmp.unlink()
+        net_src = Path(bench.network_paths[city])
+        shutil.copyfile(net_src, out / "osm" / net_src.name)
+        cities[city] = {"network": f"osm/{net_src.name}", "unseen": city in bench.unseen, "counts": taken}
+        log(f"[export-test] {city}: {taken}")
+    (out / "manifest.json").write_text(json.dumps({
+        "format": EXPORT_FORMAT, "benchmark_key": bench.root.name, "cities": cities,
+        "unseen": list(bench.unseen), "per_scope": per_scope}, indent=2))
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    log(f"[export-test] wrote {out} ({size / 2**20:.1f} MiB)")
+    return out
+
+
+@dataclass
+class TestCity:
+    city: str
+    unseen: bool
+    network_path: str
+    signaling: list  # [SignalingTrace]
+    truth: dict  # {trace_id: (t, lon, lat)}
+    scope: dict  # {trace_id: "small" | "medium" | "large"}
+
+
+def load_test_export(export_dir) -> tuple[dict, dict]:
+    """Read a folder written by export_test -> (manifest, {city: TestCity}). Errors name the file."""
+    import gzip
+    import shutil
+    import tempfile
+
+    from .io import read_gps, read_signaling
+    from .metrics import od_distance_m, scope_of
+
+    root = Path(export_dir)
+    mpath = root / "manifest.json"
+    if not mpath.is_file():
+        raise FileNotFoundError(f"{mpath}: not found (write the folder with `sig2gps benchmark --export-test DIR`)")
+    man = json.loads(mpath.read_text())
+    if man.get("format") != EXPORT_FORMAT:
+        raise ValueError(f"{mpath}: field 'format' is {man.get('format')!r}, this code reads {EXPORT_FORMAT}")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for city, c in man["cities"].items():
+            files = {}
+            for name in ("signaling.csv", "gps.csv"):
+                src = root / city / (name + ".gz")
+                if not src.is_file():
+                    raise FileNotFoundError(f"{src}: not found (listed in {mpath})")
+                files[name] = Path(tmp) / f"{city}-{name}"
+                with gzip.open(src, "rb") as f, open(files[name], "wb") as g:
+                    shutil.copyfileobj(f, g)
+            # a trace the reader drops stays in the truth, so the runner counts it as failed (not lost)
+            sig, _ = read_signaling(files["signaling.csv"])
+            gps, _ = read_gps(files["gps.csv"])
+            net = root / c["network"]
+            if not net.is_file():
+                raise FileNotFoundError(f"{net}: road extract of {city} not found (field 'network' of {mpath})")
+            out[city] = TestCity(city, bool(c["unseen"]), str(net), sig,
+                                 {g.trace_id: (g.t, g.lon, g.lat) for g in gps},
+                                 {g.trace_id: scope_of(od_distance_m(g.lon, g.lat)) for g in gps})
+    return man, out
