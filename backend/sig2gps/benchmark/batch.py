@@ -4,6 +4,10 @@ Simulated trips on the embedded Helsinki network are cut into 8 CSV files (trace
 files), then `run_batch` runs them on a fresh local Ray with 1 and with 2 workers. The method is
 `hmm` when it is registered, else `towers` (said in the output). The single-process pipeline on
 the same traces gives the reference throughput and the points the batch output must equal.
+
+The GPU machine's rows (hmm over 1..16 workers, video through the GPU actor pool) come from
+`python3 -m sig2gps.benchmark.batch ... --json PATH` (batch_device.py); when that JSON is recorded as
+docs/batch_gpu_run.json, run() renders it with its machine line and projects the city day from it.
 """
 from __future__ import annotations
 
