@@ -12,7 +12,8 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from sig2gps.benchmark import batch, batch_device  # noqa: E402
+from sig2gps.benchmark import _batch_device as batch_device  # noqa: E402
+from sig2gps.benchmark import batch  # noqa: E402
 from sig2gps.methods.video import VideoMethod  # noqa: E402
 
 ARGS = ["--workers", "1", "2", "--traces", "60", "--sim-procs", "2", "--check-traces", "60",

@@ -6,7 +6,7 @@ files), then `run_batch` runs them on a fresh local Ray with 1 and with 2 worker
 the same traces gives the reference throughput and the points the batch output must equal.
 
 The GPU machine's rows (hmm over 1..16 workers, video through the GPU actor pool) come from
-`python3 -m sig2gps.benchmark.batch ... --json PATH` (batch_device.py); when that JSON is recorded as
+`python3 -m sig2gps.benchmark.batch ... --json PATH` (_batch_device.py); when that JSON is recorded as
 docs/batch_gpu_run.json, run() renders it with its machine line and projects the city day from it.
 """
 from __future__ import annotations
@@ -17,11 +17,11 @@ import tempfile
 from pathlib import Path
 
 ORDER = 60
-TITLE = "Batch reconstruction on Ray (sig2gps batch): scaling on local cores"
+TITLE = "Batch reconstruction on Ray (sig2gps batch): scaling over local cores, the GPU machine's cores and GPUs"
 N_TRACES, N_TRACES_QUICK = 5000, 300
 N_FILES, N_PARTITIONS = 8, 16
 CITY_USERS, RECORDS_PER_USER_DAY = 1_000_000, 200  # the projection's assumptions (paper: ~200 records/user/day)
-# Written on the GPU machine by `python3 -m sig2gps.benchmark.batch ... --json` (batch_device.py);
+# Written on the GPU machine by `python3 -m sig2gps.benchmark.batch ... --json` (_batch_device.py);
 # rendered by run() on machines that cannot measure it.
 RECORDED = Path("docs/batch_gpu_run.json")
 
@@ -132,7 +132,7 @@ def _f(x, fmt: str = ".1f") -> str:
 
 
 def render_recorded(rec: dict) -> list[str]:
-    """Markdown lines for a device run's JSON (batch_device.main): hmm scaling and the video GPU pool."""
+    """Markdown lines for a device run's JSON (_batch_device.main): hmm scaling and the video GPU pool."""
     sim, one = rec.get("simulation", {}), rec.get("single_process", {})
     lines = [rec["machine"], "", f"Command: `{rec['command']}`", ""]
     if sim:
@@ -212,6 +212,6 @@ def projection_lines(cpu_rate: float, rec: dict | None) -> list[str]:
 
 
 if __name__ == "__main__":
-    from .batch_device import main
+    from ._batch_device import main
 
     raise SystemExit(main())
