@@ -301,9 +301,47 @@ def plot_curves(log: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+def run_steps(trainer: RlTrainer, eval_conds: list, ckpt: Path | None = None, tag: str = "") -> dict:
+    """RL steps until max_steps (total) or `minutes` of this call, then the final evaluation (returned,
+    also appended to the log). Saves a resumable checkpoint after every step when `ckpt` is given."""
+    cfg = trainer.cfg
+    t_start = time.time()
+    while trainer.step_no < cfg.max_steps and (time.time() - t_start) / 60 < cfg.minutes:
+        rec = trainer.step()
+        if rec["diversity_m"] is not None and rec["diversity_m"] < cfg.min_diversity_m:
+            rec["collapsed"] = True  # the report counts these; the run goes on so the log shows what follows
+            print(f"{tag}warning: rollout diversity {rec['diversity_m']:.0f} m below the floor {cfg.min_diversity_m} m",
+                  flush=True)
+        print(tag + json.dumps(rec), flush=True)
+        if cfg.eval_every and trainer.step_no % cfg.eval_every == 0:
+            trainer.log.append(trainer.evaluate(eval_conds))
+        if ckpt is not None:
+            trainer.save(ckpt)
+    ev = trainer.evaluate(eval_conds)
+    trainer.log.append(ev)
+    print(tag + "eval " + json.dumps(ev), flush=True)
+    if ckpt is not None:
+        trainer.save(ckpt)
+    return ev
+
+
+def write_run(trainer: RlTrainer, out: Path, mcfg, ev: dict) -> None:
+    """curves.png, log.jsonl, and OUT/model: the SFT model with the adapter fused in, in the shipped
+    layout (the adapter itself stays in ckpt/ or wherever the caller saved it). Unloads the adapter."""
+    from ..model.store import save_video_model
+
+    plot_curves(trainer.log, out / "curves.png")
+    with open(out / "log.jsonl", "w") as f:
+        for r in trainer.log:
+            f.write(json.dumps(r) + "\n")
+    trainer.tr.fuse_lora()
+    trainer.tr.unload_lora()
+    save_video_model(out / "model", trainer.tr, mcfg, {"rl": {"steps": trainer.step_no, "eval": ev}})
+
+
 def train_rl(cfg: RlConfig) -> dict:
     """Run until max_steps (total, over resumptions) or the time budget; returns a summary."""
-    from ..model.store import load_video_model, save_video_model
+    from ..model.store import load_video_model
 
     cfg.check()
     torch.manual_seed(cfg.seed)
@@ -321,28 +359,8 @@ def train_rl(cfg: RlConfig) -> dict:
     if not resumed:
         trainer.log.append(trainer.evaluate(eval_conds))
         print("eval " + json.dumps(trainer.log[-1]), flush=True)
-    t_start = time.time()
-    while trainer.step_no < cfg.max_steps and (time.time() - t_start) / 60 < cfg.minutes:
-        rec = trainer.step()
-        if rec["diversity_m"] is not None and rec["diversity_m"] < cfg.min_diversity_m:
-            rec["collapsed"] = True  # the report counts these; the run goes on so the log shows what follows
-            print(f"warning: rollout diversity {rec['diversity_m']:.0f} m below the floor {cfg.min_diversity_m} m",
-                  flush=True)
-        print(json.dumps(rec), flush=True)
-        if cfg.eval_every and trainer.step_no % cfg.eval_every == 0:
-            trainer.log.append(trainer.evaluate(eval_conds))
-        trainer.save(out / "ckpt")
-    ev = trainer.evaluate(eval_conds)
-    trainer.log.append(ev)
-    print("eval " + json.dumps(ev), flush=True)
-    trainer.save(out / "ckpt")
-    plot_curves(trainer.log, out / "curves.png")
-    with open(out / "log.jsonl", "w") as f:
-        for r in trainer.log:
-            f.write(json.dumps(r) + "\n")
-    # the fused model (SFT + adapter) in the shipped layout; the adapter in ckpt/ stays resumable
-    trainer.tr.fuse_lora()
-    trainer.tr.unload_lora()
-    save_video_model(out / "model", trainer.tr, mcfg, {"rl": {"steps": trainer.step_no, "eval": ev}})
+    ev = run_steps(trainer, eval_conds, out / "ckpt")
+    trainer.close()
+    write_run(trainer, out, mcfg, ev)
     first = next(r for r in trainer.log if r.get("eval"))
     return {"before": first, "after": ev, "steps": trainer.step_no, "out": str(out)}
