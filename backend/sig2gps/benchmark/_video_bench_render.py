@@ -49,7 +49,7 @@ def render(data: dict, cpu: dict, json_path: str = "") -> str:
     idx = _index(rows)
     cities = list(dict.fromkeys(r["city"] for r in rows))
     unseen = {r["city"] for r in rows if r["unseen"]}
-    lines = [f"GPU run: {data['machine']} Recorded {data['date']} in `{json_path or 'docs/video_bench_gpu.json'}`.",
+    lines = [f"Recorded run: {data['machine']} Recorded {data['date']} in `{json_path or 'docs/video_bench_gpu.json'}`.",
              "", f"Command: `{data['command']}` (test set exported by `sig2gps benchmark --export-test DIR`). "
              f"Benchmark {data['benchmark_key']}. Rendered by `sig2gps bench --only video_bench`.", "",
              "Cells: MAE / RMSE (m) / L100 / G1000, rollout 0, scored with sig2gps.metrics (the functions of the "
@@ -60,7 +60,13 @@ def render(data: dict, cpu: dict, json_path: str = "") -> str:
     for city in cities:
         hmm = cpu.get("hmm", {}).get(city, {}).get("overall", {}).get("mae_m")
         tag = " — UNSEEN city" if city in unseen else " (training city; test traces held out)"
-        lines += [f"### {city}{tag}", "", "| method | Small | Medium | Large | overall MAE | ×hmm | s/trace | failed "
+        lines += [f"### {city}{tag}", ""]
+        n_rec = max((r["n"] for r in rows if r["city"] == city and r["scope"] == "overall"), default=0)
+        n_cpu = {c.get(city, {}).get("of") for c in cpu.values()} - {None}
+        if n_cpu and max(n_cpu) != n_rec:
+            lines += [f"**Recorded rows cover {n_rec} traces of this city, the CPU rows {max(n_cpu)}: not the same "
+                      "pool (a --limit-per-scope run); compare with care.**", ""]
+        lines += ["| method | Small | Medium | Large | overall MAE | ×hmm | s/trace | failed "
                   "| one-piece | on road |", "|---|---|---|---|---|---|---|---|---|---|"]
         for m, res in cpu.items():
             c = res.get(city)
@@ -147,7 +153,8 @@ def scaling(rows: list, cities: list) -> list[str]:
 def render_recorded(json_path=None, cpu_root: Path | None = None) -> str:
     p = Path(json_path) if json_path else DEFAULT_JSON
     if not p.is_file():
-        return (f"Not measured yet: no recorded GPU result at `{p}`. Export the test set with `sig2gps benchmark "
+        shown = p.relative_to(REPO) if p.is_absolute() and p.is_relative_to(REPO) else p
+        return (f"Not measured yet: no recorded GPU result at `{shown}`. Export the test set with `sig2gps benchmark "
                 "--export-test out/video_test`, run `python3 -m sig2gps.benchmark.video_bench --test out/video_test "
                 "--model NAME=MODEL_DIR --frames 13 17 21 --snap --json OUT.json` on the GPU machine, save the "
                 "JSON there, then rerun `sig2gps bench --only video_bench`.")

@@ -31,6 +31,11 @@ import numpy as np
 ORDER = 51
 TITLE = "Video model on the benchmark test set (GPU run, paper-style table)"
 SCOPE_ROWS = ("small", "medium", "large", "overall")
+# graph_track measured on the dev machine (2 shared EPYC cores), 4 test traces per city with the real extracts:
+# baltimore 0.35-1.33 s, campo-grande 0.76-1.26 s, liechtenstein 0.27-1.46 s a trace (its per-edge cost loop
+# dominates). 1,053 traces ~ 15 core-minutes per snap setting: too slow for one process, hence --workers.
+SNAP_DECODE_NOTE = ("--snap's graph decode costs ~0.3-1.5 s a trace on one CPU core (dev machine, real extracts), "
+                    "~15 core-minutes for 1,053 traces per snap setting, so the snap pass runs in worker processes")
 ROW_KEYS = ("label", "method", "model", "frames", "snap", "city", "unseen", "scope", "n", "failed", "mae_m",
             "rmse_m", "l100", "g1000", "s_per_trace", "one_piece", "on_road")
 
@@ -144,6 +149,15 @@ def _run_pooled(pool, workers: int, net_path: str, opts, traces):
     return recs, errs
 
 
+def _device_words(device: str) -> str:
+    """"cuda" -> the GPU's name, for the machine line of the result."""
+    if device.startswith("cuda"):
+        import torch
+
+        return f"{device} ({torch.cuda.get_device_name(0)}, torch {torch.__version__})"
+    return device
+
+
 def _run_here(net, opts, traces):
     from ..pipeline import reconstruct_traces
 
@@ -178,6 +192,8 @@ def measure(cfg: RunConfig, log=print) -> dict:
             return True
         return False
 
+    if cfg.snap:
+        result["notes"].append(SNAP_DECODE_NOTE + f" (here: {cfg.workers})")
     pool = None
     snap_frames = set(cfg.snap_frames or cfg.frames)
     try:
@@ -196,6 +212,7 @@ def measure(cfg: RunConfig, log=print) -> dict:
                     if not over_budget(f"{name} f{f} raw on {city}"):
                         t0 = time.perf_counter()
                         recs, errs, device_name = _run_here(net, opts, traces)
+                        device_name = _device_words(device_name)
                         wall = time.perf_counter() - t0
                         # latency at batch: each trace's share of its batch (video.py's rec.seconds),
                         # without the one-off model load; the wall time incl. the load goes to the notes
