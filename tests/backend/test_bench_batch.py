@@ -94,3 +94,34 @@ def test_simulated_chunks_have_distinct_trace_ids(tmp_path):
 def test_bad_flags_are_refused(bad, tmp_path):
     with pytest.raises(SystemExit):
         batch_device.parse_args(bad + ["--json", str(tmp_path / "x.json")])
+
+
+def test_a_failing_row_is_recorded_and_the_next_rows_still_run(monkeypatch, tmp_path):
+    import sig2gps.batch as batch_pkg
+
+    calls = []
+
+    def broken(cfg):
+        calls.append(cfg.workers)
+        raise RuntimeError(f"no Ray for {cfg.workers} workers")
+
+    monkeypatch.setattr(batch_pkg, "run_batch", broken)
+    rec = {"hmm_rows": [], "skipped": []}
+    saves = []
+    batch_device.measure_hmm(tmp_path, "roads.pbf", [1, 2], 4, (None, set()), tmp_path, rec,
+                             lambda: saves.append(1), deadline=float("inf"))
+    assert calls == [1, 2] and rec["hmm_rows"] == [] and len(saves) == 2
+    assert rec["skipped"] == [f"hmm, {w} workers: failed (RuntimeError: no Ray for {w} workers)" for w in (1, 2)]
+    assert "Not run: hmm, 1 workers: failed" in "\n".join(batch.render_recorded(
+        {"machine": "Machine: x.", "command": "c", **rec}))
+    assert not ray.is_initialized()
+
+
+def test_rows_past_the_time_budget_are_skipped_not_run(monkeypatch, tmp_path):
+    import sig2gps.batch as batch_pkg
+
+    monkeypatch.setattr(batch_pkg, "run_batch", lambda cfg: pytest.fail("a row ran past the budget"))
+    rec = {"hmm_rows": [], "skipped": []}
+    batch_device.measure_hmm(tmp_path, "roads.pbf", [4, 8], 4, (None, set()), tmp_path, rec, lambda: None,
+                             deadline=0.0)
+    assert rec["skipped"] == ["hmm, 4 workers: time budget spent", "hmm, 8 workers: time budget spent"]

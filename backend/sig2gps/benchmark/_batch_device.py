@@ -105,6 +105,25 @@ def same_points(got, exp) -> bool:
     return bool(len(d) == 0 or d.max() < 1e-9)
 
 
+def _guarded(rec: dict, what: str, fn):
+    """One failing row (a CUDA error, a Ray start that fails) is recorded; the other rows still run."""
+    import traceback
+
+    try:
+        return fn()
+    except Exception as e:
+        traceback.print_exc()
+        rec["skipped"].append(f"{what}: failed ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})")
+        log(f"{what}: FAILED: {e!r}")
+        try:  # a Ray left running by the failed row would be reused by the next one
+            import ray
+
+            ray.shutdown()
+        except Exception:
+            pass
+        return None
+
+
 def _row(summary: dict, **extra) -> dict:
     row = {k: summary.get(k) for k in SUMMARY_KEYS}
     row.update(extra)
@@ -125,8 +144,12 @@ def measure_hmm(parts: Path, net_path: str, workers: list[int], partitions: int,
             continue
         out = work / f"hmm-w{w}"
         log(f"hmm: {w} workers ...")
-        s = run_batch(BatchConfig(input=str(parts), out=str(out), method="hmm", network=net_path, workers=w,
-                                  partitions=partitions, progress=False))
+        s = _guarded(rec, f"hmm, {w} workers", lambda: run_batch(BatchConfig(
+            input=str(parts), out=str(out), method="hmm", network=net_path, workers=w, partitions=partitions,
+            progress=False)))
+        if s is None:
+            save()
+            continue
         row = _row(s, workers=w, same_points_as_pipeline=same_points(_points(out, ids), ref_points))
         rec["hmm_rows"].append(row)
         log(f"hmm: {w} workers: {s['traces_per_s']:.1f} traces/s end-to-end, "
@@ -166,9 +189,13 @@ def measure_video(traces: list, net_path: str, gpu_counts: list[int], a, work: P
         parts = max(2 * max(g, 1), ceil(len(traces) / (4 * a.video_batch)))
         out = work / f"video-g{g}"
         log(f"video: {g} GPUs ({'cuda' if g else 'one CPU actor'}), {len(traces)} traces, {parts} partitions ...")
-        s = run_batch(BatchConfig(input=str(vin), out=str(out), method="video", network=net_path,
-                                  workers=max(g, 1), gpus_per_worker=1.0 if g else 0.0, options=opts,
-                                  partitions=parts, batch_traces=a.video_batch, progress=False))
+        s = _guarded(rec, f"video, {g} GPUs", lambda: run_batch(BatchConfig(
+            input=str(vin), out=str(out), method="video", network=net_path, workers=max(g, 1),
+            gpus_per_worker=1.0 if g else 0.0, options=opts, partitions=parts, batch_traces=a.video_batch,
+            progress=False)))
+        if s is None:
+            save()
+            continue
         rec["video_rows"].append(_row(s, gpus=g, frames=a.video_frames, steps=a.video_steps, rollouts=1,
                                       batch=a.video_batch))
         log(f"video: {g} GPUs: {s['traces_per_s']:.1f} traces/s end-to-end, "
