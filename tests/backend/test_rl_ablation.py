@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -40,11 +41,18 @@ def test_every_arm_differs_from_gdpo_in_one_field():
         arm_config(base, "no_rl", __import__("pathlib").Path("o"))
 
 
-def test_two_arms_one_step_write_models_adapters_and_a_self_contained_json(setup, tmp_path):
+@pytest.fixture(scope="module")
+def ablation(setup):
     d = setup
-    out = tmp_path / "abl"
+    out = d / "abl"
     res = run_ablation(AblationConfig(init=str(d / "sft"), pairs=str(d / "p.npz"), eval_pairs=str(d / "p.npz"),
                                       out=str(out), arms=("gdpo", "no_kl"), config=str(d / "rl.json"), max_steps=1))
+    return out, res
+
+
+def test_two_arms_one_step_write_models_adapters_and_a_self_contained_json(setup, ablation, tmp_path):
+    d = setup
+    out, res = ablation
     j = json.loads((out / "ablation.json").read_text())
     assert j == json.loads(json.dumps(res))
     assert set(j["arms"]) == {"gdpo", "no_kl"} and j["machine"] and j["date"]
@@ -68,3 +76,71 @@ def test_two_arms_one_step_write_models_adapters_and_a_self_contained_json(setup
     assert a.keys() == b.keys()
     assert all(torch.allclose(a[k], b[k], atol=1e-2) for k in a)
     assert any(not torch.equal(a[k], sft[k].to(a[k].dtype)) for k in a)  # the step moved the model
+
+
+# -- the benchmark section: video_bench rows (here computed by sig2gps.metrics) + ablation.json ------------
+def _tracks(rng, n_per_len=2):
+    """Straight east-bound traces of 1, 3 and 5 km (one per scope), 20 points each, near 60N 25E."""
+    out = {}
+    for k, km in enumerate((1.0, 3.0, 5.0)):
+        for j in range(n_per_len):
+            t = np.linspace(0, 600, 20)
+            lon = 25.0 + j * 0.01 + np.linspace(0, km * 1000 / 55_800, 20)  # ~55.8 km per degree at 60N
+            lat = np.full(20, 60.0 + k * 0.02) + rng.normal(0, 1e-5, 20)
+            out[f"t{k}{j}"] = (t, lon, lat)
+    return out
+
+
+def _video_bench_rows(offset_m: dict, on_road: dict, seed=0):
+    """video_bench's JSON rows (per label, city, scope) with the metrics computed by sig2gps.metrics on
+    predictions shifted north by offset_m[label] metres (plus noise); no all-city rows, as a per-city
+    tool may write them."""
+    from sig2gps.metrics import SCOPES, evaluate_tracks
+
+    rng = np.random.default_rng(seed)
+    rows, truth_all, pred_all = [], {}, {lb: {} for lb in offset_m}
+    for city in ("monaco", "helsinki"):
+        truth = _tracks(rng)
+        for lb, off in offset_m.items():
+            pred = {k: (t, lon, lat + (off + rng.normal(0, 20, len(t))) / 111_320) for k, (t, lon, lat) in truth.items()}
+            ev = evaluate_tracks(truth, pred)
+            pred_all[lb].update({f"{city}{k}": v for k, v in pred.items()})
+            for sc in SCOPES + ("overall",):
+                e = ev[sc]
+                rows.append({"label": lb, "method": "video", "model": f"/m/{lb}", "frames": 13, "snap": False,
+                             "city": city, "unseen": city == "helsinki", "scope": sc, "n": e["n_traces"], "failed": 0,
+                             "mae_m": e["mae_m"], "rmse_m": e["rmse_m"], "l100": e["l100"], "g1000": e["g1000"],
+                             "s_per_trace": 1.0, "one_piece": 1.0, "on_road": on_road[lb]})
+        truth_all.update({f"{city}{k}": v for k, v in truth.items()})
+    return rows, {lb: evaluate_tracks(truth_all, p) for lb, p in pred_all.items()}
+
+
+def test_ablation_section_renders_the_table_summaries_and_target_check(ablation):
+    from sig2gps.benchmark.rl import ablation_report, scope_table
+
+    _, res = ablation
+    good = {"sft": 300.0, "gdpo": 60.0, "no_kl": 200.0}
+    rows, pooled = _video_bench_rows(good, {"sft": 0.9, "gdpo": 0.89, "no_kl": 0.7})
+    tab = scope_table(rows)
+    for lb in good:  # cities pooled by traces == the metrics over all traces (equal points per trace)
+        for sc in ("small", "medium", "large", "overall"):
+            assert tab[lb, sc]["mae_m"] == pytest.approx(pooled[lb][sc]["mae_m"], rel=1e-9)
+            assert tab[lb, sc]["rmse_m"] == pytest.approx(pooled[lb][sc]["rmse_m"], rel=1e-9)
+            assert tab[lb, sc]["l100"] == pytest.approx(pooled[lb][sc]["l100"], rel=1e-9)
+    abl = json.loads(json.dumps(res))
+    abl["arms"]["gdpo"]["collapse_steps"] = 0  # the tiny model's diversity is whatever it is; test the logic
+    md = ablation_report(abl, rows)
+    row = next(x for x in md.splitlines() if x.startswith("| Traj-GDPO |"))
+    assert f"| {pooled['gdpo']['overall']['mae_m']:.0f} | {pooled['gdpo']['overall']['rmse_m']:.0f} |" in row
+    assert "| SFT only |" in md and "| w/o KL |" in md and "GRPO" not in md.split("Training")[0]
+    assert "| method | monaco | helsinki (unseen) |" in md
+    assert md.count("| 1 | 4 |") == 2  # both arms' training rows: 1 step, 4 rollouts
+    assert "**Target check (Traj-GDPO vs SFT): met.**" in md
+    # the same check fails when RL made things worse, or drew off the roads
+    worse, _ = _video_bench_rows({"sft": 60.0, "gdpo": 300.0}, {"sft": 0.9, "gdpo": 0.9})
+    assert "not met" in ablation_report(abl, worse) and "MAE small" in ablation_report(abl, worse)
+    offroad, _ = _video_bench_rows(good, {"sft": 0.9, "gdpo": 0.8, "no_kl": 0.9})
+    md2 = ablation_report(abl, offroad)
+    assert "not met" in md2 and "(kept: at most 2 points lower): no" in md2
+    abl["arms"]["gdpo"]["collapse_steps"] = 1
+    assert "not met" in ablation_report(abl, rows)
