@@ -12,8 +12,10 @@ groups_per_update * G videos (rl_rollout.sample_batch) and re-evaluated as that 
 ratio is exactly 1 before the first update and the GPU sees large batches; losses, KLs and ratios
 stay on the device until the end of a step (one host sync); the CPU reward scoring (read-back,
 skeleton, geodesics: about 6 ms a rollout) can run in `score_workers` processes, since on a GPU it
-would otherwise cost as much as sampling. Measured on 2 CPU cores with the shipped model (2 x G=6,
-9 frames, 6 sampler steps, 3 SDE steps): sampling 40 s, scoring 0.07 s, update 27 s.
+would otherwise cost as much as sampling. Split of one step on 2 CPU cores, shipped model, 2 conditions
+x G=6 in one batch, 9 frames, 6 sampler steps, 3 of them SDE: sampling 9.6 s, scoring 0.04 s, update
+25 s (per SDE step a forward with grad, its backward and the adapter-off reference forward): the
+update is the network's own cost, the scoring is not a bottleneck here.
 
 The policy is a LoRA adapter on the SFT transformer; the KL reference "sft" is the same network
 with the adapter disabled (no second copy), "step" is the policy that sampled the batch, "none"
