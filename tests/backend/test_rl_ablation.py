@@ -144,3 +144,15 @@ def test_ablation_section_renders_the_table_summaries_and_target_check(ablation)
     assert "not met" in md2 and "(kept: at most 2 points lower): no" in md2
     abl["arms"]["gdpo"]["collapse_steps"] = 1
     assert "not met" in ablation_report(abl, rows)
+
+
+def test_gpu_section_reads_the_recorded_files(ablation, tmp_path):
+    from sig2gps.benchmark.rl import gpu_section
+
+    out, _ = ablation
+    rows, pooled = _video_bench_rows({"sft": 250.0, "gdpo": 90.0}, {"sft": 0.9, "gdpo": 0.9}, seed=4)
+    vb = tmp_path / "vb.json"
+    assert gpu_section(str(out / "ablation.json"), str(vb)) is None  # nothing recorded yet: CPU part only
+    vb.write_text(json.dumps({"rows": rows}))
+    md = gpu_section(str(out / "ablation.json"), str(vb))
+    assert f"| Traj-GDPO | {pooled['gdpo']['small']['mae_m']:.0f} |" in md and str(vb) in md

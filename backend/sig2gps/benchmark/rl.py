@@ -232,6 +232,16 @@ def report(cfg, log: list[dict], machine: str, gpu_done: bool = False) -> str:
     return "\n".join(lines)
 
 
+def gpu_section(abl_path: str = ABLATION_JSON, vb_path: str = VIDEO_BENCH_JSON) -> str | None:
+    """The GPU ablation's markdown when both recorded JSONs exist (video_bench's: a list of rows, or
+    {"rows": [...]}), else None."""
+    if not (Path(abl_path).is_file() and Path(vb_path).is_file()):
+        return None
+    rows = json.loads(Path(vb_path).read_text())
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    return ablation_report(json.loads(Path(abl_path).read_text()), rows, abl_path, vb_path)
+
+
 def run(args) -> str:
     from ..benchmark._doc import machine_line
     from ..train.rl import RlConfig, train_rl
@@ -241,11 +251,9 @@ def run(args) -> str:
     if not [r for r in log if not r.get("eval")] or log[-1].get("step", 0) < cfg.max_steps:
         train_rl(cfg)
         log = _read_log(Path(cfg.out))
-    gpu = Path(ABLATION_JSON).is_file() and Path(VIDEO_BENCH_JSON).is_file()
-    cpu = report(cfg, log, machine_line("CPU only (torch " + __import__("torch").__version__ + ")"), gpu_done=gpu)
-    if not gpu:
+    gpu_md = gpu_section()
+    cpu = report(cfg, log, machine_line("CPU only (torch " + __import__("torch").__version__ + ")"),
+                 gpu_done=gpu_md is not None)
+    if gpu_md is None:
         return cpu
-    rows = json.loads(Path(VIDEO_BENCH_JSON).read_text())
-    rows = rows["rows"] if isinstance(rows, dict) else rows
-    gpu_md = ablation_report(json.loads(Path(ABLATION_JSON).read_text()), rows)
     return gpu_md + "\n\n### CPU demonstration (the machinery end to end on 2 cores)\n\n" + cpu
