@@ -141,7 +141,7 @@ def ablation_report(abl: dict, rows: list[dict], abl_path: str = ABLATION_JSON, 
     if arms:
         lines += ["", "Training (held-out pairs, fixed noise; before = the SFT model, shared by all arms):", "",
                   "| arm | steps | rollouts | min | distance before -> after | direction | continuity | raw MAE (m) | "
-                  "KL mean (last) | diversity m first -> last (min) | collapse steps | on roads | s sample / score / step |",
+                  "KL mean (last) | diversity m first -> last (min) | collapse steps | on roads | s per step: sample+score (of it waiting on scoring) / all |",
                   "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for a, s in arms.items():
             st = max(s["steps"], 1)
@@ -154,7 +154,7 @@ def ablation_report(abl: dict, rows: list[dict], abl_path: str = ABLATION_JSON, 
                 f"{_e(s.get('kl_mean'))} ({_e(s.get('kl_last'))}) | {_f(s.get('diversity_first_m'), 0)} -> "
                 f"{_f(s.get('diversity_last_m'), 0)} ({_f(s.get('diversity_min_m'), 0)}) | {s['collapse_steps']} | "
                 f"{_f(s.get('on_road_before'), 2)} -> {_f(s.get('on_road_after'), 2)} | "
-                f"{s['sample_seconds'] / st:.2f} / {s['score_seconds'] / st:.2f} / {s['train_seconds'] / st:.2f} |")
+                f"{s['sample_seconds'] / st:.2f} ({s.get('score_wait_seconds', 0) / st:.2f}) / {s['train_seconds'] / st:.2f} |")
     lines += ["", target_check(tab, arms.get("gdpo"))]
     return "\n".join(lines)
 

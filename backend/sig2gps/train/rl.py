@@ -11,8 +11,8 @@ Efficiency (one GPU): the `groups_per_update` groups of an update are sampled as
 groups_per_update * G videos (rl_rollout.sample_batch) and re-evaluated as that same batch, so the
 ratio is exactly 1 before the first update and the GPU sees large batches; losses, KLs and ratios
 stay on the device until the end of a step (one host sync); the CPU reward scoring (read-back,
-skeleton, geodesics: about 6 ms a rollout) can run in `score_workers` processes, since on a GPU it
-would otherwise cost as much as sampling. Split of one step on 2 CPU cores, shipped model, 2 conditions
+skeleton, geodesics: about 6 ms a rollout) can run in `score_workers` processes, each batch scored
+while the next one samples, since on a GPU it would otherwise cost as much as sampling. Split of one step on 2 CPU cores, shipped model, 2 conditions
 x G=6 in one batch, 9 frames, 6 sampler steps, 3 of them SDE: sampling 9.6 s, scoring 0.04 s, update
 25 s (per SDE step a forward with grad, its backward and the adapter-off reference forward): the
 update is the network's own cost, the scoring is not a bottleneck here.
@@ -153,32 +153,41 @@ class RlTrainer:
         self.cap = None
         self.last_ratios = []  # ratios of the last step, in update order (tests and diagnostics)
         self._pool = None
+        self.score_wait = 0.0
 
     def _cap(self) -> float:
         from ..model.flow import sampling_sigmas
 
         return float(sampling_sigmas(self.cfg.steps, self.shift)[1])
 
-    def sample(self, conds: list, seed: int) -> list:
-        """Batches of `groups_per_update` conditions x G rollouts; condition k is seeded seed*7919+k."""
+    def sample(self, conds: list, seed: int) -> tuple[list, list]:
+        """Batches of `groups_per_update` conditions x G rollouts (condition k seeded seed*7919+k) and the
+        rewards of every group. With scoring processes, a batch is scored while the next one samples."""
         from .rl_rollout import sample_batch
 
         cfg, n = self.cfg, self.cfg.groups_per_update
-        return [sample_batch(self.tr, self.codec, conds[j:j + n], cfg.group, cfg.steps, self.shift, cfg.noise_level,
+        batches, pending = [], []
+        for j in range(0, len(conds), n):
+            b = sample_batch(self.tr, self.codec, conds[j:j + n], cfg.group, cfg.steps, self.shift, cfg.noise_level,
                              cfg.sde_steps, [seed * 7919 + k for k in range(j, min(j + n, len(conds)))])
-                for j in range(0, len(conds), n)]
+            batches.append(b)
+            pending += [self._submit(g) for g in b.groups]
+        t = time.time()
+        rewards = [p.result() if hasattr(p, "result") else p for p in pending]
+        self.score_wait = time.time() - t  # > 0 only while scoring lags behind sampling: the bottleneck sign
+        return batches, rewards
 
-    def score(self, groups: list) -> list[dict]:
-        """reward_fn of every group, in `score_workers` processes when asked (spawned once, reused)."""
+    def _submit(self, g):
+        """reward_fn of one group: a future in `score_workers` processes (spawned once, reused), else the value."""
         if self.cfg.score_workers <= 0:
-            return [self.reward_fn(g.overlay, g.cond) for g in groups]
+            return self.reward_fn(g.overlay, g.cond)
         if self._pool is None:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
 
             # spawn, not fork: the parent holds CUDA and OpenMP state that a forked child must not inherit
             self._pool = ProcessPoolExecutor(self.cfg.score_workers, mp_context=mp.get_context("spawn"))
-        return list(self._pool.map(self.reward_fn, [g.overlay for g in groups], [g.cond for g in groups]))
+        return self._pool.submit(self.reward_fn, g.overlay, g.cond)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -193,15 +202,14 @@ class RlTrainer:
         t0 = time.time()
         rng = np.random.default_rng([cfg.seed, self.step_no])
         pick = rng.choice(len(self.conditions), min(cfg.conditions_per_step, len(self.conditions)), replace=False)
-        batches = self.sample([self.conditions[i] for i in pick], cfg.seed + 100_003 * (self.step_no + 1))
+        batches, rewards = self.sample([self.conditions[i] for i in pick], cfg.seed + 100_003 * (self.step_no + 1))
         groups = [g for b in batches for g in b.groups]
-        t_sample = time.time() - t0
-        for g, r in zip(groups, self.score(groups)):
+        for g, r in zip(groups, rewards):
             g.rewards = r
+        t_sample = time.time() - t0  # sampling and scoring (they overlap with scoring processes)
         names = [k for k in cfg.rewards if k in groups[0].rewards]
         R = {k: np.stack([g.rewards[k] for g in groups]) for k in names}
         A = advantages(cfg.advantage, R, clip=cfg.adv_clip)
-        t_score = time.time() - t0 - t_sample
 
         losses, kls, ratios = [], [], []  # device tensors: one host sync at the end of the step
         row = 0
@@ -229,7 +237,7 @@ class RlTrainer:
                "clipped_frac": float((np.abs(rat - 1) > cfg.clip).mean()),
                "diversity_m": float(np.nanmean([diversity_m(g) for g in groups])) if groups[0].cond.win else None,
                "on_road": on_road(groups),
-               "seconds": time.time() - t0, "sample_seconds": t_sample, "score_seconds": t_score}
+               "seconds": time.time() - t0, "sample_seconds": t_sample, "score_wait_seconds": self.score_wait}
         for k in groups[0].rewards:
             v = np.stack([g.rewards[k] for g in groups])
             rec[f"{k}_mean"], rec[f"{k}_std"] = float(v.mean()), float(v.std(1).mean())
@@ -241,9 +249,9 @@ class RlTrainer:
         """Rewards, read-back MAE and diversity on fixed conditions and fixed noise (comparable over time)."""
         from .rl_rollout import diversity_m
 
-        groups = [g for b in self.sample(conds, seed) for g in b.groups]
+        batches, rs = self.sample(conds, seed)
+        groups = [g for b in batches for g in b.groups]
         out = {"step": self.step_no, "eval": True}
-        rs = self.score(groups)
         for k in rs[0]:
             out[f"{k}_mean"] = float(np.mean([r[k].mean() for r in rs]))
             out[f"{k}_per_condition"] = [float(r[k].mean()) for r in rs]  # for paired before/after tests

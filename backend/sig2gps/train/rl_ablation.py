@@ -117,7 +117,7 @@ def arm_summary(arm: str, cfg: RlConfig, log: list[dict], before: dict, after: d
            "steps": len(steps), "rollouts": len(steps) * cfg.conditions_per_step * cfg.group,
            "minutes": minutes, "train_seconds": float(sum(r["seconds"] for r in steps)),
            "sample_seconds": float(sum(r.get("sample_seconds", 0) for r in steps)),
-           "score_seconds": float(sum(r.get("score_seconds", 0) for r in steps)),
+           "score_wait_seconds": float(sum(r.get("score_wait_seconds", 0) for r in steps)),
            "kl_mean": float(np.mean([r["kl"] for r in steps])) if steps else None,
            "kl_last": steps[-1]["kl"] if steps else None,
            "diversity_first_m": div[0] if div else None, "diversity_last_m": div[-1] if div else None,
