@@ -1,7 +1,7 @@
 """The Traj-GDPO ablation in one command: each arm is the `gdpo` config with ONE field changed.
 
     python3 -m sig2gps.train.rl_ablation --init SFT_DIR --pairs TRAIN.npz --eval-pairs HELD_OUT.npz \\
-        --out DIR --minutes-per-arm 1.3 [--arms gdpo grpo no_direction no_kl step_kl] [--config rl_gpu.json]
+        --out DIR --minutes-per-arm 1.2 [--arms gdpo grpo no_direction no_kl step_kl] [--config rl_gpu.json]
 
 Every arm starts from the same SFT model with the same seed and the same training/evaluation
 conditions (rendered once), so arms differ only by their one field. The held-out "before"
@@ -11,7 +11,7 @@ exactly the SFT model). Writes, per arm, DIR/<arm>/model (fused, shipped layout)
 again), DIR/<arm>/log.jsonl and curves.png; and DIR/ablation.json, self-contained (configs, per-step
 curves, before/after evaluations, summaries), which `sig2gps bench --only rl` renders.
 
-Why configs/rl_gpu.json looks as it does (reasoned, not tuned: one H100, ~1.3 min per arm):
+Why configs/rl_gpu.json looks as it does (reasoned, not tuned: one H100, 1.2 min of RL steps per arm, ~1.35 min with evaluation and saving):
 - G=8 (the issue), frames 13 and 10 sampler steps (the SFT model's frames; Flow-GRPO trains with 10
   steps); SDE only on steps 0-3 (Flow-GRPO's window idea: the early, high-noise steps decide the route,
   later ones only sharpen the drawing), noise level 0.7 (Flow-GRPO).
@@ -56,7 +56,7 @@ class AblationConfig:
     pairs: str  # training pairs (.npz)
     out: str
     eval_pairs: str = ""  # held-out pairs (default: the first training conditions)
-    minutes_per_arm: float = 1.3  # RL steps' wall-clock per arm (evaluation and saving come on top)
+    minutes_per_arm: float = 1.2  # RL steps' wall-clock per arm (evaluation and saving come on top)
     arms: tuple = tuple(ARMS)
     config: str = GPU_CONFIG  # the `gdpo` arm's RlConfig
     max_steps: int = 0  # > 0: cap on RL steps per arm (tests, dry runs)
