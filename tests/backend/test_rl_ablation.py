@@ -91,37 +91,41 @@ def _tracks(rng, n_per_len=2):
     return out
 
 
-def _video_bench_rows(offset_m: dict, on_road: dict, seed=0):
-    """video_bench's JSON rows (per label, city, scope) with the metrics computed by sig2gps.metrics on
-    predictions shifted north by offset_m[label] metres (plus noise); no all-city rows, as a per-city
-    tool may write them."""
-    from sig2gps.metrics import SCOPES, evaluate_tracks
+def _video_bench_rows(offset_m: dict, on_road: dict, seed=0, kind="raw"):
+    """video_bench's JSON rows, made by its own score_rows (sig2gps.metrics inside) from predictions
+    shifted north by offset_m[label] metres plus noise, per city; also the metrics over all traces."""
+    from types import SimpleNamespace as NS
+
+    from sig2gps.benchmark.video_bench import score_rows
+    from sig2gps.metrics import evaluate_tracks, od_distance_m, scope_of
 
     rng = np.random.default_rng(seed)
     rows, truth_all, pred_all = [], {}, {lb: {} for lb in offset_m}
     for city in ("monaco", "helsinki"):
         truth = _tracks(rng)
+        tc = NS(truth=truth, city=city, unseen=city == "helsinki",
+                scope={k: scope_of(od_distance_m(lon, lat)) for k, (_, lon, lat) in truth.items()})
+        traces = [NS(trace_id=k) for k in truth]
         for lb, off in offset_m.items():
             pred = {k: (t, lon, lat + (off + rng.normal(0, 20, len(t))) / 111_320) for k, (t, lon, lat) in truth.items()}
-            ev = evaluate_tracks(truth, pred)
+            recs = [NS(trace_id=k, rollouts=[NS(track=NS(t=t, lon=lon, lat=lat), info={"on_road": on_road[lb]})])
+                    for k, (t, lon, lat) in pred.items()]
+            label = "towers" if lb == "towers" else f"{lb} f13 {kind}"
+            rows += score_rows(dict(label=label, method="video", model=f"/m/{lb}", frames=13, snap=kind == "snap"),
+                               tc, traces, recs, 1.0)
             pred_all[lb].update({f"{city}{k}": v for k, v in pred.items()})
-            for sc in SCOPES + ("overall",):
-                e = ev[sc]
-                rows.append({"label": lb, "method": "video", "model": f"/m/{lb}", "frames": 13, "snap": False,
-                             "city": city, "unseen": city == "helsinki", "scope": sc, "n": e["n_traces"], "failed": 0,
-                             "mae_m": e["mae_m"], "rmse_m": e["rmse_m"], "l100": e["l100"], "g1000": e["g1000"],
-                             "s_per_trace": 1.0, "one_piece": 1.0, "on_road": on_road[lb]})
         truth_all.update({f"{city}{k}": v for k, v in truth.items()})
     return rows, {lb: evaluate_tracks(truth_all, p) for lb, p in pred_all.items()}
 
 
 def test_ablation_section_renders_the_table_summaries_and_target_check(ablation):
-    from sig2gps.benchmark.rl import ablation_report, scope_table
+    from sig2gps.benchmark.rl import ablation_report, arm_rows, scope_table
 
     _, res = ablation
     good = {"sft": 300.0, "gdpo": 60.0, "no_kl": 200.0}
     rows, pooled = _video_bench_rows(good, {"sft": 0.9, "gdpo": 0.89, "no_kl": 0.7})
-    tab = scope_table(rows)
+    assert {r["label"] for r in rows} == {"sft f13 raw", "gdpo f13 raw", "no_kl f13 raw"}
+    tab = scope_table(arm_rows(rows))
     for lb in good:  # cities pooled by traces == the metrics over all traces (equal points per trace)
         for sc in ("small", "medium", "large", "overall"):
             assert tab[lb, sc]["mae_m"] == pytest.approx(pooled[lb][sc]["mae_m"], rel=1e-9)
@@ -142,6 +146,10 @@ def test_ablation_section_renders_the_table_summaries_and_target_check(ablation)
     offroad, _ = _video_bench_rows(good, {"sft": 0.9, "gdpo": 0.8, "no_kl": 0.9})
     md2 = ablation_report(abl, offroad)
     assert "not met" in md2 and "(kept: at most 2 points lower): no" in md2
+    # snapped rows get their own table; the target is judged on the raw decode
+    snapped, _ = _video_bench_rows({"sft": 40.0, "gdpo": 500.0}, {"sft": 1.0, "gdpo": 1.0}, seed=1, kind="snap")
+    md3 = ablation_report(abl, rows + snapped)
+    assert "Map-constrained decode" in md3 and "**Target check (Traj-GDPO vs SFT): met.**" in md3
     abl["arms"]["gdpo"]["collapse_steps"] = 1
     assert "not met" in ablation_report(abl, rows)
 

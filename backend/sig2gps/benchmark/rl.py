@@ -15,6 +15,7 @@ nor of this run) with fixed noise, so "before" and "after" differ only by the ad
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 ORDER = 55
@@ -22,11 +23,14 @@ TITLE = "Traj-GDPO (RL from trajectory rewards): GPU ablation and CPU demonstrat
 ABLATION_JSON = "docs/rl_ablation_gpu.json"
 VIDEO_BENCH_JSON = "docs/video_bench_rl_gpu.json"
 # video_bench labels (the name before '=') -> the paper's ablation rows, in the paper's order
-ARM_NAMES = (("sft", "SFT only"), ("gdpo", "Traj-GDPO"), ("grpo", "GRPO instead of GDPO"),
+ARM_NAMES = (("towers", "towers (the floor)"), ("sft", "SFT only"), ("gdpo", "Traj-GDPO"), ("grpo", "GRPO instead of GDPO"),
              ("no_direction", "w/o direction reward"), ("no_kl", "w/o KL"), ("step_kl", "step KL (moving reference)"))
 SCOPES = ("small", "medium", "large", "overall")
 ALL_CITIES = ("all", "*", "", None, "overall", "ALL")
 ON_ROAD_TOLERANCE = 0.02  # "on-road share kept": not more than 2 points below SFT
+# video_bench labels its rows "NAME fFRAMES raw", "NAME fFRAMES snap", "NAME fFRAMES raw (snap samples)", "towers"
+LABEL_RE = re.compile(r"^(?P<name>.+?) f(?P<frames>\d+) (?P<kind>raw|snap)(?P<sub> \(snap samples\))?$")
+FRAMES = 13  # the frames the ablation is judged at when video_bench ran several
 CONFIG = "backend/sig2gps/train/configs/rl_cpu_demo.json"
 PAIRS_CMDS = ("sig2gps train pairs --network monaco=../shared/data/osm/monaco.osm.pbf --traces 40 --seed 21 "
               "--out .traindata/rl_monaco.npz",
@@ -62,19 +66,40 @@ def _pool(rows: list[dict]) -> dict:
     n-weighted mean squares. Used only when video_bench wrote no all-city row."""
     import numpy as np
 
-    rows = [r for r in rows if r.get("n")]
+    rows = [r for r in rows if (r.get("n") or 0) - (r.get("failed") or 0) > 0]
     if not rows:
         return {}
-    w = np.array([r["n"] for r in rows], float)
+    w = np.array([r["n"] - (r.get("failed") or 0) for r in rows], float)  # traces in the error pool
 
     def avg(k):
         v = [(r.get(k), wi) for r, wi in zip(rows, w) if r.get(k) is not None]
         return float(sum(a * b for a, b in v) / sum(b for _, b in v)) if v else None
 
     rm = [(r["rmse_m"], wi) for r, wi in zip(rows, w) if r.get("rmse_m") is not None]
-    return {"n": int(w.sum()), "failed": sum(r.get("failed") or 0 for r in rows), "mae_m": avg("mae_m"),
+    return {"n": sum(r["n"] for r in rows), "failed": sum(r.get("failed") or 0 for r in rows), "mae_m": avg("mae_m"),
             "rmse_m": float(np.sqrt(sum(a * a * b for a, b in rm) / sum(b for _, b in rm))) if rm else None,
             "l100": avg("l100"), "g1000": avg("g1000"), "on_road": avg("on_road"), "pooled": True}
+
+
+def parse_label(label: str) -> tuple[str, str]:
+    """video_bench label -> (model name before '=', "raw" | "snap" | "subset"); other labels are raw."""
+    m = LABEL_RE.match(label)
+    if not m:
+        return label, "raw"
+    return m["name"], "subset" if m["sub"] else m["kind"]
+
+
+def arm_rows(rows: list[dict], kind: str = "raw") -> list[dict]:
+    """The rows of one decode kind at one frame count, labelled by model name (sft, gdpo, ...); the
+    towers floor goes with the raw rows."""
+    frames = sorted({r["frames"] for r in rows if r.get("frames")})
+    f = FRAMES if FRAMES in frames or not frames else frames[0]
+    out = []
+    for r in rows:
+        name, k = parse_label(r["label"])
+        if (k == kind or (kind == "raw" and name == "towers")) and r.get("frames") in (None, f):
+            out.append({**r, "label": name})
+    return out
 
 
 def scope_table(rows: list[dict]) -> dict:
@@ -102,27 +127,25 @@ def _name(label: str) -> str:
     return dict(ARM_NAMES).get(label, label)
 
 
-def ablation_report(abl: dict, rows: list[dict], abl_path: str = ABLATION_JSON, vb_path: str = VIDEO_BENCH_JSON) -> str:
-    """The issue's ablation table, training summaries and target check, from the two recorded JSONs."""
+def ablation_report(abl: dict, rows: list[dict], abl_path: str = ABLATION_JSON, vb_path: str = VIDEO_BENCH_JSON,
+                    machine: str = "") -> str:
+    """The issue's ablation table, training summaries and target check, from the two recorded JSONs
+    (`rows`: video_bench's rows as recorded)."""
+    snap = arm_rows(rows, "snap")
+    rows = arm_rows(rows, "raw")
     tab = scope_table(rows)
     order = [k for k, _ in ARM_NAMES] + [lb for lb in dict.fromkeys(r["label"] for r in rows) if lb not in dict(ARM_NAMES)]
     labels = [lb for lb in order if any((lb, sc) in tab for sc in SCOPES)]
     frames = sorted({r.get("frames") for r in rows if r.get("frames")})
-    lines = [abl.get("machine", "Machine: not recorded."), "",
+    lines = [abl.get("machine", "Machine: not recorded.") + " (RL); video_bench: " + (machine or "not recorded."), "",
              f"Reproduce (recorded {abl.get('date', '?')}): `{abl.get('command') or 'python3 -m sig2gps.train.rl_ablation ...'}`, "
              f"then `python3 -m sig2gps.benchmark.video_bench --test DIR --model sft=SFT_DIR --model gdpo=OUT/gdpo/model ... "
              f"--frames {frames[0] if frames else 13} --json PATH`; results recorded as `{abl_path}` and `{vb_path}`.", "",
              f"Every arm is the `gdpo` config with one field changed, from the same SFT model and seed, "
              f"{abl.get('minutes_per_arm', '?')} min of RL steps each on {abl.get('n_conditions', '?')} training conditions "
              f"(`{abl.get('pairs', '?')}`); test set: video_bench's (rows with n traces, failures counted).", "",
-             "| method | " + " | ".join(f"{sc} MAE (m) | {sc} RMSE (m) | {sc} L100 (%) | {sc} G1000 (%)" for sc in SCOPES) + " |",
-             "|---|" + "---|" * (4 * len(SCOPES))]
-    for lb in labels:
-        cells = []
-        for sc in SCOPES:
-            r = tab.get((lb, sc), {})
-            cells += [_m(r.get("mae_m")), _m(r.get("rmse_m")), _pct(r.get("l100")), _pct(r.get("g1000"))]
-        lines.append(f"| {_name(lb)} | " + " | ".join(cells) + " |")
+             f"Raw decode (the model's own drawing read back), {frames[0] if frames else '?'} frames:", ""]
+    lines += _scope_lines(tab, labels)
     if any(r.get("pooled") for r in tab.values()):
         lines += ["", "(No all-city rows in the JSON: scopes pooled over cities, weighted by traces.)"]
     cities = list(dict.fromkeys(r["city"] for r in rows if r.get("scope") == "overall" and r.get("city") not in ALL_CITIES))
@@ -155,8 +178,24 @@ def ablation_report(abl: dict, rows: list[dict], abl_path: str = ABLATION_JSON, 
                 f"{_f(s.get('diversity_last_m'), 0)} ({_f(s.get('diversity_min_m'), 0)}) | {s['collapse_steps']} | "
                 f"{_f(s.get('on_road_before'), 2)} -> {_f(s.get('on_road_after'), 2)} | "
                 f"{s['sample_seconds'] / st:.2f} ({s.get('score_wait_seconds', 0) / st:.2f}) / {s['train_seconds'] / st:.2f} |")
-    lines += ["", target_check(tab, arms.get("gdpo"))]
+    if snap:
+        st = scope_table(snap)
+        lines += ["", "Map-constrained decode (video_bench --snap; its own samples and trace subset):", ""]
+        lines += _scope_lines(st, [lb for lb in order if any((lb, sc) in st for sc in SCOPES)])
+    lines += ["", target_check(tab, arms.get("gdpo")) + " (raw decode)"]
     return "\n".join(lines)
+
+
+def _scope_lines(tab: dict, labels: list) -> list[str]:
+    lines = ["| method | " + " | ".join(f"{sc} MAE (m) | {sc} RMSE (m) | {sc} L100 (%) | {sc} G1000 (%)" for sc in SCOPES)
+             + " |", "|---|" + "---|" * (4 * len(SCOPES))]
+    for lb in labels:
+        cells = []
+        for sc in SCOPES:
+            r = tab.get((lb, sc), {})
+            cells += [_m(r.get("mae_m")), _m(r.get("rmse_m")), _pct(r.get("l100")), _pct(r.get("g1000"))]
+        lines.append(f"| {_name(lb)} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _e(v):
@@ -237,9 +276,9 @@ def gpu_section(abl_path: str = ABLATION_JSON, vb_path: str = VIDEO_BENCH_JSON) 
     {"rows": [...]}), else None."""
     if not (Path(abl_path).is_file() and Path(vb_path).is_file()):
         return None
-    rows = json.loads(Path(vb_path).read_text())
-    rows = rows["rows"] if isinstance(rows, dict) else rows
-    return ablation_report(json.loads(Path(abl_path).read_text()), rows, abl_path, vb_path)
+    vb = json.loads(Path(vb_path).read_text())
+    rows, machine = (vb["rows"], vb.get("machine", "")) if isinstance(vb, dict) else (vb, "")
+    return ablation_report(json.loads(Path(abl_path).read_text()), rows, abl_path, vb_path, machine)
 
 
 def run(args) -> str:
