@@ -35,7 +35,10 @@ def training_log(meta: dict) -> str:
     rows = ["| session | runs | GPU-min (session / cumulative) | val MAE raw (m) | towers on same pairs (m) | "
             "one-piece paths | path on roads | shipped |", "|---|---|---|---|---|---|---|---|"]
     for h in meta.get("history", []):
-        runs = "; ".join(f"{r['run']} from {r['from']}: {r['steps']} steps, {r['samples']} samples, "
+        # SFT runs count training samples, RL runs count sampled rollouts
+        runs = "; ".join(f"{r['run']} from {r['from']}: {r['steps']} steps, "
+                         f"{r['samples'] if 'samples' in r else r.get('rollouts', '?')} "
+                         f"{'samples' if 'samples' in r else 'rollouts'}, "
                          f"{r['gpu_minutes']} min, val {r['val_mae_m']} m" for r in h.get("runs", []))
         rows.append(f"| {h['session']} | {runs} | {h['gpu_minutes']} / {h['cumulative_gpu_minutes']} | "
                     f"{h['val_mae_m']:.0f} | {h['val_towers_mae_m']:.0f} | {100 * h['val_connected']:.0f}% | "
@@ -124,7 +127,10 @@ trained from scratch by rectified flow on 16,500 simulated pairs from 11 OSM cit
 liechtenstein, andorra, krems, hoyerswerda, north-bayreuth, bellevue-wa, berlin-prenzlauer-berg, harrisburg).
 It predicts only the 2 overlay channels (path so far, current dot) with 7 clean condition channels (roads,
 signaling line, time ramp, sites, first/last site, frame time); frame 0 is clean (Wan 2.2 TI2V semantics).
-Path weight 2, fresh samples every batch, frames 13/17/21 mixed. Model: `resources/models/video/` (18 MB, bf16).
+Path weight 2, fresh samples every batch, frames 13/17/21 mixed; since session 2 each rendered batch also feeds
+3-5 more steps as copies under the square's symmetries (rendering on the CPU was the limit). The shipped model is
+the SFT model s2-run1 with the Traj-GDPO LoRA adapter fused in (see the Traj-GDPO section); its figures on the
+benchmark test set are in the two sections after this one. Model: `resources/models/video/` (18 MB, bf16).
 
 ### Training log (validation: 128 pairs of Helsinki, unseen in training; raw dot read-back, 21 frames, 10 steps)
 
