@@ -66,6 +66,9 @@ def test_renderer_turns_the_json_into_the_tables(recorded):
     assert rows[1].split("|")[5].strip() == f"{two['traces_per_s'] / (2 * base['traces_per_s']):.0%}"
     v = recorded["video_rows"][0]
     assert rows[-1].split("|")[5].strip() == f"{v['traces_per_s']:.1f}"
+    assert "Reading:" not in text
+    noted = "\n".join(batch.render_recorded({**recorded, "notes": ["why it scales so."]}))
+    assert noted.endswith("Reading: why it scales so.")
 
 
 def test_projection_uses_the_recorded_rates(recorded):

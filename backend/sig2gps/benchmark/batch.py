@@ -113,6 +113,8 @@ def run(args) -> str:
               "from 1 to 2 workers, Ray adds no work and a wall-time shortfall is contention for the cores."]
     if rec:
         lines += ["", "### Recorded on the GPU machine (docs/batch_gpu_run.json)", ""] + render_recorded(rec)
+    for extra in more_recorded():  # e.g. a 2-GPU machine's video rows, run separately
+        lines += ["", f"### Also recorded ({extra.as_posix()})", ""] + render_recorded(json.loads(extra.read_text()))
     lines += [""] + projection_lines(cpu_rate, rec)
     caveat = (f"Caveats: the 2 cores here are shared with other work (1-min load average {load0:.1f} at the "
               f"start, {load1:.1f} at the end), so the 2-worker figures above are a lower bound.")
@@ -129,6 +131,11 @@ def run(args) -> str:
 
 def _f(x, fmt: str = ".1f") -> str:
     return "-" if x is None else format(x, fmt)
+
+
+def more_recorded() -> list[Path]:
+    """Other device runs kept beside the main one (docs/batch_gpu*_run.json)."""
+    return [p for p in sorted(RECORDED.parent.glob("batch_gpu*_run.json")) if p.name != RECORDED.name]
 
 
 def render_recorded(rec: dict) -> list[str]:
@@ -178,6 +185,8 @@ def render_recorded(rec: dict) -> list[str]:
                          f"| {_f(r['records_per_s_partitions'], '.0f')} | {r['traces_failed']} |")
     if rec.get("skipped"):
         lines += ["", "Not run: " + "; ".join(rec["skipped"]) + "."]
+    if rec.get("notes"):  # the reading, added to the JSON by whoever recorded the run
+        lines += ["", "Reading: " + " ".join(rec["notes"])]
     return lines
 
 
