@@ -8,6 +8,8 @@ proposes, the map disposes: one connected, drivable path even when the drawing h
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from scipy import ndimage
 
@@ -72,34 +74,96 @@ def _sample_prob(win: Window, prob: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return out
 
 
+class _NetArrays:
+    """Per-network flat arrays for the vectorised edge costs and graph build (built once per network).
+
+    All segment polylines are laid end to end on one arc-length axis `D` (with a 1 m gap between
+    segments, so no query can fall into a neighbour), so resampling every segment is one np.interp.
+    """
+
+    def __init__(self, net):
+        geoms = [np.asarray(g, float).reshape(-1, 2) for g in net.seg_xy]
+        nv = np.array([len(g) for g in geoms], np.int64)
+        self.voff = np.r_[0, np.cumsum(nv)]  # segment s owns vertices voff[s]:voff[s+1]
+        allxy = np.vstack(geoms) if len(geoms) else np.zeros((0, 2))
+        self.vx, self.vy = allxy[:, 0].copy(), allxy[:, 1].copy()
+        step = np.hypot(np.diff(self.vx), np.diff(self.vy))
+        step[self.voff[1:-1] - 1] = 1.0  # the gap between one segment's last vertex and the next's first
+        self.D = np.r_[0.0, np.cumsum(step)] if len(allxy) else np.zeros(0)
+        first, last = self.voff[:-1], self.voff[1:] - 1
+        self.seg_start = self.D[first]
+        self.seg_arc = self.D[last] - self.D[first]  # the polyline's length on the D axis
+        self.seg_len = np.asarray(net.seg_len, float)
+        # parallel edges collapse to one graph entry (the cheapest); the csr layout is fixed per network
+        u, v = np.asarray(net.u, np.int64), np.asarray(net.v, np.int64)
+        self.uv_order = np.lexsort((v, u))
+        su, sv = u[self.uv_order], v[self.uv_order]
+        self.uv_starts = np.flatnonzero(np.r_[True, (np.diff(su) != 0) | (np.diff(sv) != 0)])
+        self.csr_indices = sv[self.uv_starts].astype(np.int32)
+        per_row = np.bincount(su[self.uv_starts], minlength=net.n_nodes)
+        self.csr_indptr = np.r_[0, np.cumsum(per_row)].astype(np.int32)
+
+    def near(self, win: Window) -> np.ndarray:
+        """Segments not wholly outside the window: the same per-vertex test as the original loop."""
+        heads = self.voff[:-1]
+        dx = np.minimum.reduceat(np.abs(self.vx - win.cx), heads)
+        dy = np.minimum.reduceat(np.abs(self.vy - win.cy), heads)
+        return np.flatnonzero(np.maximum(dx, dy) <= 1.5 * win.half + self.seg_len)
+
+
+_NET_ARRAYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # network -> _NetArrays
+
+
+def _net_arrays(net) -> _NetArrays:
+    """The cached _NetArrays of `net` (rebuilt if the network's edge or segment count changed)."""
+    try:
+        arr = _NET_ARRAYS.get(net)
+    except TypeError:  # not weak-referenceable/hashable: no cache
+        return _NetArrays(net)
+    if arr is None or len(arr.seg_len) != len(net.seg_xy) or len(arr.uv_order) != len(net.u):
+        arr = _NetArrays(net)
+        _NET_ARRAYS[net] = arr
+    return arr
+
+
 def edge_costs(net, win: Window, prob: np.ndarray, eps: float = 0.02) -> np.ndarray:
-    """Per directed edge: length * mean(-log p) over points every ~half pixel along it."""
+    """Per directed edge: length * mean(-log p) over points every ~half pixel along it.
+
+    Vectorised over all segments: each segment near the window is resampled at n = max(2, L/step + 1)
+    evenly spaced points (both ends included), the path probability is read at each, and the mean of
+    -log clip(p, eps, 1) is taken per segment; segments wholly outside the window cost -log(eps) per metre.
+    """
     step = win.m_per_px / 2
     # the path is drawn 1 px wide: blur a little so a road one pixel off still counts
     p = np.maximum(ndimage.maximum_filter(prob, size=3) * 0.7, prob)
     far = float(-np.log(eps))
-    cost = np.empty(len(net.u))
-    seg_cost = {}
-    for e in range(len(net.u)):
-        s = int(net.seg[e])
-        if s not in seg_cost:
-            xy = net.seg_xy[s]
-            if np.abs(xy - (win.cx, win.cy)).min(0).max() > 1.5 * win.half + net.seg_len[s]:
-                seg_cost[s] = far  # wholly outside the window: the model said nothing there
-                cost[e] = net.length[e] * far + 1e-3
-                continue
-            d = np.r_[0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
-            n = max(2, int(d[-1] / step) + 1)
-            q = np.linspace(0, d[-1], n)
-            pts = np.c_[np.interp(q, d, xy[:, 0]), np.interp(q, d, xy[:, 1])]
-            seg_cost[s] = float(np.mean(-np.log(np.clip(_sample_prob(win, p, pts), eps, 1.0))))
-        cost[e] = net.length[e] * seg_cost[s] + 1e-3
-    return cost
+    arr = _net_arrays(net)
+    seg_cost = np.full(len(arr.seg_len), far)
+    near = arr.near(win)
+    if len(near):
+        L = arr.seg_arc[near]
+        n = np.maximum(2, (L / step).astype(np.int64) + 1)
+        rep = np.repeat(np.arange(len(near)), n)
+        k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        q = np.minimum(k * (L / (n - 1))[rep], L[rep])  # np.linspace(0, L, n) per segment
+        Q = arr.seg_start[near][rep] + q
+        pts = np.c_[np.interp(Q, arr.D, arr.vx), np.interp(Q, arr.D, arr.vy)]
+        val = -np.log(np.clip(_sample_prob(win, p, pts), eps, 1.0))
+        seg_cost[near] = np.bincount(rep, weights=val, minlength=len(near)) / n
+    return net.length * seg_cost[net.seg] + 1e-3
+
+
+def _cost_graph(net, w: np.ndarray):
+    """Node x node csr of per-edge costs w; parallel edges keep the cheapest (duplicates would add up)."""
+    from scipy import sparse
+
+    arr = _net_arrays(net)
+    wmin = np.minimum.reduceat(w[arr.uv_order], arr.uv_starts)
+    return sparse.csr_matrix((wmin, arr.csr_indices, arr.csr_indptr), shape=(net.n_nodes, net.n_nodes))
 
 
 def graph_track(net, win: Window, overlay: np.ndarray, t0: float, t1: float):
     """Map-constrained decode -> (times, xy, route_xy); None when no route joins start and end."""
-    from scipy import sparse
     from scipy.sparse.csgraph import dijkstra
 
     times, dots = raw_track(win, overlay, t0, t1)
@@ -110,12 +174,7 @@ def graph_track(net, win: Window, overlay: np.ndarray, t0: float, t1: float):
     if a == b:
         return times, np.repeat(net.node_xy[a][None], len(times), 0), net.node_xy[a][None]
     w = edge_costs(net, win, np.maximum(overlay[0, -1], overlay[1, 1:].max(0)))
-    # parallel edges: keep the cheapest (a csr built from duplicates would add them up)
-    order = np.lexsort((w, net.v, net.u))
-    u, v, w = net.u[order], net.v[order], w[order]
-    first = np.r_[True, (np.diff(u) != 0) | (np.diff(v) != 0)]
-    g = sparse.csr_matrix((w[first], (u[first], v[first])), shape=(net.n_nodes, net.n_nodes))
-    _, pred = dijkstra(g, indices=a, return_predecessors=True)
+    _, pred = dijkstra(_cost_graph(net, w), indices=a, return_predecessors=True)
     nodes = net.node_path(pred, a, b)
     if not nodes:
         return None
