@@ -25,10 +25,30 @@ def add_parser(sub):
     r.add_argument("--out", help="override the run folder")
     r.add_argument("--minutes", type=float, help="override the time budget")
     r.add_argument("--max-steps", type=int, help="override the total RL step count")
+    a = tsub.add_parser("adapt", help="cross-city adaptation: a LoRA adapter trained on a new city's pairs, "
+                                      "validated before and after (see train/adapt.py AdaptConfig)")
+    a.add_argument("--pairs", required=True, help="the new city's training pairs (.npz)")
+    a.add_argument("--val-pairs", required=True, help="held-out pairs of the same city (.npz)")
+    a.add_argument("--out", required=True, help="run folder: adapt.json, model/ (adapter fused, shipped layout)")
+    a.add_argument("--init", default="", help="model folder to adapt (default: the shipped model)")
+    a.add_argument("--config", help="JSON file of AdaptConfig fields (flags given here override it)")
+    a.add_argument("--steps", type=int, help="adapter training steps")
+    a.add_argument("--batch", type=int, help="pairs per step")
     return p
 
 
 def run(args):
+    if args.stage == "adapt":
+        from ..train.adapt import AdaptConfig, adapt
+
+        over = {k: v for k, v in (("pairs", args.pairs), ("val_pairs", args.val_pairs), ("out", args.out),
+                                  ("init", args.init), ("steps", args.steps), ("batch", args.batch)) if v}
+        cfg = AdaptConfig.from_json(args.config, **over) if args.config else AdaptConfig(**over)
+        res = adapt(cfg)
+        b, a = res["before"], res["after"]
+        print(f"done: {res['steps']} adapter steps in {res['seconds']:.0f} s; val MAE {b['val_mae_m']:.0f} -> "
+              f"{a['val_mae_m']:.0f} m (towers {a['val_towers_mae_m']:.0f} m) -> {args.out}/model")
+        return 0
     if args.stage == "rl":
         from ..train.rl import RlConfig, train_rl
 
