@@ -44,6 +44,13 @@ def test_adapter_moves_only_its_layers_and_reports_before_after(setup):
     assert moved, "the adapter did not change the model"
     assert all((".to_q." in k or ".to_v." in k) for k in moved), sorted(moved)[:5]
 
+    from sig2gps.benchmark.adapt import render
+
+    text = render(saved)
+    assert f"| {saved['before']['val_mae_m']:.0f} |" in text and f"| {saved['after']['val_mae_m']:.0f} |" in text
+    gain = saved["before"]["val_mae_m"] - saved["after"]["val_mae_m"]
+    assert ("It helps" in text) == (gain > 0)
+
 
 def test_config_file_errors_name_the_field(tmp_path):
     p = tmp_path / "a.json"
