@@ -13,7 +13,7 @@ from sig2gps.model.codec import PixelCodec
 from sig2gps.model.config import PRESETS, VideoModelConfig
 from sig2gps.model.store import build_transformer
 from sig2gps.train import ddp
-from sig2gps.train.data import render_pair
+from sig2gps.train.data import PairStream, render_pair
 from sig2gps.train.pairs import PairSet, build_pairs
 from sig2gps.train.sft import SftConfig, train_step
 
@@ -140,7 +140,7 @@ def test_only_rank_zero_validates_and_writes_checkpoints(two_ranks):
 
 
 def test_rank_streams_share_frame_counts_but_not_samples(pairs_file):
-    streams = [iter(ddp.RankPairStream(str(pairs_file), TINY.scene, (5, 9), 2, seed=4, rank=r)) for r in (0, 1)]
+    streams = [iter(PairStream(str(pairs_file), TINY.scene, (5, 9), 2, seed=4, rank=r)) for r in (0, 1)]
     same_t, differ = 0, 0
     for _ in range(4):
         a, b = next(streams[0]), next(streams[1])

@@ -61,21 +61,25 @@ def reused(batches, reuse: int, device: str, seed: int):
 
 
 class PairStream(torch.utils.data.IterableDataset):
-    """Endless batches {"cond", "overlay"}; each worker has its own seeded generator."""
+    """Endless batches {"cond", "overlay"}; each worker has its own seeded generator (per rank with `rank`)."""
 
     def __init__(self, pairs_path: str, scene: SceneConfig, frames: tuple, batch: int, seed: int,
-                 exclude: np.ndarray | None = None):
-        self.pairs_path, self.scene, self.frames, self.batch, self.seed = pairs_path, scene, frames, batch, seed
-        self.exclude = exclude
+                 exclude: np.ndarray | None = None, rank: int | None = None):
+        self.pairs_path, self.scene, self.frames, self.batch, self.seed = pairs_path, scene, tuple(frames), batch, seed
+        self.exclude, self.rank = exclude, rank
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         wid = info.id if info else 0
-        rng = np.random.default_rng([self.seed, wid])
+        # Data-parallel ranks (train/ddp.py) draw their own samples but the same frame count T per step:
+        # DataLoader workers yield round-robin, so batch k of every rank is worker k % W's j-th draw and
+        # seeding T by (seed, worker) alone keeps T equal across ranks. One process: one generator for both.
+        t_rng = np.random.default_rng([self.seed, wid])
+        rng = t_rng if self.rank is None else np.random.default_rng([self.seed, wid, self.rank + 1])
         pairs = PairSet.load(self.pairs_path)
         pool = np.setdiff1d(np.arange(len(pairs)), self.exclude if self.exclude is not None else [])
         while True:
-            T = int(rng.choice(self.frames))
+            T = int(t_rng.choice(self.frames))
             idx = rng.choice(pool, self.batch)
             ss = [render_pair(pairs, int(i), self.scene, T, rng) for i in idx]
             yield {"cond": torch.from_numpy(np.stack([s.cond for s in ss])),

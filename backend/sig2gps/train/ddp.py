@@ -1,7 +1,7 @@
 """Data-parallel SFT of the video model on several GPUs (torch DDP), `sig2gps train sft --gpus N`.
 
 One process per GPU (or per CPU slot with gloo, for tests). What makes N processes equal one:
-- each rank draws fresh samples from its own seed, but all ranks draw the same frame count T per
+- each rank draws fresh samples from its own seed (train/data.PairStream with `rank`), but all ranks draw the same frame count T per
   step (a shared stream), so no rank waits on a longer video and the global batch is one T;
 - the per-rank batch is `batch // N`, gradients are averaged by DDP during backward, and the
   weighted flow loss is normalised by the weight total of the whole global batch (`weight_sync`),
@@ -20,7 +20,6 @@ import os
 import socket
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 
 # NVLink multicast (NVLS) can take a shared host's GPUs out of service: keep it off in NCCL,
@@ -123,33 +122,3 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class RankPairStream(torch.utils.data.IterableDataset):
-    """PairStream for one rank: samples from this rank's seed, frame count T from a stream all ranks share.
-
-    DataLoader workers yield batches round-robin in worker order, so batch k of every rank comes from
-    worker k % W's j-th draw; seeding T by (seed, worker) only keeps T equal across ranks per step.
-    """
-
-    def __init__(self, pairs_path: str, scene, frames: tuple, batch: int, seed: int, rank: int,
-                 exclude: np.ndarray | None = None):
-        self.pairs_path, self.scene, self.frames, self.batch = pairs_path, scene, tuple(frames), batch
-        self.seed, self.rank, self.exclude = int(seed), int(rank), exclude
-
-    def __iter__(self):
-        from .data import render_pair
-        from .pairs import PairSet
-
-        info = torch.utils.data.get_worker_info()
-        wid = info.id if info else 0
-        t_rng = np.random.default_rng([self.seed, wid])  # same on every rank
-        rng = np.random.default_rng([self.seed, wid, self.rank + 1])  # this rank's samples
-        pairs = PairSet.load(self.pairs_path)
-        pool = np.setdiff1d(np.arange(len(pairs)), self.exclude if self.exclude is not None else [])
-        while True:
-            T = int(t_rng.choice(self.frames))
-            idx = rng.choice(pool, self.batch)
-            ss = [render_pair(pairs, int(i), self.scene, T, rng) for i in idx]
-            yield {"cond": torch.from_numpy(np.stack([s.cond for s in ss])),
-                   "overlay": torch.from_numpy(np.stack([s.overlay for s in ss]))}

@@ -227,13 +227,8 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
     val_idx = (rng.choice(len(val_set), min(cfg.val_n, len(val_set)), replace=False) if cfg.val_pairs
                else held[:cfg.val_n])
     exclude = None if cfg.val_pairs else held
-    if multi:
-        from .ddp import RankPairStream
-
-        stream = RankPairStream(cfg.pairs, mcfg.scene, cfg.frames, ddp.per_rank_batch(cfg.batch),
-                                cfg.seed + state["step"], ddp.rank, exclude)
-    else:
-        stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, cfg.batch, cfg.seed + state["step"], exclude=exclude)
+    stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, ddp.per_rank_batch(cfg.batch) if multi else cfg.batch,
+                        cfg.seed + state["step"], exclude=exclude, rank=ddp.rank if multi else None)
     loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
                                          pin_memory=device == "cuda", persistent_workers=cfg.workers > 0,
                                          prefetch_factor=4 if cfg.workers else None)
