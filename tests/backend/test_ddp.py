@@ -14,19 +14,15 @@ from sig2gps.model.config import PRESETS, VideoModelConfig
 from sig2gps.model.store import build_transformer
 from sig2gps.train import ddp
 from sig2gps.train.data import PairStream, render_pair
-from sig2gps.train.pairs import PairSet, build_pairs
+from sig2gps.train.pairs import PairSet
 from sig2gps.train.sft import SftConfig, train_step
 
 TINY = VideoModelConfig(transformer=PRESETS["tiny"])
 
 
 @pytest.fixture(scope="module")
-def pairs_file(tmp_path_factory):
-    from sig2gps.commands._common import default_network
-
-    path = tmp_path_factory.mktemp("pairs") / "p.npz"
-    build_pairs({"helsinki": default_network()}, 10, seed=5).save(path)
-    return path
+def pairs_file(helsinki_pairs):
+    return helsinki_pairs(10, 5)
 
 
 def _fixed_batch(pairs_file, n=4, frames=5):

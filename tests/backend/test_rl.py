@@ -138,13 +138,8 @@ def test_config_errors_name_the_file_and_field(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def pairs_file(tmp_path_factory):
-    from sig2gps.commands._common import default_network
-    from sig2gps.train.pairs import build_pairs
-
-    path = tmp_path_factory.mktemp("rlpairs") / "p.npz"
-    build_pairs({"helsinki": default_network()}, 6, seed=5).save(path)
-    return path
+def pairs_file(helsinki_pairs):
+    return helsinki_pairs(6, 5)
 
 
 def test_real_rewards_score_the_truth_overlay_best(pairs_file):

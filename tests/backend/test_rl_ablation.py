@@ -16,12 +16,9 @@ TINY = VideoModelConfig(transformer=PRESETS["tiny"])
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    from sig2gps.commands._common import default_network
-    from sig2gps.train.pairs import build_pairs
-
+def setup(tmp_path_factory, helsinki_pairs):
     d = tmp_path_factory.mktemp("abl")
-    build_pairs({"helsinki": default_network()}, 6, seed=5).save(d / "p.npz")
+    (d / "p.npz").symlink_to(helsinki_pairs(6, 5))
     save_video_model(d / "sft", build_transformer(TINY, seed=2), TINY, dtype=torch.float32)
     # the GPU config's shape, shrunk; score_workers=1 runs the scoring process pool the GPU run uses
     (d / "rl.json").write_text(json.dumps({"pairs": "x", "conditions": 3, "conditions_per_step": 2,

@@ -9,18 +9,15 @@ import torch
 from sig2gps.model.config import PRESETS, VideoModelConfig
 from sig2gps.model.store import build_transformer, load_video_model, save_video_model
 from sig2gps.train.adapt import AdaptConfig, adapt
-from sig2gps.train.pairs import build_pairs
 
 TINY = VideoModelConfig(transformer=PRESETS["tiny"])
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    from sig2gps.network.defaults import default_network
-
+def setup(tmp_path_factory, helsinki_pairs):
     d = tmp_path_factory.mktemp("adapt")
-    build_pairs({"helsinki": default_network()}, 8, seed=11).save(d / "train.npz")
-    build_pairs({"helsinki": default_network()}, 3, seed=12).save(d / "val.npz")
+    (d / "train.npz").symlink_to(helsinki_pairs(8, 11))
+    (d / "val.npz").symlink_to(helsinki_pairs(3, 12))
     save_video_model(d / "init", build_transformer(TINY, seed=3), TINY, {"val": {}}, dtype=torch.float32)
     return d
 

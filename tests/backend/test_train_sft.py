@@ -11,19 +11,15 @@ from sig2gps.model.codec import PixelCodec
 from sig2gps.model.config import PRESETS, VideoModelConfig
 from sig2gps.model.store import LoraSettings, add_lora, build_transformer, load_base
 from sig2gps.train.data import PairStream, render_pair, reused, square_symmetry
-from sig2gps.train.pairs import PairSet, build_pairs
+from sig2gps.train.pairs import PairSet
 from sig2gps.train.sft import SftConfig, batch_loss, train_sft, train_step
 
 TINY = VideoModelConfig(transformer=PRESETS["tiny"])
 
 
 @pytest.fixture(scope="module")
-def pairs_file(tmp_path_factory):
-    from sig2gps.commands._common import default_network
-
-    path = tmp_path_factory.mktemp("pairs") / "p.npz"
-    build_pairs({"helsinki": default_network()}, 12, seed=4).save(path)
-    return path
+def pairs_file(helsinki_pairs):
+    return helsinki_pairs(12, 4)
 
 
 def _batch(pairs_file, n=4, frames=5, scene=TINY.scene):
