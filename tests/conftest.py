@@ -19,3 +19,21 @@ def shared_path(*parts) -> Path:
 @pytest.fixture
 def shared():
     return shared_path
+
+
+@pytest.fixture(scope="session")
+def helsinki_pairs(tmp_path_factory):
+    """(n, seed) -> path of n simulated Helsinki training pairs (.npz), simulated once per session."""
+    made = {}
+
+    def make(n: int, seed: int):
+        if (n, seed) not in made:
+            from sig2gps.network.defaults import default_network
+            from sig2gps.train.pairs import build_pairs
+
+            path = tmp_path_factory.mktemp("pairs") / f"helsinki_{n}_{seed}.npz"
+            build_pairs({"helsinki": default_network()}, n, seed=seed).save(path)
+            made[(n, seed)] = path
+        return made[(n, seed)]
+
+    return make
