@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .io import read_cells, read_signaling
 from .io.gps import write_points
-from .io.report import ReadReport, write_errors
+from .io.report import write_errors
 from .io.vector import write_trajectories
 from .methods import MethodOptions, get_method
 from .types import Reconstruction, TraceError

@@ -184,7 +184,6 @@ def test_precomputed_table_agrees_with_dijkstra_rows():
 
 
 def test_precompute_changes_speed_not_results():
-    rng = np.random.default_rng(7)
     path = [0, 1, 2, 7, 12, 17, 22, 23, 24]
     runs = []
     for pre in (True, False):

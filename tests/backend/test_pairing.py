@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 
 import numpy as np
-import pytest
 
 from sig2gps.benchmark.pairing import PoolConfig, simulated_pool
 from sig2gps.cli import main

@@ -16,7 +16,7 @@ from sig2gps.methods import registry
 from sig2gps.methods.base import ReconstructionMethod
 from sig2gps.methods.towers import TowersMethod
 from sig2gps.server import BackendServer, ServerConfig
-from sig2gps.types import GpsTrace, Reconstruction, Rollout
+from sig2gps.types import GpsTrace
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))

@@ -1,7 +1,6 @@
 """The signaling simulator: determinism, every real extract, records that carry the handovers."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest

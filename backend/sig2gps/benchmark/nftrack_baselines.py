@@ -9,8 +9,6 @@ for the sequence models, validation error against the smoothed-towers floor and 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 

@@ -1,7 +1,6 @@
 """sig2gps simulate: trips, GPS and signaling on a road network."""
 from __future__ import annotations
 
-import json
 import time
 
 from ._common import add_overwrite, default_network, prepare_out_dir

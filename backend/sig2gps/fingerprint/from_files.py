@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 
 from ..io import read_gps, read_signaling
 from .build import FingerprintConfig, build_fingerprint

@@ -12,7 +12,7 @@ import torch
 from diffusers.utils import BaseOutput
 
 from .flow import sampling_sigmas, token_timesteps
-from .scene import COND_CHANNELS, frame_fracs  # noqa: F401  (frame_fracs documents the frame times)
+from .scene import COND_CHANNELS
 
 
 @dataclass

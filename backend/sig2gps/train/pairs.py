@@ -8,7 +8,6 @@ road polylines as straight pieces. Rendering (model/scene.py) needs only numpy a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
