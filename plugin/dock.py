@@ -27,6 +27,15 @@ from .settings import PluginSettings
 KNOWN_METHODS = ["towers", "hmm", "nftrack", "video"]  # shown until the backend lists its own
 
 
+def _hbox(first, *rest) -> QHBoxLayout:
+    """A row of widgets: the first takes the spare width, the others keep their size."""
+    row = QHBoxLayout()
+    row.addWidget(first, 1)
+    for w in rest:
+        row.addWidget(w)
+    return row
+
+
 class Sig2GpsDock(QgsDockWidget):
     def __init__(self, iface, backend, parent=None):
         super().__init__(tr("Sig2GPS"), parent)
@@ -69,10 +78,7 @@ class Sig2GpsDock(QgsDockWidget):
         self.layer_box.layerChanged.connect(self._on_layer_changed)
         load_csv = QPushButton(tr("Load CSV…"))
         load_csv.clicked.connect(lambda: self.load_csv())
-        row = QHBoxLayout()
-        row.addWidget(self.layer_box, 1)
-        row.addWidget(load_csv)
-        form.addRow(tr("Layer"), row)
+        form.addRow(tr("Layer"), _hbox(self.layer_box, load_csv))
         self.trace_field, self.time_field, self.cell_field = QgsFieldComboBox(), QgsFieldComboBox(), QgsFieldComboBox()
         form.addRow(tr("Trace id field"), self.trace_field)
         form.addRow(tr("Time field"), self.time_field)
@@ -81,10 +87,7 @@ class Sig2GpsDock(QgsDockWidget):
         self.towers_label = QLabel(tr("(positions from the layer)"))
         towers = QPushButton(tr("Towers table…"))
         towers.clicked.connect(lambda: self.load_towers())
-        row = QHBoxLayout()
-        row.addWidget(self.towers_label, 1)
-        row.addWidget(towers)
-        form.addRow(tr("Towers"), row)
+        form.addRow(tr("Towers"), _hbox(self.towers_label, towers))
         self.trace_list = QListWidget()
         self.trace_list.setMaximumHeight(90)
         form.addRow(tr("Traces"), self.trace_list)
@@ -115,10 +118,7 @@ class Sig2GpsDock(QgsDockWidget):
         refresh = QPushButton(tr("Ask backend"))
         refresh.setToolTip(tr("Start the backend and list the methods it offers"))
         refresh.clicked.connect(lambda: self.refresh_methods())
-        row = QHBoxLayout()
-        row.addWidget(self.method_box, 1)
-        row.addWidget(refresh)
-        form.addRow(tr("Method"), row)
+        form.addRow(tr("Method"), _hbox(self.method_box, refresh))
         self.rollouts = QSpinBox()
         self.rollouts.setRange(1, 64)
         self.rollouts.setValue(self.settings.rollouts)
@@ -126,10 +126,7 @@ class Sig2GpsDock(QgsDockWidget):
         self.send_tile = QCheckBox(tr("Send the conditioning tile (video model)"))
         preview = QPushButton(tr("Preview tile"))
         preview.clicked.connect(lambda: self.preview_tile())
-        row = QHBoxLayout()
-        row.addWidget(self.send_tile, 1)
-        row.addWidget(preview)
-        form.addRow(row)
+        form.addRow(_hbox(self.send_tile, preview))
         self.tile_label = QLabel()
         self.tile_label.setAlignment(Qt.AlignCenter)
         form.addRow(self.tile_label)
@@ -140,10 +137,7 @@ class Sig2GpsDock(QgsDockWidget):
         self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        row = QHBoxLayout()
-        row.addWidget(self.run_button, 1)
-        row.addWidget(self.cancel_button)
-        lay.addLayout(row)
+        lay.addLayout(_hbox(self.run_button, self.cancel_button))
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.status = QLabel("")
