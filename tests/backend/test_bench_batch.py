@@ -23,8 +23,8 @@ ARGS = ["--workers", "1", "2", "--traces", "60", "--sim-procs", "2", "--check-tr
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
-    if not VideoMethod.shipped_exists():
-        pytest.skip("the shipped video model (resources/models/video) or torch/diffusers is missing")
+    # the model is tracked and torch/diffusers are pinned: a missing one is a failure, not a skip
+    assert VideoMethod.shipped_exists(), "the shipped video model (resources/models/video) or torch/diffusers is missing"
     path = tmp_path_factory.mktemp("bench-batch") / "run.json"
     assert batch_device.main(ARGS + ["--json", str(path)]) == 0
     return json.loads(path.read_text())
