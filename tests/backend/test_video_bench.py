@@ -148,3 +148,32 @@ def test_renderer_tables_targets_and_scaling(world, tmp_path):
     md2 = render(res, {}, "x.json")
     assert "not found here" in md2 and "| hmm (CPU) |" not in md2
     assert "Not measured yet" in render_recorded(tmp_path / "missing.json")
+
+
+def test_consensus_rows_and_their_section(world, tmp_path):
+    from sig2gps.benchmark.video_consensus import render_all
+
+    bench, root, sim = world
+    res = _run(root, "--rollouts", "3", "--consensus", "--snap", "--workers", "1")
+    labels = list(dict.fromkeys(r["label"] for r in res["rows"]))
+    assert labels == ["towers", "tiny f5 raw K3 consensus", "tiny f5 raw K3 best", "tiny f5 snap K3 consensus",
+                      "tiny f5 raw K3 consensus (snap samples)", "tiny f5 snap K3 best", "tiny f5 raw K3 best (snap samples)"]
+    by = {(r["label"], r["scope"]): r for r in res["rows"]}
+    # the consensus is not one of the samples: it differs from the best-scored one
+    assert by[("tiny f5 raw K3 consensus", "overall")]["mae_m"] != pytest.approx(
+        by[("tiny f5 raw K3 best", "overall")]["mae_m"], rel=1e-6)
+    # the section: the K table and the gain over one sample come from the JSONs given
+    k8 = tmp_path / "k8.json"
+    k8.write_text(json.dumps(res))
+    one = dict(res, rows=[dict(r, label="gdpo f13 raw", mae_m=2 * r["mae_m"]) for r in res["rows"]
+                          if r["label"] == "tiny f5 raw K3 consensus" and r["scope"] == "overall"])
+    k1 = tmp_path / "k1.json"
+    k1.write_text(json.dumps(one))
+    kk = tmp_path / "kk.json"
+    kk.write_text(json.dumps({"note": "toy", "runs": [res]}))
+    md = render_all(k8, kk, k1, cpu_root=tmp_path)
+    con = by[("tiny f5 raw K3 consensus", "overall")]["mae_m"]
+    assert f"| helsinki | {2 * con:.0f} | " in md and "| -50% |" in md  # consensus vs the (doubled) single sample
+    assert f"K=3 consensus / best" in md and f"{con:.0f} / " in md
+    assert "video_consensus" in md and "Not measured" not in md
+    assert "Not measured yet" in render_all(tmp_path / "missing.json", kk, k1)

@@ -81,3 +81,35 @@ def test_frames_must_be_4k_plus_1(world):
     net, sim, model = world
     with pytest.raises(ValueError, match="4k\\+1"):
         get_method("video")(net, _opts(model, frames=6)).reconstruct_many([sim.traces[0].signaling])
+
+
+def test_consensus_rollout_is_the_geometric_median_of_the_samples(world):
+    from sig2gps.model.readback import geometric_median
+
+    net, sim, model = world
+    tr = sim.traces[0].signaling
+    plain = get_method("video")(net, _opts(model, rollouts=3)).reconstruct(tr).rollouts
+    cons = get_method("video")(net, _opts(model, rollouts=3, consensus=True)).reconstruct(tr).rollouts
+    assert len(cons) == 4 and cons[0].info["decode"] == "consensus" and cons[0].info["consensus_of"] == 3
+    # the sampled rollouts are unchanged and follow the consensus, best first
+    for a, b in zip(plain, cons[1:]):
+        assert np.allclose(a.track.lon, b.track.lon) and a.score == b.score
+    xy = np.stack([np.c_[net.to_xy(r.track.lon, r.track.lat)] for r in plain])
+    cx, cy = net.to_xy(cons[0].track.lon, cons[0].track.lat)
+    assert np.allclose(np.c_[cx, cy], geometric_median(xy), atol=1e-3)
+    assert np.allclose(cons[0].track.t, plain[0].track.t)
+    # with --snap the consensus is a road route, its raw median kept for the with/without comparison
+    snap = get_method("video")(net, _opts(model, rollouts=3, consensus=True, snap=True)).reconstruct(tr).rollouts[0]
+    assert snap.info["decode"] in ("consensus-graph", "consensus") and "spread_m" in snap.info
+    if snap.info["decode"] == "consensus-graph":
+        assert np.allclose(snap.info["raw"]["lon"], cons[0].track.lon)
+
+
+def test_geometric_median_ignores_one_far_sample():
+    from sig2gps.model.readback import geometric_median
+
+    tracks = np.array([[[0.0, 0.0]], [[1.0, 0.0]], [[0.0, 1.0]], [[1.0, 1.0]], [[1000.0, 1000.0]]])
+    m = geometric_median(tracks)[0]
+    assert np.hypot(*(m - 0.5)) < 0.5  # the mean would sit near (200, 200)
+    rot = tracks @ np.array([[0.0, -1.0], [1.0, 0.0]]).T  # turning the window turns the answer
+    assert np.allclose(geometric_median(rot)[0], np.array([[0.0, -1.0], [1.0, 0.0]]) @ m, atol=1e-6)

@@ -44,14 +44,14 @@ def _index(rows: list) -> dict:
     return out
 
 
-def render(data: dict, cpu: dict, json_path: str = "") -> str:
+def render(data: dict, cpu: dict, json_path: str = "", section: str = "video_bench") -> str:
     rows = data["rows"]
     idx = _index(rows)
     cities = list(dict.fromkeys(r["city"] for r in rows))
     unseen = {r["city"] for r in rows if r["unseen"]}
     lines = [f"Recorded run: {data['machine']} Recorded {data['date']} in `{json_path or 'docs/video_bench_gpu.json'}`.",
              "", f"Command: `{data['command']}` (test set exported by `sig2gps benchmark --export-test DIR`). "
-             f"Benchmark {data['benchmark_key']}. Rendered by `sig2gps bench --only video_bench`.", "",
+             f"Benchmark {data['benchmark_key']}. Rendered by `sig2gps bench --only {section}`.", "",
              "Cells: MAE / RMSE (m) / L100 / G1000, rollout 0, scored with sig2gps.metrics (the functions of the "
              "methods table). `video` rows are from the GPU run (s/trace: each trace's share of its batch); the "
              "other rows are the CPU methods-table run on the same benchmark key (s/trace on one core)"

@@ -14,6 +14,8 @@ def add_method_options(p) -> None:
     p.add_argument("--steps", type=int, default=20, help="sampler steps (video)")
     p.add_argument("--device", default="auto")
     p.add_argument("--snap", action="store_true", help="map-match the drawn path (video)")
+    p.add_argument("--consensus", action="store_true",
+                   help="rollout 0 = the consensus of the --rollouts K >= 2 samples (video)")
 
 
 def options_from_args(args):
@@ -24,7 +26,8 @@ def options_from_args(args):
     if args.frames < 5 or (args.frames - 1) % 4:
         raise ValueError("--frames must be 4k+1 (13, 17, 21, ...)")
     return MethodOptions(rollouts=args.rollouts, seed=args.seed, model=args.model, fingerprint=args.fingerprint,
-                         frames=args.frames, steps=args.steps, device=args.device, snap=args.snap)
+                         frames=args.frames, steps=args.steps, device=args.device, snap=args.snap,
+                         consensus=args.consensus)
 
 
 def add_parser(sub):

@@ -28,6 +28,7 @@ class MethodOptions:
     steps: int = 20  # sampler steps (video method)
     device: str = "auto"  # "cpu", "cuda", or "auto"
     snap: bool = False  # map-match the drawn path to the roads (video method)
+    consensus: bool = False  # rollout 0 = the consensus of the K >= 2 sampled rollouts (video method)
     max_outside_share: float = 0.5  # share of records allowed outside the network's extent (+2 km)
     extra: dict = field(default_factory=dict)  # method-specific settings, documented by the method
 

@@ -4,7 +4,12 @@ Per trace: the signaling and the roads become condition planes (model/scene.py);
 (different noise) are sampled in batches; each is read back (model/readback.py) either raw (the
 current-position dot of every frame at its known time) or, with --snap, map-constrained (the
 cheapest road route under the drawn path's probability between the drawn start and end, timed by
-the frames' dots). Rollouts are scored and sorted: rollout 0 is the best.
+the frames' dots). Rollouts are scored and sorted: rollout 0 is the best. With `consensus` and
+K >= 2 rollouts, rollout 0 is instead their consensus: per frame the geometric median of the K
+drawn dots (raw), or with --snap the road route under the K videos' mean path probability timed by
+those medians; the K sampled rollouts follow, best first. One sample hedges between roads; the
+median of K samples is the model's own estimate with that sampling noise averaged away (measured in
+docs/BENCHMARKS.md, "video model: consensus of K rollouts").
 
 Options: rollouts, frames (4k+1), steps, snap, seed, device, model (a model folder; default the
 shipped resources/models/video), extra["frames_dir"] (write each rollout's frames as a GIF there),
@@ -184,11 +189,13 @@ class VideoMethod(ReconstructionMethod):
         for j, (tr, t, sig_xy, win, cond) in enumerate(jobs):
             t0 = time.perf_counter()
             try:
-                rolls = []
+                rolls, raws = [], []
                 for k in range(opt.rollouts):
                     o = overlays[(j, k)]
                     pieces, road = path_pieces(o), on_road_share(o, cond[0, 0])
                     tt, xy = raw_track(win, o, t[0], t[-1])
+                    frame_t = tt
+                    raws.append(xy)
                     decode = "raw"
                     raw = None
                     if opt.snap:
@@ -204,6 +211,9 @@ class VideoMethod(ReconstructionMethod):
                     lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
                     rolls.append(Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, overlay_rgb(cond[:, 0], o, 1)))
                 rolls.sort(key=lambda r: -r.score)
+                if opt.consensus and opt.rollouts >= 2:
+                    stack = np.stack([overlays[(j, k)] for k in range(opt.rollouts)])
+                    rolls.insert(0, self._consensus(tr, t, sig_xy, win, cond, stack, frame_t, np.stack(raws)))
                 if frames_dir:
                     d = Path(frames_dir)
                     d.mkdir(parents=True, exist_ok=True)
@@ -216,3 +226,26 @@ class VideoMethod(ReconstructionMethod):
             except Exception as e:
                 errors.append(TraceError(tr.trace_id, f"{type(e).__name__}: {e}"))
         return recs, errors
+
+    def _consensus(self, tr, t, sig_xy, win, cond, overlays, tt, tracks) -> Rollout:
+        """The consensus rollout of K sampled videos (see the module doc)."""
+        from ..model.readback import geometric_median, graph_track, on_road_share, path_pieces
+
+        opt = self.options
+        med = geometric_median(tracks)
+        mean_o = overlays.mean(0)
+        xy, decode = med, "consensus"
+        raw = None
+        if opt.snap:
+            g = graph_track(self.network, win, mean_o, t[0], t[-1], dots=med)
+            if g is not None:
+                raw, (tt, xy), decode = (tt, med), g[:2], "consensus-graph"
+        pieces, road = path_pieces(mean_o), on_road_share(mean_o, cond[0, 0])
+        score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
+        info.update(decode=decode, frames=opt.frames, steps=opt.steps, consensus_of=len(tracks),
+                    spread_m=float(np.mean(np.hypot(*(tracks - med).transpose(2, 0, 1)))))
+        if raw is not None:
+            rlon, rlat = self.network.to_lonlat(raw[1][:, 0], raw[1][:, 1])
+            info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}
+        lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
+        return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, overlay_rgb(cond[:, 0], mean_o, 1))

@@ -41,6 +41,20 @@ def raw_track(win: Window, overlay: np.ndarray, t0: float, t1: float) -> tuple[n
     return times, win.to_xy(dot_px(overlay[1, 1:]))
 
 
+def geometric_median(tracks: np.ndarray, iters: int = 50) -> np.ndarray:
+    """(K,F,2) tracks -> (F,2): per frame the point with the least summed distance to the K positions.
+
+    The consensus of K rollouts (Weiszfeld's iteration from the coordinate median). Unlike the mean,
+    one rollout that drew its dot on a far road moves it little; unlike the coordinate median, it
+    does not depend on the window's orientation."""
+    tracks = np.asarray(tracks, float)
+    m = np.median(tracks, 0)
+    for _ in range(iters):
+        w = 1.0 / np.maximum(np.hypot(*(tracks - m).transpose(2, 0, 1)), 1e-6)  # (K,F)
+        m = (w[..., None] * tracks).sum(0) / w.sum(0)[..., None]
+    return m
+
+
 def path_pieces(overlay: np.ndarray, thr: float = PATH_THRESHOLD) -> int:
     """Number of 8-connected pieces of the drawn path in the last frame (1 = one connected path)."""
     _, n = ndimage.label(overlay[0, -1] > thr, structure=np.ones((3, 3)))
@@ -162,11 +176,15 @@ def _cost_graph(net, w: np.ndarray):
     return sparse.csr_matrix((wmin, arr.csr_indices, arr.csr_indptr), shape=(net.n_nodes, net.n_nodes))
 
 
-def graph_track(net, win: Window, overlay: np.ndarray, t0: float, t1: float):
-    """Map-constrained decode -> (times, xy, route_xy); None when no route joins start and end."""
+def graph_track(net, win: Window, overlay: np.ndarray, t0: float, t1: float, dots: np.ndarray | None = None):
+    """Map-constrained decode -> (times, xy, route_xy); None when no route joins start and end.
+
+    `dots`: the frames' positions (metres) to time the route by, instead of this overlay's own dots
+    (the consensus decode passes the rollouts' median track with their mean overlay)."""
     from scipy.sparse.csgraph import dijkstra
 
-    times, dots = raw_track(win, overlay, t0, t1)
+    times, own = raw_track(win, overlay, t0, t1)
+    dots = own if dots is None else np.asarray(dots, float)
     core = np.flatnonzero(net.core_nodes)
     nxy = net.node_xy[core]
     a = int(core[np.argmin(np.hypot(*(nxy - dots[0]).T))])

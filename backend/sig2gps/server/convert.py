@@ -96,7 +96,8 @@ def method_options(req: dict) -> MethodOptions:
         extra["conditioning"] = {"png": base64.b64decode(cond["png_base64"]), "bounds_lonlat": cond["bounds_lonlat"],
                                  "crs": cond.get("crs", "EPSG:3857")}
     return MethodOptions(rollouts=o["rollouts"], seed=o["seed"], model=o["model"], fingerprint=o["fingerprint"],
-                         frames=o["frames"], steps=o["steps"], device=o["device"], snap=o["snap"], extra=extra)
+                         frames=o["frames"], steps=o["steps"], device=o["device"], snap=o["snap"],
+                         consensus=o["consensus"], extra=extra)
 
 
 # ---------------------------------------------------------------- results
