@@ -100,6 +100,7 @@ def build_request(method: str, traces: list | None = None, signaling_path: str |
                   conditioning_png: bytes | None = None, conditioning_bounds: tuple | None = None,
                   rollouts: int = 1, frames: int = 21, steps: int = 20, seed: int = 0, device: str = "auto",
                   snap: bool = False, model: str | None = None, extra: dict | None = None, consensus: bool = False,
+                  chunk_m: float = 0.0,
                   frames_mode: str = "urls", client: str = "qgis-plugin") -> dict:
     """A job request (wire: job_request), checked before it is returned; raises WireError naming the field.
 
@@ -114,7 +115,7 @@ def build_request(method: str, traces: list | None = None, signaling_path: str |
 
     req: dict = {"wire": load_wire().WIRE_VERSION, "method": method, "client": client, "frames": frames_mode,
                  "options": {"rollouts": rollouts, "frames": frames, "steps": steps, "seed": seed,
-                             "device": device, "snap": snap, "consensus": consensus, "model": model, "extra": dict(extra or {})}}
+                             "device": device, "snap": snap, "consensus": consensus, "chunk_m": chunk_m, "model": model, "extra": dict(extra or {})}}
     if traces is not None:
         req["traces"] = [{k: (list(v) if k != "trace_id" else str(v)) for k, v in tr.items()} for tr in traces]
     if signaling_path is not None:

@@ -113,3 +113,38 @@ def test_geometric_median_ignores_one_far_sample():
     assert np.hypot(*(m - 0.5)) < 0.5  # the mean would sit near (200, 200)
     rot = tracks @ np.array([[0.0, -1.0], [1.0, 0.0]]).T  # turning the window turns the answer
     assert np.allclose(geometric_median(rot)[0], np.array([[0.0, -1.0], [1.0, 0.0]]) @ m, atol=1e-6)
+
+
+def test_split_windows_covers_the_trace_in_short_windows():
+    from sig2gps.model.scene import SceneConfig, split_windows, window_for
+
+    cfg = SceneConfig()
+    rng = np.random.default_rng(5)
+    xy = np.cumsum(rng.normal(0, 400, (30, 2)), 0)  # a ~10 km walk of serving sites
+    parts = split_windows(xy, cfg, 1500.0)
+    assert parts[0][0] == 0 and parts[-1][1] == len(xy) - 1 and len(parts) > 2
+    for (a, b), (c, d) in zip(parts, parts[1:]):
+        assert b == c and b > a  # neighbours share their boundary record
+    for a, b in parts:
+        assert b - a == 1 or window_for(xy[a:b + 1], cfg).half <= 1500.0
+    assert split_windows(xy, cfg, 0.0) == [(0, len(xy) - 1)]
+    assert split_windows(xy[:2] * 1e-3, cfg, 1500.0) == [(0, 1)]  # a trace that fits stays whole
+
+
+def test_chunked_trace_is_stitched_in_time(world):
+    net, sim, model = world
+    tr = max((t.signaling for t in sim.traces), key=lambda s: len(s.t))
+    whole = get_method("video")(net, _opts(model, rollouts=1)).reconstruct(tr).rollouts[0]
+    again = get_method("video")(net, _opts(model, rollouts=1, chunk_m=0.0)).reconstruct(tr).rollouts[0]
+    assert whole.info["windows"] == 1 and np.allclose(whole.track.lon, again.track.lon)
+    r = get_method("video")(net, _opts(model, rollouts=2, chunk_m=1000.0, consensus=True, snap=True)).reconstruct(tr)
+    w = r.rollouts[0].info["windows"]
+    assert w >= 2, "the longest simulated trace should need more than one 1 km window"
+    for ro in r.rollouts:
+        t = np.asarray(ro.track.t)
+        assert (np.diff(t) > 0).all() and np.isclose(t[0], tr.t[0]) and np.isclose(t[-1], tr.t[-1])
+        assert ro.frames.shape[0] == 5 + (w - 1) * 4  # each window's video in turn
+    raw = get_method("video")(net, _opts(model, rollouts=1, chunk_m=1000.0)).reconstruct(tr).rollouts[0]
+    assert len(raw.track.t) == w * 3 + 1  # 5 frames = 4 dots per window, neighbours share one
+    with pytest.raises(ValueError, match="chunk"):
+        get_method("video")(net, _opts(model, chunk_m=-1.0)).reconstruct(tr)

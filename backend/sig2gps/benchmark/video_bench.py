@@ -50,6 +50,7 @@ class RunConfig:
     snap: bool = False
     snap_frames: tuple = ()  # frames settings that also get the --snap pass (empty: all of `frames`)
     rollouts: int = 1
+    chunk_m: float = 0.0  # draw long traces in windows of at most this half-width (MethodOptions.chunk_m)
     consensus: bool = False  # rollout 0 = consensus of the K rollouts; rows for it and for the best single sample
     limit_per_scope: int | None = None  # first K traces of each scope per city, for every row
     snap_limit_per_scope: int | None = None  # a smaller K for the (CPU-bound) snap pass only
@@ -209,10 +210,10 @@ def measure(cfg: RunConfig, log=print) -> dict:
             for name, mdir in cfg.models:
                 for f in cfg.frames:
                     opts = MethodOptions(model=mdir, frames=f, steps=cfg.steps, rollouts=cfg.rollouts, seed=cfg.seed,
-                                         device=cfg.device, consensus=cfg.consensus, extra={"batch": cfg.batch})
+                                         device=cfg.device, consensus=cfg.consensus, chunk_m=cfg.chunk_m, extra={"batch": cfg.batch})
                     base = dict(method="video", model=name, frames=f)
                     # with --consensus rollout 0 is the consensus and rollout 1 the best-scored single sample
-                    kk = f" K{cfg.rollouts}" if cfg.rollouts > 1 else ""
+                    kk = (f" K{cfg.rollouts}" if cfg.rollouts > 1 else "") + (f" w{cfg.chunk_m:g}" if cfg.chunk_m else "")
                     both = [("", 0)] if not (cfg.consensus and cfg.rollouts > 1) else [(" consensus", 0), (" best", 1)]
                     if not over_budget(f"{name} f{f} raw on {city}"):
                         t0 = time.perf_counter()
@@ -287,6 +288,7 @@ def parse_args(argv=None) -> RunConfig:
     p.add_argument("--snap", action="store_true", help="also the map-constrained decode (raw rows from the same samples)")
     p.add_argument("--snap-frames", type=int, nargs="*", default=[], help="frames that get the snap pass (default all)")
     p.add_argument("--rollouts", type=int, default=1)
+    p.add_argument("--chunk-m", type=float, default=0.0, help="windows of at most this half-width (m) per trace")
     p.add_argument("--consensus", action="store_true", help="rollout 0 = consensus of the K rollouts (rows for it "
                                                             "and for the best-scored single sample)")
     p.add_argument("--limit-per-scope", type=int)
@@ -301,7 +303,7 @@ def parse_args(argv=None) -> RunConfig:
     cmd = "python3 -m sig2gps.benchmark.video_bench " + " ".join(sys.argv[1:] if argv is None else argv)
     return RunConfig(test=a.test, json=a.json, models=tuple(a.model), frames=tuple(a.frames), steps=a.steps,
                      snap=a.snap, snap_frames=tuple(a.snap_frames), rollouts=a.rollouts,
-                     consensus=a.consensus,
+                     consensus=a.consensus, chunk_m=a.chunk_m,
                      limit_per_scope=a.limit_per_scope, snap_limit_per_scope=a.snap_limit_per_scope, device=a.device,
                      batch=a.batch, workers=a.workers, seed=a.seed, budget_s=a.budget_s, command=cmd)
 

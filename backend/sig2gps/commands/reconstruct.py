@@ -16,6 +16,8 @@ def add_method_options(p) -> None:
     p.add_argument("--snap", action="store_true", help="map-match the drawn path (video)")
     p.add_argument("--consensus", action="store_true",
                    help="rollout 0 = the consensus of the --rollouts K >= 2 samples (video)")
+    p.add_argument("--chunk-m", type=float, default=0.0,
+                   help="draw a long trace in consecutive windows of at most this half-width in metres (video; 0: one)")
 
 
 def options_from_args(args):
@@ -27,7 +29,7 @@ def options_from_args(args):
         raise ValueError("--frames must be 4k+1 (13, 17, 21, ...)")
     return MethodOptions(rollouts=args.rollouts, seed=args.seed, model=args.model, fingerprint=args.fingerprint,
                          frames=args.frames, steps=args.steps, device=args.device, snap=args.snap,
-                         consensus=args.consensus)
+                         consensus=args.consensus, chunk_m=args.chunk_m)
 
 
 def add_parser(sub):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -137,8 +138,9 @@ class VideoMethod(ReconstructionMethod):
             self._pieces = road_pieces(self.network)
         return self._pipe
 
-    def _seed(self, trace_id: str, k: int) -> int:
-        return (self.options.seed * 1_000_003 + zlib.crc32(trace_id.encode()) * 131 + k) % (2 ** 63)
+    def _seed(self, trace_id: str, k: int, piece: int = 0) -> int:
+        """Noise seed of rollout k of a trace's window `piece` (piece 0 = the whole-trace seed)."""
+        return (self.options.seed * 1_000_003 + zlib.crc32(trace_id.encode()) * 131 + k + piece * 1_000_033) % (2 ** 63)
 
     def reconstruct(self, trace):
         recs, errs = self.reconstruct_many([trace])
@@ -149,12 +151,13 @@ class VideoMethod(ReconstructionMethod):
     def reconstruct_many(self, traces):
         import torch
 
-        from ..model.readback import graph_track, on_road_share, path_pieces, raw_track
-        from ..model.scene import condition_video, render_condition, window_for
+        from ..model.scene import condition_video, render_condition, split_windows, window_for
 
         opt = self.options
         if opt.frames < 5 or (opt.frames - 1) % 4:
             raise ValueError(f"--frames must be 4k+1 (13, 17, 21), got {opt.frames}")
+        if opt.chunk_m < 0:
+            raise ValueError(f"--chunk-m must be >= 0 (0: one window per trace), got {opt.chunk_m}")
         pipe = self._pipeline()
         scene = self._cfg.scene
         jobs, errors = [], []
@@ -164,56 +167,41 @@ class VideoMethod(ReconstructionMethod):
                 t, lon, lat = np.asarray(tr.t, float), tr.lon, tr.lat
                 x, y = self.network.to_xy(lon, lat)
                 sig_xy = np.c_[x, y]
-                win = window_for(sig_xy, scene)
-                cond = condition_video(render_condition(win, scene, self._pieces, t - t[0], sig_xy), opt.frames)
-                jobs.append((tr, t, sig_xy, win, cond))
+                parts = []
+                for a, b in split_windows(sig_xy, scene, opt.chunk_m):
+                    win = window_for(sig_xy[a:b + 1], scene)
+                    cond = condition_video(render_condition(win, scene, self._pieces, t[a:b + 1] - t[a],
+                                                            sig_xy[a:b + 1]), opt.frames)
+                    parts.append(_Part(a, b, win, cond))
+                jobs.append((tr, t, sig_xy, parts))
             except Exception as e:  # one bad trace never loses the others
                 errors.append(TraceError(tr.trace_id, str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"))
-        # every (trace, rollout) is one video; batch them
-        items = [(j, k) for j in range(len(jobs)) for k in range(opt.rollouts)]
+        # every (trace, piece, rollout) is one video; batch them
+        items = [(j, c, k) for j in range(len(jobs)) for c in range(len(jobs[j][3])) for k in range(opt.rollouts)]
         batch = int(opt.extra.get("batch", 64 if self.device == "cuda" else 4))
         overlays, seconds = {}, np.zeros(len(jobs))
         for a in range(0, len(items), batch):
             chunk = items[a:a + batch]
             t0 = time.perf_counter()
-            cond = np.stack([jobs[j][4] for j, _ in chunk])
-            gens = [torch.Generator().manual_seed(self._seed(jobs[j][0].trace_id, k)) for j, k in chunk]
+            cond = np.stack([jobs[j][3][c].cond for j, c, _ in chunk])
+            gens = [torch.Generator().manual_seed(self._seed(jobs[j][0].trace_id, k, c)) for j, c, k in chunk]
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
                 out = pipe(cond, opt.frames, opt.steps, gens).overlay
             dt = (time.perf_counter() - t0) / len(chunk)
-            for (j, k), o in zip(chunk, out):
-                overlays[(j, k)] = o
+            for (j, c, k), o in zip(chunk, out):
+                overlays[(j, c, k)] = o
                 seconds[j] += dt
         recs = []
         frames_dir = opt.extra.get("frames_dir")
-        for j, (tr, t, sig_xy, win, cond) in enumerate(jobs):
+        for j, (tr, t, sig_xy, parts) in enumerate(jobs):
             t0 = time.perf_counter()
             try:
-                rolls, raws = [], []
-                for k in range(opt.rollouts):
-                    o = overlays[(j, k)]
-                    pieces, road = path_pieces(o), on_road_share(o, cond[0, 0])
-                    tt, xy = raw_track(win, o, t[0], t[-1])
-                    frame_t = tt
-                    raws.append(xy)
-                    decode = "raw"
-                    raw = None
-                    if opt.snap:
-                        g = graph_track(self.network, win, o, t[0], t[-1])
-                        if g is not None:
-                            raw = (tt, xy)  # kept in info, so "with and without --snap" needs one sampling
-                            tt, xy, decode = g[0], g[1], "graph"
-                    score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
-                    info.update(decode=decode, frames=opt.frames, steps=opt.steps, seed=self._seed(tr.trace_id, k))
-                    if raw is not None:
-                        rlon, rlat = self.network.to_lonlat(raw[1][:, 0], raw[1][:, 1])
-                        info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}
-                    lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
-                    rolls.append(Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, overlay_rgb(cond[:, 0], o, 1)))
+                per_k = [[overlays[(j, c, k)] for c in range(len(parts))] for k in range(opt.rollouts)]
+                decoded = [[self._decode(p, o, t) for p, o in zip(parts, ovs)] for ovs in per_k]
+                rolls = [self._rollout(tr, t, sig_xy, parts, ovs, dec, k) for k, (ovs, dec) in enumerate(zip(per_k, decoded))]
                 rolls.sort(key=lambda r: -r.score)
                 if opt.consensus and opt.rollouts >= 2:
-                    stack = np.stack([overlays[(j, k)] for k in range(opt.rollouts)])
-                    rolls.insert(0, self._consensus(tr, t, sig_xy, win, cond, stack, frame_t, np.stack(raws)))
+                    rolls.insert(0, self._consensus(tr, t, sig_xy, parts, per_k, decoded))
                 if frames_dir:
                     d = Path(frames_dir)
                     d.mkdir(parents=True, exist_ok=True)
@@ -227,25 +215,100 @@ class VideoMethod(ReconstructionMethod):
                 errors.append(TraceError(tr.trace_id, f"{type(e).__name__}: {e}"))
         return recs, errors
 
-    def _consensus(self, tr, t, sig_xy, win, cond, overlays, tt, tracks) -> Rollout:
-        """The consensus rollout of K sampled videos (see the module doc)."""
+    def _decode(self, part, overlay, t) -> dict:
+        """One piece of one rollout read back: raw dots, and with --snap the road route (None if none)."""
+        from ..model.readback import graph_track, on_road_share, path_pieces, raw_track
+
+        tt, xy = raw_track(part.win, overlay, t[part.a], t[part.b])
+        g = graph_track(self.network, part.win, overlay, t[part.a], t[part.b]) if self.options.snap else None
+        return {"raw": (tt, xy), "graph": None if g is None else g[:2], "pieces": path_pieces(overlay),
+                "on_road": on_road_share(overlay, part.cond[0, 0])}
+
+    def _rollout(self, tr, t, sig_xy, parts, overlays, decoded, k) -> Rollout:
+        """Sampled rollout k: its pieces stitched in time, scored against the whole trace's signaling."""
+        opt = self.options
+        raw = _stitch([d["raw"] for d in decoded], average=True)
+        graphs = [d["graph"] for d in decoded]
+        if opt.snap and any(g is not None for g in graphs):
+            # a piece with no route keeps its raw dots; the pieces' routes join at the shared records
+            tt, xy = _stitch([g if g is not None else d["raw"] for g, d in zip(graphs, decoded)], average=False)
+            decode = "graph" if all(g is not None for g in graphs) else "graph+raw"
+        else:
+            (tt, xy), decode = raw, "raw"
+        pieces = _joined_pieces([d["pieces"] for d in decoded])
+        road = float(np.mean([d["on_road"] for d in decoded]))
+        score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
+        info.update(decode=decode, frames=opt.frames, steps=opt.steps, seed=self._seed(tr.trace_id, k), windows=len(parts))
+        if decode != "raw":
+            rlon, rlat = self.network.to_lonlat(raw[1][:, 0], raw[1][:, 1])
+            info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}  # with and without --snap
+        lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
+        return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, _frames(parts, overlays))
+
+    def _consensus(self, tr, t, sig_xy, parts, per_k, decoded) -> Rollout:
+        """The consensus rollout of K sampled videos (see the module doc), piece by piece."""
         from ..model.readback import geometric_median, graph_track, on_road_share, path_pieces
 
         opt = self.options
-        med = geometric_median(tracks)
-        mean_o = overlays.mean(0)
-        xy, decode = med, "consensus"
-        raw = None
-        if opt.snap:
-            g = graph_track(self.network, win, mean_o, t[0], t[-1], dots=med)
-            if g is not None:
-                raw, (tt, xy), decode = (tt, med), g[:2], "consensus-graph"
-        pieces, road = path_pieces(mean_o), on_road_share(mean_o, cond[0, 0])
+        meds, means, graphs, spread = [], [], [], []
+        for c, p in enumerate(parts):
+            tracks = np.stack([dec[c]["raw"][1] for dec in decoded])
+            med = geometric_median(tracks)
+            mean_o = np.mean([ovs[c] for ovs in per_k], 0)
+            meds.append((decoded[0][c]["raw"][0], med))
+            means.append(mean_o)
+            spread.append(float(np.mean(np.hypot(*(tracks - med).transpose(2, 0, 1)))))
+            g = graph_track(self.network, p.win, mean_o, t[p.a], t[p.b], dots=med) if opt.snap else None
+            graphs.append(None if g is None else g[:2])
+        raw = _stitch(meds, average=True)
+        if opt.snap and any(g is not None for g in graphs):
+            tt, xy = _stitch([g if g is not None else m for g, m in zip(graphs, meds)], average=False)
+            decode = "consensus-graph" if all(g is not None for g in graphs) else "consensus-graph+raw"
+        else:
+            (tt, xy), decode = raw, "consensus"
+        pieces = _joined_pieces([path_pieces(o) for o in means])
+        road = float(np.mean([on_road_share(o, p.cond[0, 0]) for o, p in zip(means, parts)]))
         score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
-        info.update(decode=decode, frames=opt.frames, steps=opt.steps, consensus_of=len(tracks),
-                    spread_m=float(np.mean(np.hypot(*(tracks - med).transpose(2, 0, 1)))))
-        if raw is not None:
+        info.update(decode=decode, frames=opt.frames, steps=opt.steps, consensus_of=len(per_k),
+                    spread_m=float(np.mean(spread)), windows=len(parts))
+        if decode != "consensus":
             rlon, rlat = self.network.to_lonlat(raw[1][:, 0], raw[1][:, 1])
             info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}
         lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
-        return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, overlay_rgb(cond[:, 0], mean_o, 1))
+        return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, _frames(parts, means))
+
+
+@dataclass
+class _Part:
+    """One window of a trace: records a..b (inclusive) and their condition video."""
+
+    a: int
+    b: int
+    win: object
+    cond: np.ndarray
+
+
+def _stitch(tracks: list, average: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Consecutive pieces' (times, xy) joined in time. Neighbours share a boundary record: its position is
+    the mean of the two pieces' (raw dots) or the earlier piece's (routes, which must stay on the road)."""
+    T, XY = [np.asarray(tracks[0][0], float)], [np.asarray(tracks[0][1], float)]
+    for tt, xy in tracks[1:]:
+        tt, xy = np.asarray(tt, float), np.asarray(xy, float)
+        if average:
+            XY[-1] = XY[-1].copy()
+            XY[-1][-1] = (XY[-1][-1] + xy[0]) / 2
+        keep = tt > T[-1][-1] + 1e-6
+        T.append(tt[keep])
+        XY.append(xy[keep])
+    return np.concatenate(T), np.concatenate(XY)
+
+
+def _joined_pieces(pieces: list[int]) -> int:
+    """Path pieces of the stitched drawing: 1 only when every window drew one piece (an empty one counts 2)."""
+    return int(sum(p if p >= 1 else 2 for p in pieces) - (len(pieces) - 1))
+
+
+def _frames(parts, overlays) -> np.ndarray:
+    """The plugin's frames: each window's video in turn (later windows without their condition frame)."""
+    clips = [overlay_rgb(p.cond[:, 0], o, 1) for p, o in zip(parts, overlays)]
+    return np.concatenate([clips[0]] + [c[1:] for c in clips[1:]])

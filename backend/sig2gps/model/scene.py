@@ -77,6 +77,26 @@ def window_for(sig_xy: np.ndarray, cfg: SceneConfig, rng: np.random.Generator | 
     return Window(float(c[0]), float(c[1]), float(half), cfg.size, rot)
 
 
+def split_windows(sig_xy: np.ndarray, cfg: SceneConfig, max_half_m: float) -> list[tuple[int, int]]:
+    """Consecutive record ranges (a, b), inclusive, each drawn in its own window of half-width at most
+    `max_half_m` (a range always holds at least two records); neighbours share their boundary record.
+
+    Why: the canvas has a fixed number of pixels, so a long trace drawn whole gets metres-per-pixel
+    several times those of a short one, and the model's error grows with it. Drawn piece by piece
+    every piece is a short trace. 0 (or a trace that fits) gives one range, the whole trace."""
+    n = len(sig_xy)
+    if n < 2 or max_half_m <= 0 or window_for(sig_xy, cfg).half <= max_half_m:
+        return [(0, max(n - 1, 0))]
+    out, a = [], 0
+    while a < n - 1:
+        b = a + 1
+        while b + 1 < n and window_for(sig_xy[a:b + 2], cfg).half <= max_half_m:
+            b += 1
+        out.append((a, b))
+        a = b
+    return out
+
+
 def frame_fracs(frames: int) -> np.ndarray:
     """Time fraction of frames 1..T-1 (frame 0 is the clean condition frame)."""
     if frames < 3:

@@ -97,7 +97,7 @@ def method_options(req: dict) -> MethodOptions:
                                  "crs": cond.get("crs", "EPSG:3857")}
     return MethodOptions(rollouts=o["rollouts"], seed=o["seed"], model=o["model"], fingerprint=o["fingerprint"],
                          frames=o["frames"], steps=o["steps"], device=o["device"], snap=o["snap"],
-                         consensus=o["consensus"], extra=extra)
+                         consensus=o["consensus"], chunk_m=float(o["chunk_m"]), extra=extra)
 
 
 # ---------------------------------------------------------------- results
