@@ -77,7 +77,7 @@ def test_entry_point_rows_towers_and_snap(world):
     from sig2gps.benchmark.methods_table import TableConfig, run_method
 
     bench, root, sim = world
-    res = _run(root, "--snap", "--workers", "1")
+    res = _run(root, "--snap", "--workers", "1", "--chunk-m", "0")
     assert {"machine", "date", "command", "benchmark_key", "rows"} <= set(res) and res["benchmark_key"] == "key0"
     rows = res["rows"]
     assert all(set(r) == set(video_bench.ROW_KEYS) for r in rows)
@@ -130,7 +130,7 @@ def test_worker_processes_give_the_same_reconstructions(world):
 
 def test_renderer_tables_targets_and_scaling(world, tmp_path):
     bench, root, _ = world
-    res = _run(root, "--frames", "5", "9", "--workers", "1")
+    res = _run(root, "--frames", "5", "9", "--workers", "1", "--chunk-m", "0")
     rows = [r for r in res["rows"] if r["label"] == "towers"]
     # cached CPU results in the methods table's layout; hmm := towers here, so towers' ratio must read 1.00
     city = {r["scope"]: {k: r[k] for k in ("mae_m", "rmse_m", "l100", "g1000")} for r in rows}
@@ -151,10 +151,10 @@ def test_renderer_tables_targets_and_scaling(world, tmp_path):
 
 
 def test_consensus_rows_and_their_section(world, tmp_path):
-    from sig2gps.benchmark.video_consensus import render_all
+    from sig2gps.benchmark.video_decode import render_all
 
     bench, root, sim = world
-    res = _run(root, "--rollouts", "3", "--consensus", "--snap", "--workers", "1")
+    res = _run(root, "--rollouts", "3", "--consensus", "--snap", "--workers", "1", "--chunk-m", "0")
     labels = list(dict.fromkeys(r["label"] for r in res["rows"]))
     assert labels == ["towers", "tiny f5 raw K3 consensus", "tiny f5 raw K3 best", "tiny f5 snap K3 consensus",
                       "tiny f5 raw K3 consensus (snap samples)", "tiny f5 snap K3 best", "tiny f5 raw K3 best (snap samples)"]
@@ -171,9 +171,30 @@ def test_consensus_rows_and_their_section(world, tmp_path):
     k1.write_text(json.dumps(one))
     kk = tmp_path / "kk.json"
     kk.write_text(json.dumps({"note": "toy", "runs": [res]}))
-    md = render_all(k8, kk, k1, cpu_root=tmp_path)
+    none = tmp_path / "none.json"
+    md = render_all({"k8": k8, "k": kk, "k1": k1, "win": none, "sweep": none, "both": none}, cpu_root=tmp_path)
     con = by[("tiny f5 raw K3 consensus", "overall")]["mae_m"]
     assert f"| helsinki | {2 * con:.0f} | " in md and "| -50% |" in md  # consensus vs the (doubled) single sample
     assert f"K=3 consensus / best" in md and f"{con:.0f} / " in md
-    assert "video_consensus" in md and "Not measured" not in md
-    assert "Not measured yet" in render_all(tmp_path / "missing.json", kk, k1)
+    assert "video_decode" in md and "Not measured" not in md
+    assert "Not measured yet" in render_all({"k8": none, "win": none})
+
+
+def test_window_rows_and_their_table(world, tmp_path):
+    from sig2gps.benchmark.video_decode import render_all
+
+    bench, root, sim = world
+    one = _run(root, "--workers", "1", "--chunk-m", "0")
+    win = _run(root, "--workers", "1")  # the default: 1000 m windows
+    assert win["config"]["chunk_m"] == 1000.0
+    labels = list(dict.fromkeys(r["label"] for r in win["rows"]))
+    assert labels == ["towers", "tiny f5 raw w1000"]
+    a = {r["scope"]: r["mae_m"] for r in one["rows"] if r["label"] == "tiny f5 raw"}
+    b = {r["scope"]: r["mae_m"] for r in win["rows"] if r["label"] == "tiny f5 raw w1000"}
+    assert a["overall"] != pytest.approx(b["overall"], rel=1e-6)  # some simulated trace needs several windows
+    w = tmp_path / "win.json"
+    w.write_text(json.dumps({"note": "toy", "runs": [one, win]}))
+    none = tmp_path / "none.json"
+    md = render_all({"k8": none, "k": none, "k1": none, "win": w, "sweep": w, "both": none}, cpu_root=tmp_path)
+    assert "| one window | 1000 m windows |" in md
+    assert f"| helsinki | overall | " in md and f"{a['overall']:.0f} | {b['overall']:.0f} |" in md

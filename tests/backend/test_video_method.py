@@ -52,7 +52,8 @@ def test_rollouts_sorted_timed_and_bad_trace_isolated(world, tmp_path):
         assert r.rollouts[0].score >= r.rollouts[1].score  # rollout 0 is the best
         t = r.rollouts[0].track.t
         assert (np.diff(t) > 0).all() and np.isclose(t[0], tr.t[0]) and np.isclose(t[-1], tr.t[-1])
-        assert r.rollouts[0].frames.shape == (5, 64, 64, 3) and r.rollouts[0].frames.dtype == np.uint8
+        w = r.rollouts[0].info["windows"]  # the default draws long traces in several 1 km windows
+        assert r.rollouts[0].frames.shape == (5 + 4 * (w - 1), 64, 64, 3) and r.rollouts[0].frames.dtype == np.uint8
         assert r.rollouts[0].info["decode"] == "raw" and r.seconds > 0
     assert len(list((tmp_path / "frames").glob("*.gif"))) == 2 * len(traces)
 
@@ -88,8 +89,8 @@ def test_consensus_rollout_is_the_geometric_median_of_the_samples(world):
 
     net, sim, model = world
     tr = sim.traces[0].signaling
-    plain = get_method("video")(net, _opts(model, rollouts=3)).reconstruct(tr).rollouts
-    cons = get_method("video")(net, _opts(model, rollouts=3, consensus=True)).reconstruct(tr).rollouts
+    plain = get_method("video")(net, _opts(model, rollouts=3, chunk_m=0.0)).reconstruct(tr).rollouts
+    cons = get_method("video")(net, _opts(model, rollouts=3, consensus=True, chunk_m=0.0)).reconstruct(tr).rollouts
     assert len(cons) == 4 and cons[0].info["decode"] == "consensus" and cons[0].info["consensus_of"] == 3
     # the sampled rollouts are unchanged and follow the consensus, best first
     for a, b in zip(plain, cons[1:]):
@@ -99,7 +100,7 @@ def test_consensus_rollout_is_the_geometric_median_of_the_samples(world):
     assert np.allclose(np.c_[cx, cy], geometric_median(xy), atol=1e-3)
     assert np.allclose(cons[0].track.t, plain[0].track.t)
     # with --snap the consensus is a road route, its raw median kept for the with/without comparison
-    snap = get_method("video")(net, _opts(model, rollouts=3, consensus=True, snap=True)).reconstruct(tr).rollouts[0]
+    snap = get_method("video")(net, _opts(model, rollouts=3, consensus=True, snap=True, chunk_m=0.0)).reconstruct(tr).rollouts[0]
     assert snap.info["decode"] in ("consensus-graph", "consensus") and "spread_m" in snap.info
     if snap.info["decode"] == "consensus-graph":
         assert np.allclose(snap.info["raw"]["lon"], cons[0].track.lon)
@@ -134,10 +135,9 @@ def test_split_windows_covers_the_trace_in_short_windows():
 def test_chunked_trace_is_stitched_in_time(world):
     net, sim, model = world
     tr = max((t.signaling for t in sim.traces), key=lambda s: len(s.t))
-    whole = get_method("video")(net, _opts(model, rollouts=1)).reconstruct(tr).rollouts[0]
-    again = get_method("video")(net, _opts(model, rollouts=1, chunk_m=0.0)).reconstruct(tr).rollouts[0]
-    assert whole.info["windows"] == 1 and np.allclose(whole.track.lon, again.track.lon)
-    r = get_method("video")(net, _opts(model, rollouts=2, chunk_m=1000.0, consensus=True, snap=True)).reconstruct(tr)
+    whole = get_method("video")(net, _opts(model, rollouts=1, chunk_m=0.0)).reconstruct(tr).rollouts[0]
+    assert whole.info["windows"] == 1
+    r = get_method("video")(net, _opts(model, rollouts=2, consensus=True, snap=True)).reconstruct(tr)  # default 1000 m
     w = r.rollouts[0].info["windows"]
     assert w >= 2, "the longest simulated trace should need more than one 1 km window"
     for ro in r.rollouts:

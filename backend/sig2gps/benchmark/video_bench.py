@@ -50,7 +50,7 @@ class RunConfig:
     snap: bool = False
     snap_frames: tuple = ()  # frames settings that also get the --snap pass (empty: all of `frames`)
     rollouts: int = 1
-    chunk_m: float = 0.0  # draw long traces in windows of at most this half-width (MethodOptions.chunk_m)
+    chunk_m: float = 1000.0  # draw long traces in windows of at most this half-width (MethodOptions.chunk_m)
     consensus: bool = False  # rollout 0 = consensus of the K rollouts; rows for it and for the best single sample
     limit_per_scope: int | None = None  # first K traces of each scope per city, for every row
     snap_limit_per_scope: int | None = None  # a smaller K for the (CPU-bound) snap pass only
@@ -288,7 +288,8 @@ def parse_args(argv=None) -> RunConfig:
     p.add_argument("--snap", action="store_true", help="also the map-constrained decode (raw rows from the same samples)")
     p.add_argument("--snap-frames", type=int, nargs="*", default=[], help="frames that get the snap pass (default all)")
     p.add_argument("--rollouts", type=int, default=1)
-    p.add_argument("--chunk-m", type=float, default=0.0, help="windows of at most this half-width (m) per trace")
+    p.add_argument("--chunk-m", type=float, default=RunConfig.chunk_m,
+                   help="windows of at most this half-width (m) per trace (MethodOptions.chunk_m; 0: one window)")
     p.add_argument("--consensus", action="store_true", help="rollout 0 = consensus of the K rollouts (rows for it "
                                                             "and for the best-scored single sample)")
     p.add_argument("--limit-per-scope", type=int)

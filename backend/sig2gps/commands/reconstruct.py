@@ -5,6 +5,8 @@ from ._common import add_overwrite, default_network, prepare_out_dir
 
 
 def add_method_options(p) -> None:
+    from ..methods.base import MethodOptions  # dataclass only: the CLI's defaults are the method interface's
+
     p.add_argument("--method", default="towers", help="reconstruction method (see --list-methods)")
     p.add_argument("--rollouts", type=int, default=1, help="candidate trajectories per trace")
     p.add_argument("--seed", type=int, default=0)
@@ -16,8 +18,9 @@ def add_method_options(p) -> None:
     p.add_argument("--snap", action="store_true", help="map-match the drawn path (video)")
     p.add_argument("--consensus", action="store_true",
                    help="rollout 0 = the consensus of the --rollouts K >= 2 samples (video)")
-    p.add_argument("--chunk-m", type=float, default=0.0,
-                   help="draw a long trace in consecutive windows of at most this half-width in metres (video; 0: one)")
+    p.add_argument("--chunk-m", type=float, default=MethodOptions.chunk_m,
+                   help="draw a long trace in consecutive windows of at most this half-width in metres "
+                        f"(video; 0: one window; default {MethodOptions.chunk_m:g})")
 
 
 def options_from_args(args):

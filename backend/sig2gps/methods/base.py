@@ -29,7 +29,9 @@ class MethodOptions:
     device: str = "auto"  # "cpu", "cuda", or "auto"
     snap: bool = False  # map-match the drawn path to the roads (video method)
     consensus: bool = False  # rollout 0 = the consensus of the K >= 2 sampled rollouts (video method)
-    chunk_m: float = 0.0  # draw a trace in consecutive windows of at most this half-width, m (video; 0: one)
+    # video: draw a trace in consecutive windows of at most this half-width in metres (0: one window). 1000 m =
+    # the smallest window, where the model errs least (benchmark test set, docs/BENCHMARKS.md "windows")
+    chunk_m: float = 1000.0
     max_outside_share: float = 0.5  # share of records allowed outside the network's extent (+2 km)
     extra: dict = field(default_factory=dict)  # method-specific settings, documented by the method
 
