@@ -141,3 +141,27 @@ def test_config_errors_name_the_file_and_field(tmp_path):
     p.write_text(json.dumps({"out": "x"}))
     with pytest.raises(ValueError, match="'pairs' is required"):
         SftConfig.from_json(p)
+
+
+def test_window_pieces_are_what_the_method_draws(pairs_file):
+    from sig2gps.model.scene import split_windows, window_for
+    from sig2gps.train.data import window_piece
+
+    ps = PairSet.load(pairs_file)
+    scene = TINY.scene
+    long = max(range(len(ps)), key=lambda i: window_for(ps.trace(i)[2], scene).half)
+    _, st, sx, pt, px = ps.trace(long)
+    parts = split_windows(sx, scene, 1000.0)
+    assert len(parts) >= 2, "the longest simulated pair should need several 1 km windows"
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        t, xy, qt, qxy = window_piece(st, sx, pt, px, scene, 1000.0, rng)
+        assert t[0] == 0 and qt[0] == 0 and np.isclose(qt[-1], t[-1])  # the truth spans the piece's records
+        a = next(a for a, b in parts if np.allclose(sx[a:a + len(xy)], xy) and b - a + 1 == len(xy))
+        assert np.allclose(qxy[0], [np.interp(st[a], pt, px[:, 0]), np.interp(st[a], pt, px[:, 1])])
+    s = render_pair(ps, long, scene, 5, np.random.default_rng(1), chunk_m=1000.0)
+    # the window (+ jitter) unless the piece is one jump between two far sites, and its drawn dot
+    assert (s.window.half <= 1000.0 * 1.11 or len(s.sig_t) == 2) and s.overlay[1, 1:].max() > 0
+    assert len(s.sig_t) < len(st)
+    whole = render_pair(ps, long, scene, 5, None, chunk_m=1000.0)  # no rng: inference window, whole trace
+    assert whole.window.half == window_for(sx, scene).half

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..model.scene import SceneConfig, condition_video, render_condition, render_overlay, window_for
+from ..model.scene import SceneConfig, condition_video, render_condition, render_overlay, split_windows, window_for
 from .pairs import PairSet
 
 
@@ -26,9 +26,26 @@ class Sample:
     sig_xy: np.ndarray
 
 
-def render_pair(pairs: PairSet, i: int, scene: SceneConfig, frames: int, rng=None) -> Sample:
-    """Pair i as model input and target; rng=None gives the deterministic inference window."""
+def window_piece(sig_t, sig_xy, pos_t, pos_xy, scene: SceneConfig, chunk_m: float, rng):
+    """One random piece of a trace as the video method draws it with `chunk_m` windows (methods/video.py):
+    records a..b of split_windows, times shifted to start at 0, the truth cut to the piece's span."""
+    parts = split_windows(sig_xy, scene, chunk_m)
+    a, b = parts[int(rng.integers(len(parts)))]
+    t0, t1 = float(sig_t[a]), float(sig_t[b])
+    inside = (pos_t > t0) & (pos_t < t1)
+    pt = np.r_[t0, pos_t[inside], t1]
+    pxy = np.c_[np.interp(pt, pos_t, pos_xy[:, 0]), np.interp(pt, pos_t, pos_xy[:, 1])]
+    return sig_t[a:b + 1] - t0, sig_xy[a:b + 1], pt - t0, pxy
+
+
+def render_pair(pairs: PairSet, i: int, scene: SceneConfig, frames: int, rng=None, chunk_m: float = 0.0) -> Sample:
+    """Pair i as model input and target; rng=None gives the deterministic inference window.
+
+    chunk_m > 0 (training only, needs rng): a random window-sized piece of the trace instead of all of it,
+    so the model trains on the scenes the video method draws at inference."""
     city, sig_t, sig_xy, pos_t, pos_xy = pairs.trace(i)
+    if chunk_m > 0 and rng is not None:
+        sig_t, sig_xy, pos_t, pos_xy = window_piece(sig_t, sig_xy, pos_t, pos_xy, scene, chunk_m, rng)
     win = window_for(sig_xy, scene, rng)
     cond = condition_video(render_condition(win, scene, pairs.roads[city], sig_t, sig_xy), frames)
     t_end = float(sig_t[-1])
@@ -64,9 +81,9 @@ class PairStream(torch.utils.data.IterableDataset):
     """Endless batches {"cond", "overlay"}; each worker has its own seeded generator (per rank with `rank`)."""
 
     def __init__(self, pairs_path: str, scene: SceneConfig, frames: tuple, batch: int, seed: int,
-                 exclude: np.ndarray | None = None, rank: int | None = None):
+                 exclude: np.ndarray | None = None, rank: int | None = None, chunk_m: float = 0.0):
         self.pairs_path, self.scene, self.frames, self.batch, self.seed = pairs_path, scene, tuple(frames), batch, seed
-        self.exclude, self.rank = exclude, rank
+        self.exclude, self.rank, self.chunk_m = exclude, rank, chunk_m
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -81,6 +98,6 @@ class PairStream(torch.utils.data.IterableDataset):
         while True:
             T = int(t_rng.choice(self.frames))
             idx = rng.choice(pool, self.batch)
-            ss = [render_pair(pairs, int(i), self.scene, T, rng) for i in idx]
+            ss = [render_pair(pairs, int(i), self.scene, T, rng, self.chunk_m) for i in idx]
             yield {"cond": torch.from_numpy(np.stack([s.cond for s in ss])),
                    "overlay": torch.from_numpy(np.stack([s.overlay for s in ss]))}

@@ -41,6 +41,7 @@ class SftConfig:
     val_n: int = 96  # validation pairs
     val_steps: int = 10  # sampler steps at validation
     path_weight: float = 2.0  # loss weight on path/dot pixels (pixel model)
+    chunk_m: float = 0.0  # train on random window-sized pieces of the traces (the video method's --chunk-m); 0: whole
     reuse: int = 1  # optimizer steps per rendered batch (copies under square symmetries; CPU rendering is the limit)
     seed: int = 0
     workers: int = 4
@@ -228,7 +229,8 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
                else held[:cfg.val_n])
     exclude = None if cfg.val_pairs else held
     stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, ddp.per_rank_batch(cfg.batch) if multi else cfg.batch,
-                        cfg.seed + state["step"], exclude=exclude, rank=ddp.rank if multi else None)
+                        cfg.seed + state["step"], exclude=exclude, rank=ddp.rank if multi else None,
+                        chunk_m=cfg.chunk_m)
     loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
                                          pin_memory=device == "cuda", persistent_workers=cfg.workers > 0,
                                          prefetch_factor=4 if cfg.workers else None)
