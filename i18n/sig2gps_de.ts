@@ -4,352 +4,362 @@
   <context>
     <name>Sig2GPS</name>
     <message>
-      <location filename="../plugin/dock.py" line="32" />
+      <location filename="../plugin/dock.py" line="41" />
       <source>Sig2GPS</source>
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="56" />
+      <location filename="../plugin/dock.py" line="65" />
       <source>Reconstruct</source>
       <translation>Rekonstruieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="57" />
+      <location filename="../plugin/dock.py" line="66" />
       <source>Rollouts</source>
       <translation>Varianten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="58" />
+      <location filename="../plugin/dock.py" line="67" />
       <source>Backend log</source>
       <translation>Backend-Protokoll</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="65" />
+      <location filename="../plugin/dock.py" line="74" />
       <source>Signaling</source>
       <translation>Signalisierung</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="70" />
+      <location filename="../plugin/dock.py" line="79" />
       <source>Load CSV…</source>
       <translation>CSV laden…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="75" />
+      <location filename="../plugin/dock.py" line="81" />
       <source>Layer</source>
       <translation>Layer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="77" />
+      <location filename="../plugin/dock.py" line="83" />
       <source>Trace id field</source>
       <translation>Feld Spur-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="78" />
+      <location filename="../plugin/dock.py" line="84" />
       <source>Time field</source>
       <translation>Zeitfeld</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="79" />
+      <location filename="../plugin/dock.py" line="85" />
       <source>Cell id field</source>
       <translation>Feld Zell-ID</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="81" />
+      <location filename="../plugin/dock.py" line="87" />
       <source>(positions from the layer)</source>
       <translation>(Positionen aus dem Layer)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="82" />
+      <location filename="../plugin/dock.py" line="88" />
       <source>Towers table…</source>
       <translation>Sendemasttabelle…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="87" />
+      <location filename="../plugin/dock.py" line="90" />
       <source>Towers</source>
       <translation>Sendemasten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="90" />
+      <location filename="../plugin/dock.py" line="93" />
       <source>Traces</source>
       <translation>Spuren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="91" />
+      <location filename="../plugin/dock.py" line="94" />
       <source>Only records between</source>
       <translation>Nur Datensätze zwischen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="103" />
+      <location filename="../plugin/dock.py" line="106" />
       <source>Method</source>
       <translation>Methode</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="109" />
+      <location filename="../plugin/dock.py" line="112" />
       <source>Road layer</source>
       <translation>Straßenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="115" />
+      <location filename="../plugin/dock.py" line="118" />
       <source>Ask backend</source>
       <translation>Backend fragen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="116" />
+      <location filename="../plugin/dock.py" line="119" />
       <source>Start the backend and list the methods it offers</source>
       <translation>Backend starten und seine Methoden auflisten</translation>
     </message>
     <message>
       <location filename="../plugin/dock.py" line="126" />
+      <source>Rollout 0 = consensus of the rollouts (video model, 2 or more)</source>
+      <translation>Rollout 0 = Konsens der Rollouts (Videomodell, 2 oder mehr)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="127" />
+      <source>Per frame the median of the sampled rollouts' positions; the samples follow as rollouts 1..K. Measured: 21-26% lower error than one sample at 8 rollouts.</source>
+      <translation>Je Bild der Median der Positionen der gezogenen Rollouts; die Stichproben folgen als Rollouts 1..K. Gemessen: 21-26 % geringerer Fehler als eine Stichprobe bei 8 Rollouts.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="130" />
       <source>Send the conditioning tile (video model)</source>
       <translation>Konditionierungskachel senden (Videomodell)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="127" />
+      <location filename="../plugin/dock.py" line="131" />
       <source>Preview tile</source>
       <translation>Kachelvorschau</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="140" />
+      <location filename="../plugin/dock.py" line="141" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="171" />
+      <location filename="../plugin/dock.py" line="169" />
       <source>Sketch layer</source>
       <translation>Skizzenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="541" />
+      <location filename="../plugin/dock.py" line="539" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS: frage das Backend nach seinen Methoden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="586" />
+      <location filename="../plugin/dock.py" line="584" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>Das Backend wurde gestoppt; es startet mit der nächsten Rekonstruktion neu.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="98" />
+      <location filename="../plugin/dock.py" line="101" />
       <source>and</source>
       <translation>und</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="110" />
+      <location filename="../plugin/dock.py" line="113" />
       <source>Empty: the backend's road network (settings).</source>
       <translation>Leer: das Straßennetz des Backends (Einstellungen).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="174" />
+      <location filename="../plugin/dock.py" line="172" />
       <source>Keep</source>
       <translation>Behalten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="175" />
+      <location filename="../plugin/dock.py" line="173" />
       <source>Discard</source>
       <translation>Verwerfen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="176" />
+      <location filename="../plugin/dock.py" line="174" />
       <source>Export kept…</source>
       <translation>Behaltene exportieren…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="192" />
+      <location filename="../plugin/dock.py" line="190" />
       <source>Refresh</source>
       <translation>Aktualisieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="192" />
+      <location filename="../plugin/dock.py" line="190" />
       <source>Restart backend</source>
       <translation>Backend neu starten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="219" />
+      <location filename="../plugin/dock.py" line="217" />
       <source>Signaling CSV</source>
       <translation>Signalisierungs-CSV</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="219" />
+      <location filename="../plugin/dock.py" line="217" />
       <source>CSV files (*.csv *.txt)</source>
       <translation>CSV-Dateien (*.csv *.txt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="247" />
+      <location filename="../plugin/dock.py" line="245" />
       <source>Towers table</source>
       <translation>Sendemasttabelle</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="247" />
+      <location filename="../plugin/dock.py" line="245" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="291" />
+      <location filename="../plugin/dock.py" line="289" />
       <source>Choose a signaling layer or load a CSV first.</source>
       <translation>Wählen Sie zuerst einen Signalisierungslayer oder laden Sie eine CSV.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="303" />
+      <location filename="../plugin/dock.py" line="301" />
       <source>Tick at least one trace.</source>
       <translation>Markieren Sie mindestens eine Spur.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="306" />
+      <location filename="../plugin/dock.py" line="304" />
       <source>No trace has two or more records in the chosen selection.</source>
       <translation>Keine Spur hat in der Auswahl zwei oder mehr Datensätze.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="368" />
+      <location filename="../plugin/dock.py" line="366" />
       <source>A reconstruction is already running.</source>
       <translation>Es läuft bereits eine Rekonstruktion.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="388" />
+      <location filename="../plugin/dock.py" line="386" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="416" />
+      <location filename="../plugin/dock.py" line="414" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>Keine Trajektorie erhalten; siehe Protokoll.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="427" />
+      <location filename="../plugin/dock.py" line="425" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{0} Variante(n) von {1} Spur(en) in {2:.1f} s ({3}).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="430" />
+      <location filename="../plugin/dock.py" line="428" />
       <source>Cancelled: </source>
       <translation>Abgebrochen: </translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="447" />
+      <location filename="../plugin/dock.py" line="445" />
       <source>The sketch layer must be a line layer.</source>
       <translation>Der Skizzenlayer muss ein Linienlayer sein.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="465" />
+      <location filename="../plugin/dock.py" line="463" />
       <source>Select rollouts in the table first.</source>
       <translation>Wählen Sie zuerst Varianten in der Tabelle aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="485" />
+      <location filename="../plugin/dock.py" line="483" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>Noch nichts zu exportieren: zuerst eine Rekonstruktion ausführen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="488" />
+      <location filename="../plugin/dock.py" line="486" />
       <source>Export kept rollouts</source>
       <translation>Behaltene Varianten exportieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="489" />
+      <location filename="../plugin/dock.py" line="487" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="497" />
+      <location filename="../plugin/dock.py" line="495" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>Alle Varianten sind verworfen: behalten Sie mindestens eine zum Export.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="545" />
+      <location filename="../plugin/dock.py" line="543" />
       <source>Starting the backend…</source>
       <translation>Backend wird gestartet…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="579" />
+      <location filename="../plugin/dock.py" line="577" />
       <source>(the backend has not written anything yet)</source>
       <translation>(das Backend hat noch nichts geschrieben)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="255" />
+      <location filename="../plugin/dock.py" line="253" />
       <source>{0} cells from {1}</source>
       <translation>{0} Zellen aus {1}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="354" />
+      <location filename="../plugin/dock.py" line="352" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>Die Konditionierungskachel gehört zu einer Spur: markieren Sie genau eine Spur, um sie zu senden.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="382" />
+      <location filename="../plugin/dock.py" line="380" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>Rekonstruiere {0} Spur(en) mit {1}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="418" />
+      <location filename="../plugin/dock.py" line="416" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="522" />
+      <location filename="../plugin/dock.py" line="520" />
       <source>Exported {0} rollout(s) to {1} (lines) and {2} (points).</source>
       <translation>{0} Variante(n) nach {1} (Linien) und {2} (Punkte) exportiert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="577" />
+      <location filename="../plugin/dock.py" line="575" />
       <source>The Sig2GPS backend stopped unexpectedly; it restarts with the next reconstruction (or use Restart backend in the log tab). Its log ends with: {0}</source>
       <translation>Das Sig2GPS-Backend wurde unerwartet beendet; es startet bei der nächsten Rekonstruktion neu (oder über „Backend neu starten“ im Protokoll-Reiter). Das Ende seines Protokolls: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="238" />
+      <location filename="../plugin/dock.py" line="236" />
       <source>Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).</source>
       <translation>{0} Spur(en) aus {1} geladen; {2} übersprungen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="241" />
+      <location filename="../plugin/dock.py" line="239" />
       <source>Loaded {0} trace(s) from {1}.</source>
       <translation>{0} Spur(en) aus {1} geladen.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="293" />
+      <location filename="../plugin/dock.py" line="291" />
       <source>Layer {0} has no time field: choose the field that holds each record's time (date-time, Unix seconds or ISO 8601).</source>
       <translation>Layer {0} hat kein Zeitfeld: wählen Sie das Feld mit der Zeit jedes Datensatzes (Datum/Zeit, Unix-Sekunden oder ISO 8601).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="451" />
+      <location filename="../plugin/dock.py" line="449" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>Der Skizzenlayer {0} hat noch keine Linie: zeichnen Sie eine und wählen Sie ihn erneut.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="555" />
+      <location filename="../plugin/dock.py" line="553" />
       <source>(needs a model or other input)</source>
       <translation>(braucht ein Modell oder weitere Eingaben)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="560" />
+      <location filename="../plugin/dock.py" line="558" />
       <source>The backend offers: {0}</source>
       <translation>Das Backend bietet: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="361" />
+      <location filename="../plugin/dock.py" line="359" />
       <source>The request is not valid: {0}</source>
       <translation>Die Anfrage ist ungültig: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="432" />
+      <location filename="../plugin/dock.py" line="430" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} Spur(en) fehlgeschlagen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="509" />
+      <location filename="../plugin/dock.py" line="507" />
       <source>Overwrite?</source>
       <translation>Überschreiben?</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="511" />
+      <location filename="../plugin/dock.py" line="509" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>Export abgebrochen; {0} bleibt unverändert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="538" />
+      <location filename="../plugin/dock.py" line="536" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="509" />
+      <location filename="../plugin/dock.py" line="507" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} existiert. Ersetzen?</translation>
     </message>
@@ -574,17 +584,17 @@
       <translation>Keine verwendbare Spur in {0}.</translation>
     </message>
     <message>
-      <location filename="../plugin/request.py" line="93" />
+      <location filename="../plugin/request.py" line="94" />
       <source>The road layer must be a valid line layer.</source>
       <translation>Der Straßenlayer muss ein gültiger Linienlayer sein.</translation>
     </message>
     <message>
-      <location filename="../plugin/request.py" line="112" />
+      <location filename="../plugin/request.py" line="113" />
       <source>The road layer {0} has no lines.</source>
       <translation>Der Straßenlayer {0} enthält keine Linien.</translation>
     </message>
     <message>
-      <location filename="../plugin/request.py" line="109" />
+      <location filename="../plugin/request.py" line="110" />
       <source>The road layer {0} has more than {1} lines; clip it to the area of the traces.</source>
       <translation>Der Straßenlayer {0} hat mehr als {1} Linien; schneiden Sie ihn auf das Gebiet der Spuren zu.</translation>
     </message>

@@ -4,352 +4,362 @@
   <context>
     <name>Sig2GPS</name>
     <message>
-      <location filename="../plugin/dock.py" line="32" />
+      <location filename="../plugin/dock.py" line="41" />
       <source>Sig2GPS</source>
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="56" />
+      <location filename="../plugin/dock.py" line="65" />
       <source>Reconstruct</source>
       <translation>重建</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="57" />
+      <location filename="../plugin/dock.py" line="66" />
       <source>Rollouts</source>
       <translation>候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="58" />
+      <location filename="../plugin/dock.py" line="67" />
       <source>Backend log</source>
       <translation>后端日志</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="65" />
+      <location filename="../plugin/dock.py" line="74" />
       <source>Signaling</source>
       <translation>信令</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="70" />
+      <location filename="../plugin/dock.py" line="79" />
       <source>Load CSV…</source>
       <translation>加载 CSV…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="75" />
+      <location filename="../plugin/dock.py" line="81" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="77" />
+      <location filename="../plugin/dock.py" line="83" />
       <source>Trace id field</source>
       <translation>轨迹 ID 字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="78" />
+      <location filename="../plugin/dock.py" line="84" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="79" />
+      <location filename="../plugin/dock.py" line="85" />
       <source>Cell id field</source>
       <translation>小区 ID 字段</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="81" />
+      <location filename="../plugin/dock.py" line="87" />
       <source>(positions from the layer)</source>
       <translation>（位置取自图层）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="82" />
+      <location filename="../plugin/dock.py" line="88" />
       <source>Towers table…</source>
       <translation>基站表…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="87" />
+      <location filename="../plugin/dock.py" line="90" />
       <source>Towers</source>
       <translation>基站</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="90" />
+      <location filename="../plugin/dock.py" line="93" />
       <source>Traces</source>
       <translation>轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="91" />
+      <location filename="../plugin/dock.py" line="94" />
       <source>Only records between</source>
       <translation>仅使用以下时间之间的记录</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="103" />
+      <location filename="../plugin/dock.py" line="106" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="109" />
+      <location filename="../plugin/dock.py" line="112" />
       <source>Road layer</source>
       <translation>道路图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="115" />
+      <location filename="../plugin/dock.py" line="118" />
       <source>Ask backend</source>
       <translation>查询后端</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="116" />
+      <location filename="../plugin/dock.py" line="119" />
       <source>Start the backend and list the methods it offers</source>
       <translation>启动后端并列出其提供的方法</translation>
     </message>
     <message>
       <location filename="../plugin/dock.py" line="126" />
+      <source>Rollout 0 = consensus of the rollouts (video model, 2 or more)</source>
+      <translation>轨迹 0 = 各采样轨迹的共识（视频模型，2 条或以上）</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="127" />
+      <source>Per frame the median of the sampled rollouts' positions; the samples follow as rollouts 1..K. Measured: 21-26% lower error than one sample at 8 rollouts.</source>
+      <translation>每帧取各采样轨迹位置的中位数；采样结果依次作为轨迹 1..K。实测：8 条采样时误差比单次采样低 21-26%。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="130" />
       <source>Send the conditioning tile (video model)</source>
       <translation>发送条件瓦片（视频模型）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="127" />
+      <location filename="../plugin/dock.py" line="131" />
       <source>Preview tile</source>
       <translation>预览瓦片</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="140" />
+      <location filename="../plugin/dock.py" line="141" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="171" />
+      <location filename="../plugin/dock.py" line="169" />
       <source>Sketch layer</source>
       <translation>草图图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="541" />
+      <location filename="../plugin/dock.py" line="539" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS：正在查询后端提供的方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="586" />
+      <location filename="../plugin/dock.py" line="584" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>后端已停止；下次重建时会重新启动。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="98" />
+      <location filename="../plugin/dock.py" line="101" />
       <source>and</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="110" />
+      <location filename="../plugin/dock.py" line="113" />
       <source>Empty: the backend's road network (settings).</source>
       <translation>留空：使用后端的路网（见设置）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="174" />
+      <location filename="../plugin/dock.py" line="172" />
       <source>Keep</source>
       <translation>保留</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="175" />
+      <location filename="../plugin/dock.py" line="173" />
       <source>Discard</source>
       <translation>舍弃</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="176" />
+      <location filename="../plugin/dock.py" line="174" />
       <source>Export kept…</source>
       <translation>导出保留的…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="192" />
+      <location filename="../plugin/dock.py" line="190" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="192" />
+      <location filename="../plugin/dock.py" line="190" />
       <source>Restart backend</source>
       <translation>重启后端</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="219" />
+      <location filename="../plugin/dock.py" line="217" />
       <source>Signaling CSV</source>
       <translation>信令 CSV</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="219" />
+      <location filename="../plugin/dock.py" line="217" />
       <source>CSV files (*.csv *.txt)</source>
       <translation>CSV 文件 (*.csv *.txt)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="247" />
+      <location filename="../plugin/dock.py" line="245" />
       <source>Towers table</source>
       <translation>基站表</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="247" />
+      <location filename="../plugin/dock.py" line="245" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="291" />
+      <location filename="../plugin/dock.py" line="289" />
       <source>Choose a signaling layer or load a CSV first.</source>
       <translation>请先选择信令图层或加载 CSV。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="303" />
+      <location filename="../plugin/dock.py" line="301" />
       <source>Tick at least one trace.</source>
       <translation>请至少勾选一条轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="306" />
+      <location filename="../plugin/dock.py" line="304" />
       <source>No trace has two or more records in the chosen selection.</source>
       <translation>所选范围内没有包含两条及以上记录的轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="368" />
+      <location filename="../plugin/dock.py" line="366" />
       <source>A reconstruction is already running.</source>
       <translation>已有重建任务在运行。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="388" />
+      <location filename="../plugin/dock.py" line="386" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="416" />
+      <location filename="../plugin/dock.py" line="414" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>没有返回任何轨迹；请查看日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="427" />
+      <location filename="../plugin/dock.py" line="425" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{1} 条轨迹的 {0} 个候选，用时 {2:.1f} 秒（{3}）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="430" />
+      <location filename="../plugin/dock.py" line="428" />
       <source>Cancelled: </source>
       <translation>已取消：</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="447" />
+      <location filename="../plugin/dock.py" line="445" />
       <source>The sketch layer must be a line layer.</source>
       <translation>草图图层必须是线图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="465" />
+      <location filename="../plugin/dock.py" line="463" />
       <source>Select rollouts in the table first.</source>
       <translation>请先在表格中选择候选轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="485" />
+      <location filename="../plugin/dock.py" line="483" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>暂无可导出内容：请先运行重建。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="488" />
+      <location filename="../plugin/dock.py" line="486" />
       <source>Export kept rollouts</source>
       <translation>导出保留的候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="489" />
+      <location filename="../plugin/dock.py" line="487" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="497" />
+      <location filename="../plugin/dock.py" line="495" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>所有候选都已舍弃：请至少保留一个再导出。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="545" />
+      <location filename="../plugin/dock.py" line="543" />
       <source>Starting the backend…</source>
       <translation>正在启动后端…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="579" />
+      <location filename="../plugin/dock.py" line="577" />
       <source>(the backend has not written anything yet)</source>
       <translation>（后端尚未输出任何内容）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="255" />
+      <location filename="../plugin/dock.py" line="253" />
       <source>{0} cells from {1}</source>
       <translation>来自 {1} 的 {0} 个小区</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="354" />
+      <location filename="../plugin/dock.py" line="352" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>条件瓦片对应单条轨迹：请只勾选一条轨迹再发送。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="382" />
+      <location filename="../plugin/dock.py" line="380" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>正在用 {1} 重建 {0} 条轨迹…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="418" />
+      <location filename="../plugin/dock.py" line="416" />
       <source>Sig2GPS {0}</source>
       <translation>Sig2GPS {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="522" />
+      <location filename="../plugin/dock.py" line="520" />
       <source>Exported {0} rollout(s) to {1} (lines) and {2} (points).</source>
       <translation>已将 {0} 条候选轨迹导出到 {1}（线）和 {2}（点）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="577" />
+      <location filename="../plugin/dock.py" line="575" />
       <source>The Sig2GPS backend stopped unexpectedly; it restarts with the next reconstruction (or use Restart backend in the log tab). Its log ends with: {0}</source>
       <translation>Sig2GPS 后端意外停止；下次重建时会自动重启（或在日志页点击“重启后端”）。其日志结尾：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="238" />
+      <location filename="../plugin/dock.py" line="236" />
       <source>Loaded {0} trace(s) from {1}; {2} skipped (see the log tab).</source>
       <translation>已从 {1} 加载 {0} 条轨迹；跳过 {2} 条（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="241" />
+      <location filename="../plugin/dock.py" line="239" />
       <source>Loaded {0} trace(s) from {1}.</source>
       <translation>已从 {1} 加载 {0} 条轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="293" />
+      <location filename="../plugin/dock.py" line="291" />
       <source>Layer {0} has no time field: choose the field that holds each record's time (date-time, Unix seconds or ISO 8601).</source>
       <translation>图层 {0} 没有时间字段：请选择保存每条记录时间的字段（日期时间、Unix 秒或 ISO 8601）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="451" />
+      <location filename="../plugin/dock.py" line="449" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>草图图层 {0} 中还没有线：请先绘制，再重新选择。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="555" />
+      <location filename="../plugin/dock.py" line="553" />
       <source>(needs a model or other input)</source>
       <translation>（需要模型或其他输入）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="560" />
+      <location filename="../plugin/dock.py" line="558" />
       <source>The backend offers: {0}</source>
       <translation>后端提供：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="361" />
+      <location filename="../plugin/dock.py" line="359" />
       <source>The request is not valid: {0}</source>
       <translation>请求无效：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="432" />
+      <location filename="../plugin/dock.py" line="430" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} 条轨迹失败（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="509" />
+      <location filename="../plugin/dock.py" line="507" />
       <source>Overwrite?</source>
       <translation>覆盖？</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="511" />
+      <location filename="../plugin/dock.py" line="509" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>导出已取消；{0} 保持不变。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="538" />
+      <location filename="../plugin/dock.py" line="536" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Sig2GPS 后端不可用：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="509" />
+      <location filename="../plugin/dock.py" line="507" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} 已存在。是否替换？</translation>
     </message>
@@ -574,17 +584,17 @@
       <translation>{0} 中没有可用的轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/request.py" line="93" />
+      <location filename="../plugin/request.py" line="94" />
       <source>The road layer must be a valid line layer.</source>
       <translation>道路图层必须是有效的线图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/request.py" line="112" />
+      <location filename="../plugin/request.py" line="113" />
       <source>The road layer {0} has no lines.</source>
       <translation>道路图层 {0} 中没有线。</translation>
     </message>
     <message>
-      <location filename="../plugin/request.py" line="109" />
+      <location filename="../plugin/request.py" line="110" />
       <source>The road layer {0} has more than {1} lines; clip it to the area of the traces.</source>
       <translation>道路图层 {0} 的线超过 {1} 条；请裁剪到轨迹所在区域。</translation>
     </message>

@@ -25,6 +25,7 @@ class ReconstructParams:
     steps: int = 20  # sampler steps (video method only)
     network_path: str = ""  # a road file on the backend's machine; ignored when a road layer is sent
     with_frames: bool = True  # ask for generated frames (inline PNGs) for the player
+    consensus: bool = False  # video: rollout 0 = the consensus (per-frame median) of the sampled rollouts
 
 
 def build_job_request(traces: list, params: ReconstructParams, cells: dict | None = None,
@@ -46,7 +47,7 @@ def build_job_request(traces: list, params: ReconstructParams, cells: dict | Non
         network_path=(params.network_path or None) if network_geojson is None else None,
         conditioning_png=conditioning_png, conditioning_bounds=conditioning_bounds,
         rollouts=int(params.rollouts), frames=int(params.frames), steps=int(params.steps), seed=int(params.seed),
-        frames_mode="inline" if params.with_frames else "none", client=CLIENT)
+        consensus=bool(params.consensus), frames_mode="inline" if params.with_frames else "none", client=CLIENT)
 
 
 @dataclass

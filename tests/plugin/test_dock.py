@@ -238,3 +238,12 @@ def test_ask_backend_lists_its_methods_without_blocking(dock, qgis_app):
     names = [dock.method_box.itemText(i) for i in range(dock.method_box.count())]
     assert task is not None and {"towers", "hmm"} <= set(names)
     assert "offers" in dock.last_message[0] and dock.method_box.currentText() in names
+
+
+def test_consensus_box_reaches_the_request(dock, signaling_csv):
+    assert dock.load_csv(str(signaling_csv)) is not None
+    dock.rollouts.setValue(4)
+    assert dock.build_request()["options"]["consensus"] is False
+    dock.consensus.setChecked(True)
+    req = dock.build_request()
+    assert req["options"]["consensus"] is True and req["options"]["rollouts"] == 4

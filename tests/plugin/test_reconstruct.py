@@ -41,6 +41,9 @@ def test_request_is_built_from_the_layer(qgis_new_project, signaling_csv):
     assert [t["trace_id"] for t in req["traces"]] == [t.trace_id for t in traces]
     assert req["traces"][0]["t"] == traces[0].t and req["traces"][0]["cell_id"] == traces[0].cell_id
     assert "network" not in req  # no road layer, no file: the backend's default network
+    assert req["options"]["consensus"] is False and "chunk_m" in req["options"]
+    _, req2 = traces, build_job_request(traces, ReconstructParams(method="video", rollouts=4, consensus=True))
+    assert req2["options"]["consensus"] is True and req2["options"]["rollouts"] == 4
 
 
 def test_bad_request_field_is_named_before_sending(qgis_new_project, signaling_csv):
