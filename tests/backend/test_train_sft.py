@@ -165,3 +165,19 @@ def test_window_pieces_are_what_the_method_draws(pairs_file):
     assert len(s.sig_t) < len(st)
     whole = render_pair(ps, long, scene, 5, None, chunk_m=1000.0)  # no rng: inference window, whole trace
     assert whole.window.half == window_for(sx, scene).half
+
+
+def test_windowed_validation_is_the_one_window_protocol_when_windows_are_huge(pairs_file):
+    from sig2gps.train.sft import validate
+
+    ps = PairSet.load(pairs_file)
+    cfg = TINY
+    tr = build_transformer(cfg, seed=1)
+    codec = PixelCodec()
+    idx = np.arange(3)
+    rec = validate(tr, codec, cfg, ps, idx, 5, 2, "cpu", seed=1, chunk_m=1e9)
+    assert rec["val_mae_win_m"] == pytest.approx(rec["val_mae_m"], rel=1e-6)  # one window each: the same samples
+    small = validate(tr, codec, cfg, ps, idx, 5, 2, "cpu", seed=1, chunk_m=1000.0)
+    assert small["val_mae_m"] == pytest.approx(rec["val_mae_m"]) and small["val_chunk_m"] == 1000.0
+    assert np.isfinite(small["val_mae_win_m"]) and small["val_mae_win_m"] != pytest.approx(rec["val_mae_m"], rel=1e-6)
+    assert "val_mae_win_m" not in validate(tr, codec, cfg, ps, idx, 5, 2, "cpu", seed=1)

@@ -226,12 +226,14 @@ class VideoMethod(ReconstructionMethod):
 
     def _rollout(self, tr, t, sig_xy, parts, overlays, decoded, k) -> Rollout:
         """Sampled rollout k: its pieces stitched in time, scored against the whole trace's signaling."""
+        from ..model.readback import stitch_tracks
+
         opt = self.options
-        raw = _stitch([d["raw"] for d in decoded], average=True)
+        raw = stitch_tracks([d["raw"] for d in decoded], average=True)
         graphs = [d["graph"] for d in decoded]
         if opt.snap and any(g is not None for g in graphs):
             # a piece with no route keeps its raw dots; the pieces' routes join at the shared records
-            tt, xy = _stitch([g if g is not None else d["raw"] for g, d in zip(graphs, decoded)], average=False)
+            tt, xy = stitch_tracks([g if g is not None else d["raw"] for g, d in zip(graphs, decoded)], average=False)
             decode = "graph" if all(g is not None for g in graphs) else "graph+raw"
         else:
             (tt, xy), decode = raw, "raw"
@@ -247,7 +249,7 @@ class VideoMethod(ReconstructionMethod):
 
     def _consensus(self, tr, t, sig_xy, parts, per_k, decoded) -> Rollout:
         """The consensus rollout of K sampled videos (see the module doc), piece by piece."""
-        from ..model.readback import geometric_median, graph_track, on_road_share, path_pieces
+        from ..model.readback import geometric_median, graph_track, on_road_share, path_pieces, stitch_tracks
 
         opt = self.options
         meds, means, graphs, spread = [], [], [], []
@@ -260,9 +262,9 @@ class VideoMethod(ReconstructionMethod):
             spread.append(float(np.mean(np.hypot(*(tracks - med).transpose(2, 0, 1)))))
             g = graph_track(self.network, p.win, mean_o, t[p.a], t[p.b], dots=med) if opt.snap else None
             graphs.append(None if g is None else g[:2])
-        raw = _stitch(meds, average=True)
+        raw = stitch_tracks(meds, average=True)
         if opt.snap and any(g is not None for g in graphs):
-            tt, xy = _stitch([g if g is not None else m for g, m in zip(graphs, meds)], average=False)
+            tt, xy = stitch_tracks([g if g is not None else m for g, m in zip(graphs, meds)], average=False)
             decode = "consensus-graph" if all(g is not None for g in graphs) else "consensus-graph+raw"
         else:
             (tt, xy), decode = raw, "consensus"
@@ -286,21 +288,6 @@ class _Part:
     b: int
     win: object
     cond: np.ndarray
-
-
-def _stitch(tracks: list, average: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Consecutive pieces' (times, xy) joined in time. Neighbours share a boundary record: its position is
-    the mean of the two pieces' (raw dots) or the earlier piece's (routes, which must stay on the road)."""
-    T, XY = [np.asarray(tracks[0][0], float)], [np.asarray(tracks[0][1], float)]
-    for tt, xy in tracks[1:]:
-        tt, xy = np.asarray(tt, float), np.asarray(xy, float)
-        if average:
-            XY[-1] = XY[-1].copy()
-            XY[-1][-1] = (XY[-1][-1] + xy[0]) / 2
-        keep = tt > T[-1][-1] + 1e-6
-        T.append(tt[keep])
-        XY.append(xy[keep])
-    return np.concatenate(T), np.concatenate(XY)
 
 
 def _joined_pieces(pieces: list[int]) -> int:

@@ -55,6 +55,21 @@ def geometric_median(tracks: np.ndarray, iters: int = 50) -> np.ndarray:
     return m
 
 
+def stitch_tracks(tracks: list, average: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Consecutive pieces' (times, xy) joined in time. Neighbours share a boundary record: its position is
+    the mean of the two pieces' (raw dots) or the earlier piece's (routes, which must stay on the road)."""
+    T, XY = [np.asarray(tracks[0][0], float)], [np.asarray(tracks[0][1], float)]
+    for tt, xy in tracks[1:]:
+        tt, xy = np.asarray(tt, float), np.asarray(xy, float)
+        if average:
+            XY[-1] = XY[-1].copy()
+            XY[-1][-1] = (XY[-1][-1] + xy[0]) / 2
+        keep = tt > T[-1][-1] + 1e-6
+        T.append(tt[keep])
+        XY.append(xy[keep])
+    return np.concatenate(T), np.concatenate(XY)
+
+
 def path_pieces(overlay: np.ndarray, thr: float = PATH_THRESHOLD) -> int:
     """Number of 8-connected pieces of the drawn path in the last frame (1 = one connected path)."""
     _, n = ndimage.label(overlay[0, -1] > thr, structure=np.ones((3, 3)))
