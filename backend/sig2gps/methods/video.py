@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import time
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -151,7 +150,7 @@ class VideoMethod(ReconstructionMethod):
     def reconstruct_many(self, traces):
         import torch
 
-        from ..model.scene import condition_video, render_condition, split_windows, window_for
+        from ..model.scene import window_scenes
 
         opt = self.options
         if opt.frames < 5 or (opt.frames - 1) % 4:
@@ -167,13 +166,7 @@ class VideoMethod(ReconstructionMethod):
                 t, lon, lat = np.asarray(tr.t, float), tr.lon, tr.lat
                 x, y = self.network.to_xy(lon, lat)
                 sig_xy = np.c_[x, y]
-                parts = []
-                for a, b in split_windows(sig_xy, scene, opt.chunk_m):
-                    win = window_for(sig_xy[a:b + 1], scene)
-                    cond = condition_video(render_condition(win, scene, self._pieces, t[a:b + 1] - t[a],
-                                                            sig_xy[a:b + 1]), opt.frames)
-                    parts.append(_Part(a, b, win, cond))
-                jobs.append((tr, t, sig_xy, parts))
+                jobs.append((tr, t, sig_xy, window_scenes(t, sig_xy, self._pieces, scene, opt.chunk_m, opt.frames)))
             except Exception as e:  # one bad trace never loses the others
                 errors.append(TraceError(tr.trace_id, str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"))
         # every (trace, piece, rollout) is one video; batch them
@@ -278,16 +271,6 @@ class VideoMethod(ReconstructionMethod):
             info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}
         lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
         return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, _frames(parts, means))
-
-
-@dataclass
-class _Part:
-    """One window of a trace: records a..b (inclusive) and their condition video."""
-
-    a: int
-    b: int
-    win: object
-    cond: np.ndarray
 
 
 def _joined_pieces(pieces: list[int]) -> int:

@@ -97,6 +97,29 @@ def split_windows(sig_xy: np.ndarray, cfg: SceneConfig, max_half_m: float) -> li
     return out
 
 
+@dataclass(frozen=True)
+class WindowScene:
+    """One drawn window of a trace: records a..b (inclusive), its window and condition video."""
+
+    a: int
+    b: int
+    win: Window
+    cond: np.ndarray  # (COND_CHANNELS, T, S, S)
+
+
+def window_scenes(sig_t: np.ndarray, sig_xy: np.ndarray, road_pieces: np.ndarray, cfg: SceneConfig,
+                  max_half_m: float, frames: int) -> list[WindowScene]:
+    """The trace as the video model draws it: split_windows, then each range's window and conditions
+    (times relative to the range's first record). The video method and the windowed validation share it."""
+    sig_t = np.asarray(sig_t, float)
+    out = []
+    for a, b in split_windows(sig_xy, cfg, max_half_m):
+        win = window_for(sig_xy[a:b + 1], cfg)
+        cond = render_condition(win, cfg, road_pieces, sig_t[a:b + 1] - sig_t[a], sig_xy[a:b + 1])
+        out.append(WindowScene(a, b, win, condition_video(cond, frames)))
+    return out
+
+
 def frame_fracs(frames: int) -> np.ndarray:
     """Time fraction of frames 1..T-1 (frame 0 is the clean condition frame)."""
     if frames < 3:

@@ -140,23 +140,20 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
     """Mean raw MAE (m) of the validation pairs drawn in windows of at most `chunk_m` half-width and stitched in
     time, as the video method's --chunk-m does (methods/video.py); one sample per window."""
     from ..model.readback import errors_m, raw_track, stitch_tracks
-    from ..model.scene import condition_video, render_condition, split_windows, window_for
+    from ..model.scene import window_scenes
 
-    jobs = []  # (pair position, t0, t1, window, condition video)
+    jobs = []  # (pair position, its signaling times, one window of it)
     for n, i in enumerate(idx):
         city, sig_t, sig_xy, _, _ = pairs.trace(int(i))
-        for a, b in split_windows(sig_xy, scene, chunk_m):
-            win = window_for(sig_xy[a:b + 1], scene)
-            cond = render_condition(win, scene, pairs.roads[city], sig_t[a:b + 1] - sig_t[a], sig_xy[a:b + 1])
-            jobs.append((n, float(sig_t[a]), float(sig_t[b]), win, condition_video(cond, frames)))
+        jobs += [(n, sig_t, w) for w in window_scenes(sig_t, sig_xy, pairs.roads[city], scene, chunk_m, frames)]
     tracks = [[] for _ in idx]
     for start in range(0, len(jobs), 32):
         part = jobs[start:start + 32]
         gens = [torch.Generator().manual_seed(seed + start + k) for k in range(len(part))]
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
-            ov = pipe(np.stack([j[4] for j in part]), frames, steps, gens).overlay
-        for (n, t0, t1, win, _), o in zip(part, ov):
-            tracks[n].append(raw_track(win, o, t0, t1))
+            ov = pipe(np.stack([w.cond for _, _, w in part]), frames, steps, gens).overlay
+        for (n, sig_t, w), o in zip(part, ov):
+            tracks[n].append(raw_track(w.win, o, float(sig_t[w.a]), float(sig_t[w.b])))
     mae = []
     for n, i in enumerate(idx):
         _, _, _, pos_t, pos_xy = pairs.trace(int(i))
