@@ -213,64 +213,55 @@ class VideoMethod(ReconstructionMethod):
         from ..model.readback import graph_track, on_road_share, path_pieces, raw_track
 
         tt, xy = raw_track(part.win, overlay, t[part.a], t[part.b])
-        g = graph_track(self.network, part.win, overlay, t[part.a], t[part.b]) if self.options.snap else None
+        g = graph_track(self.network, part.win, overlay, t[part.a], t[part.b], dots=xy) if self.options.snap else None
         return {"raw": (tt, xy), "graph": None if g is None else g[:2], "pieces": path_pieces(overlay),
                 "on_road": on_road_share(overlay, part.cond[0, 0])}
 
     def _rollout(self, tr, t, sig_xy, parts, overlays, decoded, k) -> Rollout:
         """Sampled rollout k: its pieces stitched in time, scored against the whole trace's signaling."""
-        from ..model.readback import stitch_tracks
-
-        opt = self.options
-        raw = stitch_tracks([d["raw"] for d in decoded], average=True)
-        graphs = [d["graph"] for d in decoded]
-        if opt.snap and any(g is not None for g in graphs):
-            # a piece with no route keeps its raw dots; the pieces' routes join at the shared records
-            tt, xy = stitch_tracks([g if g is not None else d["raw"] for g, d in zip(graphs, decoded)], average=False)
-            decode = "graph" if all(g is not None for g in graphs) else "graph+raw"
-        else:
-            (tt, xy), decode = raw, "raw"
-        pieces = _joined_pieces([d["pieces"] for d in decoded])
-        road = float(np.mean([d["on_road"] for d in decoded]))
-        score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
-        info.update(decode=decode, frames=opt.frames, steps=opt.steps, seed=self._seed(tr.trace_id, k), windows=len(parts))
-        if decode != "raw":
-            rlon, rlat = self.network.to_lonlat(raw[1][:, 0], raw[1][:, 1])
-            info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}  # with and without --snap
-        lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
-        return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, _frames(parts, overlays))
+        return self._assemble(tr, t, sig_xy, parts, overlays, [d["raw"] for d in decoded], [d["graph"] for d in decoded],
+                              [d["pieces"] for d in decoded], [d["on_road"] for d in decoded], "",
+                              {"seed": self._seed(tr.trace_id, k)})
 
     def _consensus(self, tr, t, sig_xy, parts, per_k, decoded) -> Rollout:
         """The consensus rollout of K sampled videos (see the module doc), piece by piece."""
-        from ..model.readback import geometric_median, graph_track, on_road_share, path_pieces, stitch_tracks
+        from ..model.readback import geometric_median, graph_track, on_road_share, path_pieces
 
-        opt = self.options
         meds, means, graphs, spread = [], [], [], []
         for c, p in enumerate(parts):
             tracks = np.stack([dec[c]["raw"][1] for dec in decoded])
             med = geometric_median(tracks)
-            mean_o = np.mean([ovs[c] for ovs in per_k], 0)
+            means.append(np.mean([ovs[c] for ovs in per_k], 0))
             meds.append((decoded[0][c]["raw"][0], med))
-            means.append(mean_o)
             spread.append(float(np.mean(np.hypot(*(tracks - med).transpose(2, 0, 1)))))
-            g = graph_track(self.network, p.win, mean_o, t[p.a], t[p.b], dots=med) if opt.snap else None
+            g = graph_track(self.network, p.win, means[-1], t[p.a], t[p.b], dots=med) if self.options.snap else None
             graphs.append(None if g is None else g[:2])
-        raw = stitch_tracks(meds, average=True)
-        if opt.snap and any(g is not None for g in graphs):
-            tt, xy = stitch_tracks([g if g is not None else m for g, m in zip(graphs, meds)], average=False)
-            decode = "consensus-graph" if all(g is not None for g in graphs) else "consensus-graph+raw"
+        return self._assemble(tr, t, sig_xy, parts, means, meds, graphs, [path_pieces(o) for o in means],
+                              [on_road_share(o, p.cond[0, 0]) for o, p in zip(means, parts)], "consensus",
+                              {"consensus_of": len(per_k), "spread_m": float(np.mean(spread))})
+
+    def _assemble(self, tr, t, sig_xy, parts, overlays, raws, graphs, pieces, on_road, kind: str, extra: dict) -> Rollout:
+        """A Rollout from its windows' read-backs: raw dots stitched (shared records averaged), or with --snap the
+        windows' routes (a window without one keeps its dots); scored against the whole trace's signaling."""
+        from ..model.readback import stitch_tracks
+
+        opt = self.options
+        raw = stitch_tracks(raws, average=True)
+        snapped = opt.snap and any(g is not None for g in graphs)
+        if snapped:
+            tt, xy = stitch_tracks([g if g is not None else r for g, r in zip(graphs, raws)], average=False)
+            decode = "graph" if all(g is not None for g in graphs) else "graph+raw"
         else:
-            (tt, xy), decode = raw, "consensus"
-        pieces = _joined_pieces([path_pieces(o) for o in means])
-        road = float(np.mean([on_road_share(o, p.cond[0, 0]) for o, p in zip(means, parts)]))
-        score, info = score_rollout(tt, xy, t, sig_xy, pieces, road)
-        info.update(decode=decode, frames=opt.frames, steps=opt.steps, consensus_of=len(per_k),
-                    spread_m=float(np.mean(spread)), windows=len(parts))
-        if decode != "consensus":
+            (tt, xy), decode = raw, "raw"
+        if kind:  # "consensus", "consensus-graph", "consensus-graph+raw"
+            decode = kind if decode == "raw" else f"{kind}-{decode}"
+        score, info = score_rollout(tt, xy, t, sig_xy, _joined_pieces(pieces), float(np.mean(on_road)))
+        info.update(decode=decode, frames=opt.frames, steps=opt.steps, windows=len(parts), **extra)
+        if snapped:
             rlon, rlat = self.network.to_lonlat(raw[1][:, 0], raw[1][:, 1])
-            info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}
+            info["raw"] = {"t": raw[0].tolist(), "lon": rlon.tolist(), "lat": rlat.tolist()}  # with and without --snap
         lon, lat = self.network.to_lonlat(xy[:, 0], xy[:, 1])
-        return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, _frames(parts, means))
+        return Rollout(GpsTrace(tr.trace_id, tt, lon, lat), score, info, _frames(parts, overlays))
 
 
 def _joined_pieces(pieces: list[int]) -> int:

@@ -198,8 +198,10 @@ def graph_track(net, win: Window, overlay: np.ndarray, t0: float, t1: float, dot
     (the consensus decode passes the rollouts' median track with their mean overlay)."""
     from scipy.sparse.csgraph import dijkstra
 
-    times, own = raw_track(win, overlay, t0, t1)
-    dots = own if dots is None else np.asarray(dots, float)
+    if dots is None:
+        times, dots = raw_track(win, overlay, t0, t1)
+    else:
+        times, dots = t0 + frame_fracs(overlay.shape[1]) * (t1 - t0), np.asarray(dots, float)
     core = np.flatnonzero(net.core_nodes)
     nxy = net.node_xy[core]
     a = int(core[np.argmin(np.hypot(*(nxy - dots[0]).T))])
