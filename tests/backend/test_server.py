@@ -480,3 +480,17 @@ def test_serve_on_a_busy_port_says_so():
                              capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
+
+
+def test_wire_defaults_are_the_method_interface_defaults():
+    """A request that leaves its options out runs with MethodOptions' defaults (the two lists must not drift)."""
+    from dataclasses import asdict
+
+    from sig2gps.methods import MethodOptions
+    from sig2gps.server.convert import method_options
+    from sig2gps.server.wire import load
+
+    req = load().check_job_request({"wire": 1, "method": "towers", "traces": [
+        {"trace_id": "a", "t": [0.0, 60.0], "cell_id": ["c1", "c2"], "lon": [24.9, 24.95], "lat": [60.17, 60.18]}]})
+    got, want = asdict(method_options(req)), asdict(MethodOptions())
+    assert {k: v for k, v in got.items() if k != "max_outside_share"} == {k: v for k, v in want.items() if k != "max_outside_share"}

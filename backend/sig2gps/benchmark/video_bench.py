@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..methods.base import MethodOptions
+
 ORDER = 51
 TITLE = "Video model on the benchmark test set (GPU run, paper-style table)"
 SCOPE_ROWS = ("small", "medium", "large", "overall")
@@ -50,7 +52,7 @@ class RunConfig:
     snap: bool = False
     snap_frames: tuple = ()  # frames settings that also get the --snap pass (empty: all of `frames`)
     rollouts: int = 1
-    chunk_m: float = 1000.0  # draw long traces in windows of at most this half-width (MethodOptions.chunk_m)
+    chunk_m: float = MethodOptions.chunk_m  # draw long traces in windows of at most this half-width
     consensus: bool = False  # rollout 0 = consensus of the K rollouts; rows for it and for the best single sample
     limit_per_scope: int | None = None  # first K traces of each scope per city, for every row
     snap_limit_per_scope: int | None = None  # a smaller K for the (CPU-bound) snap pass only
@@ -82,6 +84,11 @@ def _limit(tc, k: int | None) -> list:
             taken[sc] = taken.get(sc, 0) + 1
             out.append(s)
     return out
+
+
+def row_label(model: str, frames: int, decode: str, rollouts: int = 1, chunk_m: float = 0.0, pick: str = "") -> str:
+    """The label of a video row: "NAME fF raw|snap[ KK][ wM][ consensus| best]" (the renderers look rows up by it)."""
+    return f"{model} f{frames} {decode}" + (f" K{rollouts}" if rollouts > 1 else "") + (f" w{chunk_m:g}" if chunk_m else "") + pick
 
 
 def score_rows(base: dict, tc, traces, recs, s_per_trace, raw: bool = False, pick: int = 0) -> list[dict]:
@@ -171,7 +178,6 @@ def _run_here(net, opts, traces):
 def measure(cfg: RunConfig, log=print) -> dict:
     """Run every pass and return the result dict (also written to cfg.json after each pass)."""
     from ..benchdata import load_test_export
-    from ..methods import MethodOptions
     from ..network import load_network
     from ..pipeline import reconstruct_traces
     from ._doc import machine_line
@@ -213,8 +219,11 @@ def measure(cfg: RunConfig, log=print) -> dict:
                                          device=cfg.device, consensus=cfg.consensus, chunk_m=cfg.chunk_m, extra={"batch": cfg.batch})
                     base = dict(method="video", model=name, frames=f)
                     # with --consensus rollout 0 is the consensus and rollout 1 the best-scored single sample
-                    kk = (f" K{cfg.rollouts}" if cfg.rollouts > 1 else "") + (f" w{cfg.chunk_m:g}" if cfg.chunk_m else "")
                     both = [("", 0)] if not (cfg.consensus and cfg.rollouts > 1) else [(" consensus", 0), (" best", 1)]
+
+                    def label(decode, tag):
+                        return row_label(name, f, decode, cfg.rollouts, cfg.chunk_m, tag)
+
                     if not over_budget(f"{name} f{f} raw on {city}"):
                         t0 = time.perf_counter()
                         recs, errs, device_name = _run_here(net, opts, traces)
@@ -224,7 +233,7 @@ def measure(cfg: RunConfig, log=print) -> dict:
                         # without the one-off model load; the wall time incl. the load goes to the notes
                         spt = float(np.sum([r.seconds for r in recs])) / max(len(recs), 1)
                         for tag, pick in both:
-                            result["rows"] += score_rows(dict(base, label=f"{name} f{f} raw{kk}{tag}", snap=False),
+                            result["rows"] += score_rows(dict(base, label=label("raw", tag), snap=False),
                                                          tc, traces, recs, spt, pick=pick)
                         result["notes"].append(f"{city} {name} f{f} raw: {len(traces)} traces, wall {wall:.1f} s "
                                                f"incl. model load, {len(errs)} failed on {device_name}")
@@ -249,9 +258,9 @@ def measure(cfg: RunConfig, log=print) -> dict:
                     wall = time.perf_counter() - t0
                     spt = wall / max(len(straces), 1)
                     for tag, pick in both:
-                        result["rows"] += score_rows(dict(base, label=f"{name} f{f} snap{kk}{tag}", snap=True),
+                        result["rows"] += score_rows(dict(base, label=label("snap", tag), snap=True),
                                                      tc, straces, recs, spt, pick=pick)
-                        result["rows"] += score_rows(dict(base, label=f"{name} f{f} raw{kk}{tag} (snap samples)",
+                        result["rows"] += score_rows(dict(base, label=label("raw", tag) + " (snap samples)",
                                                           snap=False), tc, straces, recs, spt, raw=True, pick=pick)
                     n_graph = sum(1 for r in recs if r.rollouts and r.rollouts[0].info.get("decode") in ("graph", "consensus-graph"))
                     result["notes"].append(

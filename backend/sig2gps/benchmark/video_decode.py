@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..benchdata import REPO
 from ._video_bench_render import cpu_rows, render
+from .video_bench import row_label
 
 ORDER = 54
 TITLE = "Video model at inference: short windows and the consensus of K rollouts (GPU runs, benchmark test set)"
@@ -35,15 +36,10 @@ def _overall(rows: list, label: str, scope: str = "overall") -> dict:
     return {r["city"]: r["mae_m"] for r in rows if r["label"] == label and r["scope"] == scope}
 
 
-def _tag(cfg: dict) -> str:
-    """The label middle video_bench gives a run's rows: ' K8' for rollouts, ' w1500' for windows."""
-    k, w = cfg.get("rollouts", 1), cfg.get("chunk_m", 0.0)
-    return (f" K{k}" if k > 1 else "") + (f" w{w:g}" if w else "")
-
-
 def _raw_label(run: dict, pick: str = "") -> str:
+    """The raw rows' label of a recorded run's first model and frames (older runs record no chunk_m: one window)."""
     c = run["config"]
-    return f"{c['models'][0][0]} f{c['frames'][0]} raw{_tag(c)}{pick}"
+    return row_label(c["models"][0][0], c["frames"][0], "raw", c.get("rollouts", 1), c.get("chunk_m", 0.0), pick)
 
 
 def _window_name(run: dict) -> str:
