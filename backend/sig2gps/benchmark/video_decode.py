@@ -26,7 +26,8 @@ TITLE = "Video model at inference: short windows and the consensus of K rollouts
 K8_JSON = REPO / "docs" / "video_bench_consensus_gpu.json"
 K_JSON = REPO / "docs" / "video_consensus_k_gpu.json"
 K1_JSON = REPO / "docs" / "video_bench_rl_gpu.json"
-K1_LABEL = "gdpo f13 raw"  # the shipped model's rollout 0 of one sample, 13 frames, 10 steps
+K1_MODEL, K1_FRAMES = "gdpo", 13  # the shipped model's rollout 0 of one sample, 13 frames, 10 steps, there
+K1_LABEL = row_label(K1_MODEL, K1_FRAMES, "raw")
 WIN_JSON = REPO / "docs" / "video_windows_gpu.json"
 SWEEP_JSON = REPO / "docs" / "video_windows_sweep_gpu.json"
 BOTH_JSON = REPO / "docs" / "video_consensus_windows_gpu.json"
@@ -132,7 +133,7 @@ def gains(k8: dict, k1: dict) -> list[str]:
 
 def _one_window_k1(k1: dict) -> dict:
     """The shipped model's K=1 one-window rows of the RL evaluation, as a run of its own."""
-    return {"config": {"models": [["gdpo", ""]], "frames": [13], "rollouts": 1, "chunk_m": 0.0},
+    return {"config": {"models": [[K1_MODEL, ""]], "frames": [K1_FRAMES], "rollouts": 1, "chunk_m": 0.0},
             "rows": [r for r in k1["rows"] if r["label"] == K1_LABEL]}
 
 
