@@ -181,3 +181,25 @@ def test_windowed_validation_is_the_one_window_protocol_when_windows_are_huge(pa
     assert small["val_mae_m"] == pytest.approx(rec["val_mae_m"]) and small["val_chunk_m"] == 1000.0
     assert np.isfinite(small["val_mae_win_m"]) and small["val_mae_win_m"] != pytest.approx(rec["val_mae_m"], rel=1e-6)
     assert "val_mae_win_m" not in validate(tr, codec, cfg, ps, idx, 5, 2, "cpu", seed=1)
+
+
+def test_scene_size_recanvases_an_init_model_with_its_weights(tmp_path, pairs_file):
+    from sig2gps.model.store import load_video_model, save_video_model
+    from sig2gps.train.sft import build_model
+
+    init = tmp_path / "init"
+    save_video_model(init, build_transformer(TINY, 0), TINY, {})
+    cfg = SftConfig(pairs=str(pairs_file), out=str(tmp_path / "run"), init=str(init), scene_size=2 * TINY.scene.size)
+    tr, _, mcfg, _ = build_model(cfg, "cpu")
+    assert mcfg.scene.size == 2 * TINY.scene.size and mcfg.transformer == TINY.transformer
+    ref = load_video_model(init, "cpu")[0].transformer.state_dict()
+    assert all(torch.equal(v.float(), ref[k].float()) for k, v in tr.state_dict().items())  # same weights
+    # one step on the larger canvas runs and the resulting model remembers its canvas
+    batch = _batch(pairs_file, n=2, frames=5, scene=mcfg.scene)
+    assert batch["cond"].shape[-1] == 2 * TINY.scene.size
+    opt = torch.optim.AdamW(tr.parameters(), lr=1e-3)
+    assert np.isfinite(train_step(tr, PixelCodec(), mcfg, batch, opt, torch.Generator().manual_seed(0), "cpu", False))
+    save_video_model(tmp_path / "out", tr, mcfg, {})
+    assert load_video_model(tmp_path / "out", "cpu")[1].scene.size == 2 * TINY.scene.size
+    with pytest.raises(ValueError, match="not a multiple of the patch"):
+        build_model(SftConfig(pairs=str(pairs_file), init=str(init), scene_size=TINY.scene.size + 3), "cpu")

@@ -43,6 +43,8 @@ class SftConfig:
     val_chunk_m: float = 0.0  # also validate drawn in windows of this half-width, as the video method runs (0: off)
     path_weight: float = 2.0  # loss weight on path/dot pixels (pixel model)
     chunk_m: float = 0.0  # train on random window-sized pieces of the traces (the video method's --chunk-m); 0: whole
+    scene_size: int = 0  # canvas pixels per side; 0: the preset's or the init model's. Same patch, more pixels =
+    # more tokens and fewer metres per pixel: an init model's weights carry over unchanged (RoPE is relative)
     reuse: int = 1  # optimizer steps per rendered batch (copies under square symmetries; CPU rendering is the limit)
     seed: int = 0
     workers: int = 4
@@ -85,6 +87,10 @@ def build_model(cfg: SftConfig, device: str):
         mcfg = preset(cfg.preset)
         tr = build_transformer(mcfg, cfg.seed).to(device)
     mcfg = replace(mcfg, flow=replace(mcfg.flow if mcfg.flow else FlowConfig(), path_weight=cfg.path_weight))
+    if cfg.scene_size:
+        if cfg.scene_size % mcfg.transformer.patch:
+            raise ValueError(f"scene_size {cfg.scene_size} is not a multiple of the patch {mcfg.transformer.patch}")
+        mcfg = replace(mcfg, scene=replace(mcfg.scene, size=cfg.scene_size))
     return tr.float().train(), PixelCodec(), mcfg, None
 
 
@@ -289,8 +295,10 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
         ck = out / "ckpt"
         # fp32 weights (or the adapter) + config: what build_model resumes from
         store.save_video_model(ck, tr, mcfg, {"step": state["step"]}, dtype=torch.float32, base=base)
-        if rec["val_mae_m"] < state["best_mae"]:
-            state["best_mae"] = rec["val_mae_m"]
+        # the best model is the one best as the video method runs it: drawn in windows when validated so
+        score = rec.get("val_mae_win_m", rec["val_mae_m"])
+        if score < state["best_mae"]:
+            state["best_mae"] = score
             store.save_video_model(out / "best", tr, mcfg, {"val": rec, "run": cfg.session}, base=base)
         torch.save({**state, "gpu_seconds": state["gpu_seconds"] + ((time.time() - t_start) * world if device == "cuda" else 0),
                     "opt": opt.state_dict()}, st_path)
