@@ -158,6 +158,28 @@ def test_real_rewards_score_the_truth_overlay_best(pairs_file):
     assert set(r) == {"distance", "direction", "continuity"}
 
 
+def test_windowed_conditions_are_the_windows_the_method_draws(pairs_file):
+    from sig2gps.model.scene import window_scenes
+    from sig2gps.train.pairs import PairSet
+
+    whole = load_conditions(str(pairs_file), 4, TINY.scene, 9)
+    wins = load_conditions(str(pairs_file), 4, TINY.scene, 9, chunk_m=TINY.scene.min_half_m)
+    assert len(wins) > len(whole)  # some of these traces are longer than one window
+    ps = PairSet.load(pairs_file)
+    for c in whole:
+        i = int(c.key.split(":")[1])
+        _, sig_t, sig_xy, pos_t, pos_xy = ps.trace(i)
+        drawn = window_scenes(sig_t, sig_xy, ps.roads[0], TINY.scene, TINY.scene.min_half_m, 9)
+        mine = [w for w in wins if w.key.split(":")[1] == str(i)]
+        assert len(mine) == len(drawn)  # one condition per window the video method draws, same pictures
+        for w, d in zip(mine, drawn):
+            assert np.array_equal(w.cond, d.cond) and w.win == d.win
+            # the truth of a window lies in its span of the trace: the frame times are the piece's
+            t = np.linspace(sig_t[d.a], sig_t[d.b], 8)
+            ref = np.c_[np.interp(t, pos_t, pos_xy[:, 0]), np.interp(t, pos_t, pos_xy[:, 1])]
+            assert np.allclose(w.truth_xy, ref, atol=1e-6)
+
+
 def test_train_rl_end_to_end_resumes_and_writes_model(pairs_file, tmp_path):
     save_video_model(tmp_path / "sft", build_transformer(TINY, seed=2), TINY, dtype=torch.float32)
     cfg = RlConfig(pairs=str(pairs_file), init=str(tmp_path / "sft"), out=str(tmp_path / "rl"), conditions=3,

@@ -30,7 +30,11 @@ def window_piece(sig_t, sig_xy, pos_t, pos_xy, scene: SceneConfig, chunk_m: floa
     """One random piece of a trace as the video method draws it with `chunk_m` windows (methods/video.py):
     records a..b of split_windows, times shifted to start at 0, the truth cut to the piece's span."""
     parts = split_windows(sig_xy, scene, chunk_m)
-    a, b = parts[int(rng.integers(len(parts)))]
+    return cut_piece(sig_t, sig_xy, pos_t, pos_xy, *parts[int(rng.integers(len(parts)))])
+
+
+def cut_piece(sig_t, sig_xy, pos_t, pos_xy, a: int, b: int):
+    """Records a..b (inclusive) of a pair, times shifted to start at 0, the truth cut to their span."""
     t0, t1 = float(sig_t[a]), float(sig_t[b])
     inside = (pos_t > t0) & (pos_t < t1)
     pt = np.r_[t0, pos_t[inside], t1]

@@ -69,6 +69,7 @@ class RlConfig:
     eval_pairs: str = ""  # held-out pairs to evaluate on (default: the first conditions of the pool)
     eval_conditions: int = 8
     score_workers: int = 0  # processes scoring rollouts (0: in this process)
+    chunk_m: float = 0.0  # RL on the windows the video method draws with this --chunk-m (0: whole traces)
     seed: int = 0
 
     @classmethod
@@ -94,9 +95,13 @@ class RlConfig:
             raise ValueError(f"{where}: field 'group' must be at least 2 (advantages are relative)")
 
 
-def load_conditions(pairs_path: str, n: int, scene, frames: int):
-    """n deterministic conditions (inference windows) spread over the pair file."""
-    from ..model.scene import condition_video, positions_at, render_condition, window_for, frame_fracs
+def load_conditions(pairs_path: str, n: int, scene, frames: int, chunk_m: float = 0.0):
+    """Deterministic conditions (inference windows) of n pairs spread over the pair file.
+
+    chunk_m > 0: every window the video method's --chunk-m draws of those pairs is a condition of its own
+    (records a..b, the truth cut to their span), so RL rewards the drawings the method actually makes."""
+    from ..model.scene import condition_video, positions_at, render_condition, split_windows, window_for, frame_fracs
+    from .data import cut_piece
     from .pairs import PairSet
     from .rl_rewards import WindowGeom
     from .rl_rollout import RlCondition
@@ -105,12 +110,16 @@ def load_conditions(pairs_path: str, n: int, scene, frames: int):
     idx = np.unique(np.linspace(0, len(ps) - 1, min(n, len(ps))).astype(int))
     out = []
     for i in idx:
-        city, sig_t, sig_xy, pos_t, pos_xy = ps.trace(int(i))
-        win = window_for(sig_xy, scene)
-        cond = condition_video(render_condition(win, scene, ps.roads[city], sig_t, sig_xy), frames)
-        xy = positions_at(np.asarray(pos_t, float), pos_xy, frame_fracs(frames) * float(sig_t[-1]))
-        lon, lat = WindowGeom(win).xy_to_lonlat(xy)
-        out.append(RlCondition(f"{ps.cities[city]}:{i}", cond, win, lon, lat, xy))
+        city, *trace = ps.trace(int(i))
+        pieces = split_windows(trace[1], scene, chunk_m)
+        for a, b in pieces:
+            sig_t, sig_xy, pos_t, pos_xy = cut_piece(*trace, a, b) if len(pieces) > 1 else trace
+            win = window_for(sig_xy, scene)
+            cond = condition_video(render_condition(win, scene, ps.roads[city], sig_t, sig_xy), frames)
+            xy = positions_at(np.asarray(pos_t, float), pos_xy, frame_fracs(frames) * float(sig_t[-1]))
+            lon, lat = WindowGeom(win).xy_to_lonlat(xy)
+            name = f"{ps.cities[city]}:{i}" + (f":{a}-{b}" if len(pieces) > 1 else "")
+            out.append(RlCondition(name, cond, win, lon, lat, xy))
     return out
 
 
@@ -361,10 +370,11 @@ def train_rl(cfg: RlConfig) -> dict:
     pipe, mcfg, _ = load_video_model(cfg.init or None, "cpu" if not torch.cuda.is_available() else "cuda")
     if mcfg.codec != "pixel":
         raise ValueError(f"{cfg.init}: RL rewards read the pixel model's overlay; codec {mcfg.codec!r} not supported yet")
-    conds = load_conditions(cfg.pairs, cfg.conditions, mcfg.scene, cfg.frames)
+    conds = load_conditions(cfg.pairs, cfg.conditions, mcfg.scene, cfg.frames, cfg.chunk_m)
     trainer = RlTrainer(pipe.transformer, pipe.codec, mcfg.flow.shift, cfg, conds)
     resumed = trainer.load(out / "ckpt")
-    eval_conds = (load_conditions(cfg.eval_pairs, cfg.eval_conditions, mcfg.scene, cfg.frames) if cfg.eval_pairs
+    eval_conds = (load_conditions(cfg.eval_pairs, cfg.eval_conditions, mcfg.scene, cfg.frames, cfg.chunk_m)
+                  if cfg.eval_pairs
                   else conds[: min(len(conds), cfg.eval_conditions)])
     if not resumed:
         trainer.log.append(trainer.evaluate(eval_conds))
