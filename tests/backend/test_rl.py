@@ -193,6 +193,16 @@ def test_train_rl_end_to_end_resumes_and_writes_model(pairs_file, tmp_path):
     pipe, _, meta = load_video_model(tmp_path / "rl" / "model")
     assert meta["summary"]["rl"]["steps"] == 2
     assert not any("lora" in n for n, _ in pipe.transformer.named_parameters())
+    # a run cut short before it wrote model/ still fuses from its per-step checkpoint, to the same weights
+    from sig2gps.train.rl_ablation import refuse
+
+    refuse(tmp_path / "rl", str(tmp_path / "sft"), tmp_path / "refused")
+    a = pipe.transformer.state_dict()
+    b = load_video_model(tmp_path / "refused")[0].transformer.state_dict()
+    assert all(torch.allclose(a[k], b[k], atol=1e-2) for k in a)
+    assert load_video_model(tmp_path / "refused")[2]["summary"]["rl"]["steps"] == 2
+    with pytest.raises(ValueError, match="neither adapter"):
+        refuse(tmp_path / "sft", str(tmp_path / "sft"), tmp_path / "x")
 
 
 def test_benchmark_report_is_computed_from_the_log():

@@ -203,3 +203,26 @@ def test_scene_size_recanvases_an_init_model_with_its_weights(tmp_path, pairs_fi
     assert load_video_model(tmp_path / "out", "cpu")[1].scene.size == 2 * TINY.scene.size
     with pytest.raises(ValueError, match="not a multiple of the patch"):
         build_model(SftConfig(pairs=str(pairs_file), init=str(init), scene_size=TINY.scene.size + 3), "cpu")
+
+
+def test_validate_command_scores_a_model_folder_by_the_run_protocol(tmp_path, pairs_file, capsys):
+    from sig2gps.cli import main
+    from sig2gps.model.store import save_video_model
+    from sig2gps.train.validate import val_indices
+
+    save_video_model(tmp_path / "m", build_transformer(TINY, 0), TINY, {})
+    args = ["train", "validate", "--model", str(tmp_path / "m"), "--pairs", str(pairs_file), "--n", "3",
+            "--frames", "5", "--steps", "2", "--chunk-m", "1000"]
+    assert main(args + ["--json", str(tmp_path / "v.json")]) == 0
+    rec = json.loads((tmp_path / "v.json").read_text())
+    assert rec["val_n"] == 3 and rec["scene_size"] == TINY.scene.size and rec["val_chunk_m"] == 1000
+    assert np.isfinite(rec["val_mae_m"]) and np.isfinite(rec["val_mae_win_m"])
+    capsys.readouterr()
+    assert main(args) == 0  # seeded: the same numbers again
+    assert json.loads(capsys.readouterr().out)["val_mae_win_m"] == rec["val_mae_win_m"]
+    assert main(args + ["--scene-size", str(2 * TINY.scene.size)]) == 0
+    assert json.loads(capsys.readouterr().out)["scene_size"] == 2 * TINY.scene.size
+    assert main(args + ["--scene-size", "13"]) != 0
+    assert "--scene-size 13 is not a multiple of the model's patch" in capsys.readouterr().err
+    # the pairs a training run validates on are these indices
+    assert list(val_indices(12, 3)) == list(np.random.default_rng(12345).choice(12, 3, replace=False))

@@ -25,6 +25,17 @@ def add_parser(sub):
     r.add_argument("--out", help="override the run folder")
     r.add_argument("--minutes", type=float, help="override the time budget")
     r.add_argument("--max-steps", type=int, help="override the total RL step count")
+    v = tsub.add_parser("validate", help="score a model folder by the training validation protocol "
+                                         "(raw read-back; also drawn in windows with --chunk-m > 0)")
+    v.add_argument("--model", default="", help="model folder (default: the shipped model)")
+    v.add_argument("--pairs", required=True, help="held-out pairs (.npz from `sig2gps train pairs`)")
+    v.add_argument("--n", type=int, default=128, help="validation pairs (the same set train sft validates on)")
+    v.add_argument("--frames", type=int, default=13)
+    v.add_argument("--steps", type=int, default=10, help="sampler steps")
+    v.add_argument("--chunk-m", type=float, default=1000.0, help="also drawn in windows of this half-width (0: off)")
+    v.add_argument("--seed", type=int, default=3, help="noise seed of the first pair (pair k: seed + k)")
+    v.add_argument("--scene-size", type=int, default=0, help="draw on this canvas (pixels) with the same weights")
+    v.add_argument("--json", help="also write the record here")
     a = tsub.add_parser("adapt", help="cross-city adaptation: a LoRA adapter trained on a new city's pairs, "
                                       "validated before and after (see train/adapt.py AdaptConfig)")
     a.add_argument("--pairs", required=True, help="the new city's training pairs (.npz)")
@@ -48,6 +59,20 @@ def run(args):
         b, a = res["before"], res["after"]
         print(f"done: {res['steps']} adapter steps in {res['seconds']:.0f} s; val MAE {b['val_mae_m']:.0f} -> "
               f"{a['val_mae_m']:.0f} m (towers {a['val_towers_mae_m']:.0f} m) -> {args.out}/model")
+        return 0
+    if args.stage == "validate":
+        import json
+        from pathlib import Path
+
+        from ..model.store import shipped_model_dir
+        from ..train.validate import validate_model
+
+        rec = validate_model(args.model or shipped_model_dir(), args.pairs, args.n, args.frames, args.steps,
+                             args.chunk_m, args.seed, args.scene_size)
+        text = json.dumps(rec, indent=1)
+        if args.json:
+            Path(args.json).write_text(text)
+        print(text)
         return 0
     if args.stage == "rl":
         from ..train.rl import RlConfig, train_rl

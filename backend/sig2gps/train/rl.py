@@ -69,7 +69,9 @@ class RlConfig:
     eval_pairs: str = ""  # held-out pairs to evaluate on (default: the first conditions of the pool)
     eval_conditions: int = 8
     score_workers: int = 0  # processes scoring rollouts (0: in this process)
-    chunk_m: float = 0.0  # RL on the windows the video method draws with this --chunk-m (0: whole traces)
+    # RL on the windows the video method draws with this --chunk-m (0: whole traces). Each pair then gives one
+    # condition per window, all held in memory: 1,024 training pairs at 1000 m -> 19,932 conditions, ~1.5 MB each
+    chunk_m: float = 0.0
     seed: int = 0
 
     @classmethod

@@ -93,7 +93,16 @@ def refuse(arm_dir, init: str, out) -> Path:
     from ..model.store import LoraSettings, add_lora, load_video_model, save_video_model
 
     folder = Path(arm_dir) / "adapter"
-    lo = json.loads((folder / LORA_JSON).read_text())
+    if folder.is_dir():
+        lo = json.loads((folder / LORA_JSON).read_text())
+    else:  # a `sig2gps train rl` run folder: the adapter saved after every step, even when the run was cut short
+        folder = Path(arm_dir) / "ckpt"
+        if not (folder / ADAPTER).is_file():
+            raise ValueError(f"{arm_dir}: neither adapter/{ADAPTER} (ablation arm) nor ckpt/{ADAPTER} (rl run)")
+        cfg = json.loads((Path(arm_dir) / "config.json").read_text())
+        st = folder / "state.pt"
+        lo = {"rank": cfg["lora_rank"], "alpha": cfg["lora_rank"], "targets": cfg["lora_targets"],
+              "steps": torch.load(st, weights_only=False)["step"] if st.is_file() else None}
     pipe, mcfg, _ = load_video_model(init or None, "cpu")
     tr = pipe.transformer
     add_lora(tr, LoraSettings(rank=lo["rank"], alpha=lo["alpha"], targets=tuple(lo["targets"])))

@@ -237,6 +237,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
     from ..model import store
     from .data import PairStream, reused
     from .pairs import PairSet
+    from .validate import val_indices
 
     multi = ddp is not None and ddp.world > 1
     main = not multi or ddp.is_main
@@ -264,9 +265,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
 
     val_set = PairSet.load(cfg.val_pairs) if cfg.val_pairs else PairSet.load(cfg.pairs)
     held = np.arange(0, len(val_set), 50)
-    rng = np.random.default_rng(12345)
-    val_idx = (rng.choice(len(val_set), min(cfg.val_n, len(val_set)), replace=False) if cfg.val_pairs
-               else held[:cfg.val_n])
+    val_idx = val_indices(len(val_set), cfg.val_n) if cfg.val_pairs else held[:cfg.val_n]
     exclude = None if cfg.val_pairs else held
     stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, ddp.per_rank_batch(cfg.batch) if multi else cfg.batch,
                         cfg.seed + state["step"], exclude=exclude, rank=ddp.rank if multi else None,

@@ -1,0 +1,37 @@
+"""`sig2gps train validate`: score a model folder by the training runs' validation protocol, on any pairs.
+
+Why a command: the ship rule and every comparison between models (a new canvas, an RL round) need the
+same pairs, noise seeds and read-back as the runs' own validation, outside a training run too.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+VAL_RNG_SEED = 12345  # which held-out pairs are validated: fixed, so runs and sessions compare
+
+
+def val_indices(n_pairs: int, n: int) -> np.ndarray:
+    """The validation pairs' indices (the same set train_sft validates on, given the same file and n)."""
+    return np.random.default_rng(VAL_RNG_SEED).choice(n_pairs, min(n, n_pairs), replace=False)
+
+
+def validate_model(model_dir, pairs_path: str, n: int = 128, frames: int = 13, steps: int = 10,
+                   chunk_m: float = 1000.0, seed: int = 3, scene_size: int = 0, device: str | None = None) -> dict:
+    """sft.validate of a saved model; `scene_size` draws on another canvas with the same weights (0: the model's)."""
+    import torch
+
+    from ..model.store import load_video_model
+    from .pairs import PairSet
+    from .sft import validate
+
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    pipe, mcfg, _ = load_video_model(model_dir, device)
+    if scene_size:
+        if scene_size % mcfg.transformer.patch:
+            raise ValueError(f"--scene-size {scene_size} is not a multiple of the model's patch {mcfg.transformer.patch}")
+        mcfg = replace(mcfg, scene=replace(mcfg.scene, size=scene_size))
+    ps = PairSet.load(pairs_path)
+    rec = validate(pipe.transformer, pipe.codec, mcfg, ps, val_indices(len(ps), n), frames, steps, device, seed, chunk_m)
+    return {"model": str(model_dir), "pairs": str(pairs_path), "scene_size": mcfg.scene.size, "seed": seed, **rec}
