@@ -48,10 +48,12 @@ def _window_name(run: dict) -> str:
     return f"{w:g} m windows" if w else "one window"
 
 
-def windows_table(runs: list, hmm: dict, towers_from: dict) -> list[str]:
-    """Per city and scope MAE of each window setting, K=1, with towers (same pool) and hmm (CPU table)."""
+def windows_table(runs: list, hmm: dict, towers_from: dict, names: list | None = None) -> list[str]:
+    """Per city and scope MAE of each run (K=1; columns named by window setting unless `names`), with towers
+    (same pool) and hmm (CPU table)."""
     cities = list(dict.fromkeys(r["city"] for run in runs for r in run["rows"]))
-    out = ["| city | scope | towers | hmm (CPU) | " + " | ".join(_window_name(r) for r in runs) + " | best ×hmm |",
+    names = names or [_window_name(r) for r in runs]
+    out = ["| city | scope | towers | hmm (CPU) | " + " | ".join(names) + " | best ×hmm |",
            "|---|---|---|---|" + "---|" * len(runs) + "---|"]
     for city in cities:
         for sc in ("small", "medium", "large", "overall"):
