@@ -118,7 +118,9 @@ class VideoMethod(ReconstructionMethod):
         from ..model.store import read_meta, shipped_model_dir
 
         val = read_meta(shipped_model_dir()).get("summary", {}).get("val", {})
-        return bool(val) and val.get("val_mae_m", float("inf")) < val.get("val_towers_mae_m", 0.0)
+        # drawn in windows when that was measured: how the method runs it
+        mae = val.get("val_mae_win_m", val.get("val_mae_m", float("inf")))
+        return bool(val) and mae < val.get("val_towers_mae_m", 0.0)
 
     @property
     def device(self) -> str:

@@ -13,16 +13,21 @@ from pathlib import Path
 from ..model.store import MODEL_JSON, read_meta, shipped_model_dir
 
 
-def ship(best_dir, session: dict, dest=None, force: bool = False) -> bool:
-    """Copy `best_dir` over the shipped model if its val MAE beats it (same validation set)."""
+def ship(best_dir, session: dict, dest=None, force: bool = False, key: str = "val_mae_m") -> bool:
+    """Copy `best_dir` over the shipped model if its validation `key` beats the shipped one's (same protocol).
+
+    key "val_mae_win_m": the pairs drawn in windows as the video method runs them (train validate --chunk-m);
+    both models' summaries must carry it, measured the same way."""
     dest = Path(dest) if dest else shipped_model_dir()
     new = read_meta(best_dir)
     old = read_meta(dest)
     history = list(old.get("history", []))
-    new_mae = new["summary"]["val"]["val_mae_m"]
-    old_mae = old.get("summary", {}).get("val", {}).get("val_mae_m", float("inf"))
+    new_mae = new["summary"]["val"][key]
+    old_mae = old.get("summary", {}).get("val", {}).get(key, float("inf"))
+    if not force and old_mae == float("inf") and dest.exists():
+        raise ValueError(f"{dest / MODEL_JSON}: the shipped model's summary has no '{key}' to compare with")
     better = force or new_mae < old_mae
-    history.append({**session, "val_mae_m": new_mae, "shipped": bool(better)})
+    history.append({**session, key: new_mae, "shipped": bool(better)})
     if better:
         if dest.exists():
             shutil.rmtree(dest)
