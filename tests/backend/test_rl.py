@@ -165,6 +165,8 @@ def test_windowed_conditions_are_the_windows_the_method_draws(pairs_file):
     whole = load_conditions(str(pairs_file), 4, TINY.scene, 9)
     wins = load_conditions(str(pairs_file), 4, TINY.scene, 9, chunk_m=TINY.scene.min_half_m)
     assert len(wins) > len(whole)  # some of these traces are longer than one window
+    # drawn when picked (a real pool would not fit in memory drawn), the same picture every time
+    assert np.array_equal(wins[1].cond, wins[1].cond) and [c.key for c in wins[1:3]] == [wins[1].key, wins[2].key]
     ps = PairSet.load(pairs_file)
     for c in whole:
         i = int(c.key.split(":")[1])

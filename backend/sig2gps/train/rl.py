@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class RlConfig:
     eval_conditions: int = 8
     score_workers: int = 0  # processes scoring rollouts (0: in this process)
     # RL on the windows the video method draws with this --chunk-m (0: whole traces). Each pair then gives one
-    # condition per window, all held in memory: 1,024 training pairs at 1000 m -> 19,932 conditions, ~1.5 MB each
+    # condition per window (1,024 training pairs at 1000 m -> 19,932 conditions), drawn when picked
     chunk_m: float = 0.0
     seed: int = 0
 
@@ -97,32 +98,50 @@ class RlConfig:
             raise ValueError(f"{where}: field 'group' must be at least 2 (advantages are relative)")
 
 
-def load_conditions(pairs_path: str, n: int, scene, frames: int, chunk_m: float = 0.0):
+class ConditionPool(Sequence):
+    """RL conditions drawn when picked, not all at load: a pool of windows runs to ~20 per pair (~1.5 MB each
+    at 64 px, 13 frames), so 1,024 pairs held rendered would take ~30 GB. Indexing is deterministic."""
+
+    def __init__(self, pairs, specs: list, scene, frames: int):
+        self.pairs, self.specs, self.scene, self.frames = pairs, specs, scene, frames  # specs: (pair, a, b, whole)
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        from ..model.scene import condition_video, frame_fracs, positions_at, render_condition, window_for
+        from .data import cut_piece
+        from .rl_rewards import WindowGeom
+        from .rl_rollout import RlCondition
+
+        i, a, b, whole = self.specs[k]
+        city, *trace = self.pairs.trace(i)
+        sig_t, sig_xy, pos_t, pos_xy = trace if whole else cut_piece(*trace, a, b)
+        win = window_for(sig_xy, self.scene)
+        cond = condition_video(render_condition(win, self.scene, self.pairs.roads[city], sig_t, sig_xy), self.frames)
+        xy = positions_at(np.asarray(pos_t, float), pos_xy, frame_fracs(self.frames) * float(sig_t[-1]))
+        lon, lat = WindowGeom(win).xy_to_lonlat(xy)
+        name = f"{self.pairs.cities[city]}:{i}" + ("" if whole else f":{a}-{b}")
+        return RlCondition(name, cond, win, lon, lat, xy)
+
+
+def load_conditions(pairs_path: str, n: int, scene, frames: int, chunk_m: float = 0.0) -> ConditionPool:
     """Deterministic conditions (inference windows) of n pairs spread over the pair file.
 
     chunk_m > 0: every window the video method's --chunk-m draws of those pairs is a condition of its own
     (records a..b, the truth cut to their span), so RL rewards the drawings the method actually makes."""
-    from ..model.scene import condition_video, positions_at, render_condition, split_windows, window_for, frame_fracs
-    from .data import cut_piece
+    from ..model.scene import split_windows
     from .pairs import PairSet
-    from .rl_rewards import WindowGeom
-    from .rl_rollout import RlCondition
 
     ps = PairSet.load(pairs_path)
     idx = np.unique(np.linspace(0, len(ps) - 1, min(n, len(ps))).astype(int))
-    out = []
+    specs = []
     for i in idx:
-        city, *trace = ps.trace(int(i))
-        pieces = split_windows(trace[1], scene, chunk_m)
-        for a, b in pieces:
-            sig_t, sig_xy, pos_t, pos_xy = cut_piece(*trace, a, b) if len(pieces) > 1 else trace
-            win = window_for(sig_xy, scene)
-            cond = condition_video(render_condition(win, scene, ps.roads[city], sig_t, sig_xy), frames)
-            xy = positions_at(np.asarray(pos_t, float), pos_xy, frame_fracs(frames) * float(sig_t[-1]))
-            lon, lat = WindowGeom(win).xy_to_lonlat(xy)
-            name = f"{ps.cities[city]}:{i}" + (f":{a}-{b}" if len(pieces) > 1 else "")
-            out.append(RlCondition(name, cond, win, lon, lat, xy))
-    return out
+        pieces = split_windows(ps.trace(int(i))[2], scene, chunk_m)
+        specs += [(int(i), a, b, len(pieces) == 1) for a, b in pieces]
+    return ConditionPool(ps, specs, scene, frames)
 
 
 def trajectory_rewards(overlays: np.ndarray, c) -> dict[str, np.ndarray]:
