@@ -208,7 +208,7 @@ def test_scene_size_recanvases_an_init_model_with_its_weights(tmp_path, pairs_fi
 def test_validate_command_scores_a_model_folder_by_the_run_protocol(tmp_path, pairs_file, capsys):
     from sig2gps.cli import main
     from sig2gps.model.store import save_video_model
-    from sig2gps.train.validate import val_indices
+    from sig2gps.train.pairs import val_indices
 
     save_video_model(tmp_path / "m", build_transformer(TINY, 0), TINY, {})
     args = ["train", "validate", "--model", str(tmp_path / "m"), "--pairs", str(pairs_file), "--n", "3",

@@ -95,3 +95,11 @@ def build_pairs(network_paths: dict, traces_per_city: int, seed: int, step_s: fl
                    np.cumsum([0] + [len(p[0]) for p in poss]).astype(np.int64),
                    np.concatenate([p[0] for p in poss]).astype(np.float32),
                    np.concatenate([p[1] for p in poss]).astype(np.float32))
+
+
+VAL_RNG_SEED = 12345  # which held-out pairs are validated: fixed, so runs and sessions compare
+
+
+def val_indices(n_pairs: int, n: int) -> np.ndarray:
+    """The validation pairs' indices (train sft and `sig2gps train validate` score the same set)."""
+    return np.random.default_rng(VAL_RNG_SEED).choice(n_pairs, min(n, n_pairs), replace=False)

@@ -236,8 +236,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
     """
     from ..model import store
     from .data import PairStream, reused
-    from .pairs import PairSet
-    from .validate import val_indices
+    from .pairs import PairSet, val_indices
 
     multi = ddp is not None and ddp.world > 1
     main = not multi or ddp.is_main

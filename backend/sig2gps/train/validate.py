@@ -7,15 +7,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
-VAL_RNG_SEED = 12345  # which held-out pairs are validated: fixed, so runs and sessions compare
-
-
-def val_indices(n_pairs: int, n: int) -> np.ndarray:
-    """The validation pairs' indices (the same set train_sft validates on, given the same file and n)."""
-    return np.random.default_rng(VAL_RNG_SEED).choice(n_pairs, min(n, n_pairs), replace=False)
-
 
 def validate_model(model_dir, pairs_path: str, n: int = 128, frames: int = 13, steps: int = 10,
                    chunk_m: float = 1000.0, seed: int = 3, scene_size: int = 0, device: str | None = None) -> dict:
@@ -23,7 +14,7 @@ def validate_model(model_dir, pairs_path: str, n: int = 128, frames: int = 13, s
     import torch
 
     from ..model.store import load_video_model
-    from .pairs import PairSet
+    from .pairs import PairSet, val_indices
     from .sft import validate
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
