@@ -230,3 +230,32 @@ def test_ablation_options_run_and_the_step_reference_is_the_rollout_policy(kl, a
     per_group = _trainer(_brightness, kl=kl, advantage=advantage, groups_per_update=1, lr=1e-2)
     rec = per_group.step()  # the second group sees the policy moved by the first group's update
     assert rec["kl"] > 0 if kl == "step" else rec["kl"] == 0.0
+
+
+def test_rounds_keep_only_improvements_and_resume(pairs_file, tmp_path, capsys):
+    import json as _json
+
+    from sig2gps.cli import main
+    from sig2gps.train.rl_rounds import STATE
+
+    save_video_model(tmp_path / "sft", build_transformer(TINY, seed=2), TINY, dtype=torch.float32)
+    rl = dict(pairs=str(pairs_file), conditions=3, conditions_per_step=2, group=2, frames=5, steps=2, max_steps=1,
+              sde_steps=[0], chunk_m=1000.0)
+    (tmp_path / "rl.json").write_text(_json.dumps(rl))
+    cfg = dict(rl=str(tmp_path / "rl.json"), val_pairs=str(pairs_file), init=str(tmp_path / "sft"),
+               out=str(tmp_path / "rounds"), rounds=1, val_n=2, val_frames=5, val_steps=1)
+    (tmp_path / "cfg.json").write_text(_json.dumps(cfg))
+    assert main(["train", "rounds", "--config", str(tmp_path / "cfg.json")]) == 0
+    st = _json.loads((tmp_path / "rounds" / STATE).read_text())
+    assert [r["round"] for r in st["rounds"]] == [1] and st["rounds"][0]["init"] == str(tmp_path / "sft")
+    r1, start = st["rounds"][0], st["start"]["val_mae_win_m"]
+    # kept exactly when it beat the starting figure, and then it is the best
+    assert r1["kept"] == (r1["val"]["val_mae_win_m"] < start)
+    assert st["best"] == (r1["model"] if r1["kept"] else str(tmp_path / "sft"))
+    assert st["best_val"] == min(start, r1["val"]["val_mae_win_m"])
+    assert (tmp_path / "rounds" / "round1" / "model" / "sig2gps_video.json").is_file()
+    # resuming with more rounds runs only the missing one, from the best model so far
+    assert main(["train", "rounds", "--config", str(tmp_path / "cfg.json"), "--rounds", "2"]) == 0
+    st2 = _json.loads((tmp_path / "rounds" / STATE).read_text())
+    assert [r["round"] for r in st2["rounds"]] == [1, 2] and st2["rounds"][1]["init"] == st["best"]
+    assert "done: 2/2 rounds" in capsys.readouterr().out

@@ -25,6 +25,12 @@ def add_parser(sub):
     r.add_argument("--out", help="override the run folder")
     r.add_argument("--minutes", type=float, help="override the time budget")
     r.add_argument("--max-steps", type=int, help="override the total RL step count")
+    rr = tsub.add_parser("rounds", help="Traj-GDPO in rounds, each from the best model so far, kept only when "
+                                         "validation improves; resumable (see train/rl_rounds.py RoundsConfig)")
+    rr.add_argument("--config", required=True, help="JSON file of RoundsConfig fields")
+    rr.add_argument("--out", help="override the run folder")
+    rr.add_argument("--rounds", type=int, help="override the total number of rounds")
+    rr.add_argument("--minutes", type=float, help="do not start a round after this many minutes")
     v = tsub.add_parser("validate", help="score a model folder by the training validation protocol "
                                          "(raw read-back; also drawn in windows with --chunk-m > 0)")
     v.add_argument("--model", default="", help="model folder (default: the shipped model)")
@@ -59,6 +65,13 @@ def run(args):
         b, a = res["before"], res["after"]
         print(f"done: {res['steps']} adapter steps in {res['seconds']:.0f} s; val MAE {b['val_mae_m']:.0f} -> "
               f"{a['val_mae_m']:.0f} m (towers {a['val_towers_mae_m']:.0f} m) -> {args.out}/model")
+        return 0
+    if args.stage == "rounds":
+        from ..train.rl_rounds import RoundsConfig, run_rounds
+
+        cfg = RoundsConfig.from_json(args.config, out=args.out, rounds=args.rounds, minutes=args.minutes)
+        st = run_rounds(cfg)
+        print(f"done: {len(st['rounds'])}/{cfg.rounds} rounds; best {cfg.key} {st['best_val']:.1f} m: {st['best']}")
         return 0
     if args.stage == "validate":
         import json
