@@ -254,6 +254,13 @@ def test_rounds_keep_only_improvements_and_resume(pairs_file, tmp_path, capsys):
     assert st["best"] == (r1["model"] if r1["kept"] else str(tmp_path / "sft"))
     assert st["best_val"] == min(start, r1["val"]["val_mae_win_m"])
     assert (tmp_path / "rounds" / "round1" / "model" / "sig2gps_video.json").is_file()
+    # killed after training but before the round was recorded: the rerun validates it, it does not train it again
+    log1 = (tmp_path / "rounds" / "round1" / "log.jsonl").read_text()
+    (tmp_path / "rounds" / STATE).write_text(_json.dumps({**st, "rounds": [], "best": st["start"]["model"],
+                                                          "best_val": st["start"]["val_mae_win_m"]}))
+    assert main(["train", "rounds", "--config", str(tmp_path / "cfg.json")]) == 0
+    assert (tmp_path / "rounds" / "round1" / "log.jsonl").read_text() == log1
+    assert _json.loads((tmp_path / "rounds" / STATE).read_text())["rounds"] == st["rounds"]
     # resuming with more rounds runs only the missing one, from the best model so far
     assert main(["train", "rounds", "--config", str(tmp_path / "cfg.json"), "--rounds", "2"]) == 0
     st2 = _json.loads((tmp_path / "rounds" / STATE).read_text())

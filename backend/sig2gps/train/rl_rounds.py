@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .jsonconfig import read_config_fields
@@ -51,6 +51,18 @@ def _validate(cfg: RoundsConfig, model) -> dict:
                           cfg.val_seed)
 
 
+def _finished(run: Path) -> dict | None:
+    """train_rl's summary of a round that already wrote its model (killed while validating): read back, so a
+    resumed loop validates it instead of training it for another `minutes`."""
+    from ..model.store import MODEL_JSON, read_meta
+
+    if not (run / "model" / MODEL_JSON).is_file():
+        return None
+    evals = [r for r in map(json.loads, (run / "log.jsonl").read_text().splitlines()) if r.get("eval")]
+    return {"before": evals[0], "after": evals[-1], "steps": read_meta(run / "model")["summary"]["rl"]["steps"],
+            "out": str(run)}
+
+
 def run_rounds(cfg: RoundsConfig) -> dict:
     """Run the remaining rounds (within `minutes`); returns the state: every round, the best model and its figure."""
     from ..model.store import shipped_model_dir
@@ -75,8 +87,8 @@ def run_rounds(cfg: RoundsConfig) -> dict:
             print(f"rounds: {cfg.minutes} min spent, {len(state['rounds'])}/{cfg.rounds} rounds done", flush=True)
             break
         k = len(state["rounds"]) + 1
-        rl = RlConfig.from_json(cfg.rl, init=state["best"], out=str(out / f"round{k}"), seed=base.seed + k)
-        res = train_rl(rl)
+        run = out / f"round{k}"
+        res = _finished(run) or train_rl(replace(base, init=state["best"], out=str(run), seed=base.seed + k))
         model = str(Path(res["out"]) / "model")
         rec = _validate(cfg, model)
         kept = rec[cfg.key] < state["best_val"]
