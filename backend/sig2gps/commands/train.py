@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 
+def _run_flags(p, fields: str, minutes_help: str = "override the time budget") -> None:
+    """The flags every resumable training run takes: its config file and the overrides of folder and time."""
+    p.add_argument("--config", required=True, help=f"JSON file of {fields} fields")
+    p.add_argument("--out", help="override the run folder")
+    p.add_argument("--minutes", type=float, help=minutes_help)
+
+
 def add_parser(sub):
     p = sub.add_parser("train", help="train the video model (pairs, sft, rl)")
     tsub = p.add_subparsers(dest="stage", required=True)
     s = tsub.add_parser("sft", help="supervised flow matching (resumable; see train/sft.py SftConfig)")
-    s.add_argument("--config", required=True, help="JSON file of SftConfig fields")
-    s.add_argument("--out", help="override the run folder")
-    s.add_argument("--minutes", type=float, help="override the time budget")
+    _run_flags(s, "SftConfig")
     s.add_argument("--max-steps", type=int, help="override the step budget")
     s.add_argument("--gpus", type=int, default=1,
                    help="data-parallel processes on this host, one per GPU (torch DDP; gloo on CPU); "
@@ -21,16 +26,12 @@ def add_parser(sub):
     d.add_argument("--out", required=True)
     r = tsub.add_parser("rl", help="Traj-GDPO reinforcement learning from trajectory rewards (see train/rl.py RlConfig)")
     r.add_argument("--init", help="SFT model folder to start from (default: the config's init, else the shipped model)")
-    r.add_argument("--config", required=True, help="JSON file of RlConfig fields")
-    r.add_argument("--out", help="override the run folder")
-    r.add_argument("--minutes", type=float, help="override the time budget")
+    _run_flags(r, "RlConfig")
     r.add_argument("--max-steps", type=int, help="override the total RL step count")
     rr = tsub.add_parser("rounds", help="Traj-GDPO in rounds, each from the best model so far, kept only when "
                                          "validation improves; resumable (see train/rl_rounds.py RoundsConfig)")
-    rr.add_argument("--config", required=True, help="JSON file of RoundsConfig fields")
-    rr.add_argument("--out", help="override the run folder")
+    _run_flags(rr, "RoundsConfig", "do not start a round after this many minutes")
     rr.add_argument("--rounds", type=int, help="override the total number of rounds")
-    rr.add_argument("--minutes", type=float, help="do not start a round after this many minutes")
     v = tsub.add_parser("validate", help="score a model folder by the training validation protocol "
                                          "(raw read-back; also drawn in windows with --chunk-m > 0)")
     v.add_argument("--model", default="", help="model folder (default: the shipped model)")
