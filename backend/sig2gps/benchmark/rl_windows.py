@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..benchdata import REPO
 from ._video_bench_render import cpu_rows
-from .video_decode import windows_table
+from .video_decode import _overall, _raw_label, windows_table
 
 ORDER = 56
 TITLE = "Traj-GDPO on the windows the method draws (session 4), and a finer canvas"
@@ -55,12 +55,7 @@ def canvas_table(rec: dict) -> list[str]:
 
 def change_line(test: dict) -> str:
     """Overall MAE per city, first run -> last run, in metres and per cent (computed from the rows)."""
-    first, last = test["runs"][0], test["runs"][-1]
-
-    def overall(run):
-        lab = next(r["label"] for r in run["rows"] if r["label"] != "towers")
-        return {r["city"]: r["mae_m"] for r in run["rows"] if r["label"] == lab and r["scope"] == "overall"}
-    a, b = overall(first), overall(last)
+    a, b = (_overall(run["rows"], _raw_label(run)) for run in (test["runs"][0], test["runs"][-1]))
     return "; ".join(f"{c} {a[c]:.0f} → {b[c]:.0f} m ({100 * (b[c] / a[c] - 1):+.1f}%)" for c in b if c in a)
 
 
