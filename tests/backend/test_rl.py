@@ -158,6 +158,26 @@ def test_real_rewards_score_the_truth_overlay_best(pairs_file):
     assert set(r) == {"distance", "direction", "continuity"}
 
 
+def test_dense_distance_reward_scores_every_frame_the_anchors_skip(pairs_file):
+    from sig2gps.model.scene import render_overlay
+    from sig2gps.train.pairs import PairSet
+
+    c = load_conditions(str(pairs_file), 3, TINY.scene, 9)[0]
+    _, sig_t, _, pos_t, pos_xy = PairSet.load(pairs_file).trace(int(c.key.split(":")[1]))
+    truth = render_overlay(c.win, TINY.scene, pos_t, pos_xy, float(sig_t[-1]), 9)
+    off = truth.copy()
+    # frame 2 is drawn dot 1 of 8: not one of the paper's five anchors (dots 0, 2, 4, 5, 7)
+    off[1, 2] = np.roll(truth[1, 2], TINY.scene.size // 3, axis=(0, 1))
+    sparse = trajectory_rewards(np.stack([truth, off]), c)
+    dense = trajectory_rewards(np.stack([truth, off]), c, anchors=6)
+    assert sparse["distance"][1] == pytest.approx(sparse["distance"][0])
+    assert dense["distance"][1] < dense["distance"][0] - 0.05
+    # the trainer scores with the config's anchors unless given another reward
+    assert _trainer(None, reward_anchors=6).reward_fn.keywords == {"anchors": 6}
+    with pytest.raises(ValueError, match="reward_anchors"):
+        RlConfig(pairs="-", reward_anchors=-1).check()
+
+
 def test_windowed_conditions_are_the_windows_the_method_draws(pairs_file):
     from sig2gps.model.scene import window_scenes
     from sig2gps.train.pairs import PairSet
@@ -243,7 +263,7 @@ def test_rounds_keep_only_improvements_and_resume(pairs_file, tmp_path, capsys):
               sde_steps=[0], chunk_m=1000.0)
     (tmp_path / "rl.json").write_text(_json.dumps(rl))
     cfg = dict(rl=str(tmp_path / "rl.json"), val_pairs=str(pairs_file), init=str(tmp_path / "sft"),
-               out=str(tmp_path / "rounds"), rounds=1, val_n=2, val_frames=5, val_steps=1)
+               out=str(tmp_path / "rounds"), rounds=1, val_n=2, val_frames=5, val_steps=1, rl_minutes=2.5)
     (tmp_path / "cfg.json").write_text(_json.dumps(cfg))
     assert main(["train", "rounds", "--config", str(tmp_path / "cfg.json")]) == 0
     st = _json.loads((tmp_path / "rounds" / STATE).read_text())
@@ -254,6 +274,7 @@ def test_rounds_keep_only_improvements_and_resume(pairs_file, tmp_path, capsys):
     assert st["best"] == (r1["model"] if r1["kept"] else str(tmp_path / "sft"))
     assert st["best_val"] == min(start, r1["val"]["val_mae_win_m"])
     assert (tmp_path / "rounds" / "round1" / "model" / "sig2gps_video.json").is_file()
+    assert _json.loads((tmp_path / "rounds" / "round1" / "config.json").read_text())["minutes"] == 2.5  # rl_minutes
     # killed after training but before the round was recorded: the rerun validates it, it does not train it again
     log1 = (tmp_path / "rounds" / "round1" / "log.jsonl").read_text()
     (tmp_path / "rounds" / STATE).write_text(_json.dumps({**st, "rounds": [], "best": st["start"]["model"],

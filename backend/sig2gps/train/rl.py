@@ -53,6 +53,9 @@ class RlConfig:
     noise_level: float = 0.7  # SDE noise level a (Flow-GRPO's default)
     advantage: str = "gdpo"  # "gdpo" | "grpo"
     rewards: tuple = REWARDS  # which rewards count (the "without direction" ablation drops one)
+    # frames between the first and last the distance reward scores (RewardConfig.n_intermediate): 3 is the
+    # paper's five anchors; frames - 3 or more scores every drawn frame, as the reported MAE does
+    reward_anchors: int = 3
     adv_clip: float = 5.0
     clip: float = 1e-3  # ratio clip; log-probs are per-element means, so ratios move little per update
     kl: str = "sft"  # "sft" (adapter off) | "step" (rollout policy) | "none"
@@ -94,6 +97,8 @@ class RlConfig:
             raise ValueError(f"{where}: field 'rewards' must be a non-empty subset of {REWARDS}")
         if self.groups_per_update < 1:
             raise ValueError(f"{where}: field 'groups_per_update' must be at least 1")
+        if self.reward_anchors < 0:
+            raise ValueError(f"{where}: field 'reward_anchors' must be 0 or more, got {self.reward_anchors}")
         if self.group < 2:
             raise ValueError(f"{where}: field 'group' must be at least 2 (advantages are relative)")
 
@@ -144,11 +149,13 @@ def load_conditions(pairs_path: str, n: int, scene, frames: int, chunk_m: float 
     return ConditionPool(ps, specs, scene, frames)
 
 
-def trajectory_rewards(overlays: np.ndarray, c) -> dict[str, np.ndarray]:
-    """The three rewards of each of the G rollouts."""
+def trajectory_rewards(overlays: np.ndarray, c, anchors: int = 3) -> dict[str, np.ndarray]:
+    """The three rewards of each of the G rollouts (distance at `anchors` frames between the first and last)."""
+    from ..rewards import RewardConfig
     from .rl_rewards import overlay_rewards
 
-    rs = [overlay_rewards(o, c.win, c.truth_lon, c.truth_lat) for o in overlays]
+    rcfg = RewardConfig(n_intermediate=anchors)
+    rs = [overlay_rewards(o, c.win, c.truth_lon, c.truth_lat, rcfg) for o in overlays]
     return {k: np.array([r[k] for r in rs]) for k in REWARDS}
 
 
@@ -170,9 +177,13 @@ def on_road(groups: list) -> float:
 class RlTrainer:
     """Holds the LoRA policy, optimizer and log; `step()` is one sampling round + its updates."""
 
-    def __init__(self, tr, codec, shift: float, cfg: RlConfig, conditions: list, reward_fn=trajectory_rewards):
+    def __init__(self, tr, codec, shift: float, cfg: RlConfig, conditions: list, reward_fn=None):
+        from functools import partial
+
         from ..model.store import LoraSettings, add_lora
 
+        # a partial of a module-level function pickles, so scoring processes can run it
+        reward_fn = reward_fn or partial(trajectory_rewards, anchors=cfg.reward_anchors)
         self.cfg, self.codec, self.shift, self.conditions, self.reward_fn = cfg, codec, shift, conditions, reward_fn
         if not getattr(tr, "peft_config", None):
             add_lora(tr, LoraSettings(rank=cfg.lora_rank, alpha=cfg.lora_rank, targets=tuple(cfg.lora_targets)))

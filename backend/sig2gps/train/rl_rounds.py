@@ -34,6 +34,7 @@ class RoundsConfig:
     val_chunk_m: float = 1000.0  # select by the pairs drawn in windows (0: one window per trace)
     val_seed: int = 3
     minutes: float = 0.0  # do not start a round after this many minutes of this invocation (0: no limit)
+    rl_minutes: float = 0.0  # each round's RL time budget (0: the RL config's), so a round fits one device command
 
     @classmethod
     def from_json(cls, path, **over) -> "RoundsConfig":
@@ -82,6 +83,8 @@ def run_rounds(cfg: RoundsConfig) -> dict:
         path.write_text(json.dumps(state, indent=1))
     t0 = time.time()
     base = RlConfig.from_json(cfg.rl)
+    if cfg.rl_minutes > 0:
+        base = replace(base, minutes=cfg.rl_minutes)
     while len(state["rounds"]) < cfg.rounds:
         if cfg.minutes and (time.time() - t0) / 60 >= cfg.minutes:
             print(f"rounds: {cfg.minutes} min spent, {len(state['rounds'])}/{cfg.rounds} rounds done", flush=True)
