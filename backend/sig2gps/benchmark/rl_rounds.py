@@ -7,12 +7,10 @@ set before and after (`python3 -m sig2gps.benchmark.video_bench ... --chunk-m 10
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..benchdata import REPO
-from ._video_bench_render import cpu_rows
-from .rl_windows import _m, change_line
+from .rl_windows import _m, change_line, render_recorded
 from .video_bench import row_label
 from .video_decode import _overall, windows_table
 
@@ -58,16 +56,16 @@ def frames_snap_table(run: dict, hmm: dict) -> list[str]:
     return out
 
 
+HOW = ("`sig2gps train rounds --config backend/sig2gps/train/configs/rounds_windows_dense_gpu.json`, then "
+       "`python3 -m sig2gps.benchmark.video_bench --chunk-m 1000`")
+
+
 def render_all(path: Path | None = None, cpu_root: Path | None = None) -> str:
-    p = Path(path or JSON)
-    if not p.is_file():
-        return (f"Not measured yet: no recorded run ({p.name}). On the GPU machine: `sig2gps train rounds --config "
-                "backend/sig2gps/train/configs/rounds_windows_dense_gpu.json`, then `python3 -m "
-                "sig2gps.benchmark.video_bench --chunk-m 1000`.")
-    rec = json.loads(p.read_text())
+    return render_recorded(path or JSON, HOW, _body, cpu_root)
+
+
+def _body(rec: dict, runs: list, hmm: dict) -> str:
     test, fs = rec["test"], rec.get("frames_snap")
-    runs = test["runs"]
-    hmm = cpu_rows(runs[0]["benchmark_key"], cpu_root).get("hmm", {})
     arms = "\n".join(f"- {a['name']}: `{a['config']}`; {a['note']}." for a in rec["arms"])
     out = [f"Recorded on {rec['machine']}, {rec['date']}.", "", f"Question: {rec['question']}", "", arms, "",
            "### Rounds (validation: `sig2gps train validate`'s 128 Helsinki pairs, drawn in 1000 m windows, 13 frames, "

@@ -59,17 +59,27 @@ def change_line(test: dict) -> str:
     return "; ".join(f"{c} {a[c]:.0f} → {b[c]:.0f} m ({100 * (b[c] / a[c] - 1):+.1f}%)" for c in b if c in a)
 
 
-def render_all(path: Path | None = None, cpu_root: Path | None = None) -> str:
-    p = Path(path or JSON)
+HOW = ("`sig2gps train rl --config backend/sig2gps/train/configs/rl_windows_gpu.json`, then `sig2gps train validate "
+       "--chunk-m 1000` and `python3 -m sig2gps.benchmark.video_bench --chunk-m 1000`")
+
+
+def render_recorded(path: Path, how: str, body, cpu_root: Path | None = None) -> str:
+    """body(record, its test runs, the CPU table's hmm rows for their benchmark) of a recorded JSON, or the
+    'not measured yet' line saying how to record it."""
+    p = Path(path)
     if not p.is_file():
-        return (f"Not measured yet: no recorded run ({p.name}). On the GPU machine: `sig2gps train rl --config "
-                "backend/sig2gps/train/configs/rl_windows_gpu.json`, then `sig2gps train validate --chunk-m 1000` and "
-                "`python3 -m sig2gps.benchmark.video_bench --chunk-m 1000`.")
+        return f"Not measured yet: no recorded run ({p.name}). On the GPU machine: {how}."
     rec = json.loads(p.read_text())
-    test = rec["test"]
-    runs = test["runs"]
-    hmm = cpu_rows(runs[0]["benchmark_key"], cpu_root).get("hmm", {})
-    last = runs[-1]
+    runs = rec["test"]["runs"]
+    return body(rec, runs, cpu_rows(runs[0]["benchmark_key"], cpu_root).get("hmm", {}))
+
+
+def render_all(path: Path | None = None, cpu_root: Path | None = None) -> str:
+    return render_recorded(path or JSON, HOW, _body, cpu_root)
+
+
+def _body(rec: dict, runs: list, hmm: dict) -> str:
+    test, last = rec["test"], runs[-1]
     return "\n".join([
         f"Recorded on {rec['machine']}. RL config: {rec['rl_config']}.", "",
         "Why: the video method draws a trace in 1000 m windows (`--chunk-m`), but the shipped model's Traj-GDPO ran on "
