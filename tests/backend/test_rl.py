@@ -158,6 +158,21 @@ def test_real_rewards_score_the_truth_overlay_best(pairs_file):
     assert set(r) == {"distance", "direction", "continuity"}
 
 
+def test_reward_weights_shape_the_advantages():
+    def two(overlays, c):
+        return {**_brightness(overlays, c), "direction": np.random.default_rng(len(c.key)).random(len(overlays))}
+
+    t = _trainer(two, reward_weights={"direction": 0.0})
+    t.step()
+    # a weight of 0 leaves the advantage of the other reward alone; equal weights would not
+    only = advantages("gdpo", {"distance": t.last_rewards["distance"]})
+    assert np.allclose(t.last_advantages, only)
+    assert not np.allclose(advantages("gdpo", t.last_rewards), only)
+    for bad in ({"speed": 1.0}, {"continuity": -1.0}, {"distance": float("nan")}):
+        with pytest.raises(ValueError, match="reward_weights"):
+            RlConfig(pairs="-", reward_weights=bad).check()
+
+
 def test_dense_distance_reward_scores_every_frame_the_anchors_skip(pairs_file):
     from sig2gps.model.scene import render_overlay
     from sig2gps.train.pairs import PairSet

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,9 @@ class RlConfig:
     # frames between the first and last the distance reward scores (RewardConfig.n_intermediate): 3 is the
     # paper's five anchors; frames - 3 or more scores every drawn frame, as the reported MAE does
     reward_anchors: int = 3
+    # weight of each reward's group z-score in the advantage (missing: 1), e.g. {"continuity": 2.0} to push the
+    # one-piece share harder than GDPO's equal weights do
+    reward_weights: dict = field(default_factory=dict)
     adv_clip: float = 5.0
     clip: float = 1e-3  # ratio clip; log-probs are per-element means, so ratios move little per update
     kl: str = "sft"  # "sft" (adapter off) | "step" (rollout policy) | "none"
@@ -97,6 +100,10 @@ class RlConfig:
             raise ValueError(f"{where}: field 'rewards' must be a non-empty subset of {REWARDS}")
         if self.groups_per_update < 1:
             raise ValueError(f"{where}: field 'groups_per_update' must be at least 1")
+        bad = {k: w for k, w in self.reward_weights.items()
+               if k not in REWARDS or not isinstance(w, (int, float)) or not np.isfinite(w) or w < 0}
+        if bad:
+            raise ValueError(f"{where}: field 'reward_weights' takes {REWARDS} with finite weights >= 0, got {bad}")
         if self.reward_anchors < 0:
             raise ValueError(f"{where}: field 'reward_anchors' must be 0 or more, got {self.reward_anchors}")
         if self.group < 2:
@@ -250,7 +257,8 @@ class RlTrainer:
         t_sample = time.time() - t0  # sampling and scoring (they overlap with scoring processes)
         names = [k for k in cfg.rewards if k in groups[0].rewards]
         R = {k: np.stack([g.rewards[k] for g in groups]) for k in names}
-        A = advantages(cfg.advantage, R, clip=cfg.adv_clip)
+        A = advantages(cfg.advantage, R, cfg.reward_weights, clip=cfg.adv_clip)
+        self.last_rewards, self.last_advantages = R, A  # tests and diagnostics
 
         losses, kls, ratios = [], [], []  # device tensors: one host sync at the end of the step
         row = 0
