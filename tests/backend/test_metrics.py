@@ -51,3 +51,20 @@ def test_evaluate_tracks_per_scope_and_missing():
     assert m["overall"]["mae_m"] == pytest.approx(R_EQ_DEG_LON * d / 2, rel=1e-6)
     assert m["overall"]["l100"] == pytest.approx(0.5)
     assert m["missing"] == ["c"]
+
+
+def test_error_split_tells_the_wrong_road_from_the_wrong_time():
+    from sig2gps.metrics import error_split, off_path_m
+
+    t = np.linspace(0, 100, 11)
+    lon, lat = np.linspace(0, 0.01, 11), np.zeros(11)  # ~1113 m due east on the equator
+    late = (t + 20, lon, lat)  # right road, 20 s behind: ~223 m along the path, none off it
+    north = (t, lon, np.full(11, 100 / 110_574))  # right time, 100 m north (WGS84 metres a degree of latitude there)
+    s = error_split({"a": (t, lon, lat)}, {"a": late})
+    assert s["cross_track_m"] == pytest.approx(0, abs=0.5)
+    assert s["along_track_m"] == pytest.approx(s["mae_m"], rel=1e-3) and s["mae_m"] > 150
+    s = error_split({"a": (t, lon, lat)}, {"a": north})
+    assert s["cross_track_m"] == pytest.approx(100, abs=1) and s["along_track_m"] == pytest.approx(0, abs=2)
+    assert error_split({"a": (t, lon, lat)}, {})["mae_m"] is None
+    # a point beyond the path's end is as far as the end point
+    assert off_path_m(lon, lat, [0.02], [0.0])[0] == pytest.approx(1113, rel=0.01)
