@@ -36,7 +36,9 @@ def test_section_from_a_recorded_json(tmp_path):
            "test": {"note": "toy test", "names": ["before", "after"],
                     "runs": [_run(_rows("towers", 450.0) + _rows("gdpo f13 raw w1000", 500.0), "cmd1"),
                              _run(_rows("gdpo f13 raw w1000", 400.0), "cmd2")]},
-           "frames_snap": fs}
+           "frames_snap": fs,
+           "cpu_check": {"machine": "cpu box", "what": "toy traces", "towers": 400.0, "hmm": 300.0, "verdict": "v",
+                         "rows": [{"model": "old", "steps": 10, "raw": 450.04, "snap": 390.0}]}}
     p = tmp_path / "rec.json"
     p.write_text(json.dumps(rec))
     md = render_all(p, cpu_root=tmp_path)
@@ -46,4 +48,5 @@ def test_section_from_a_recorded_json(tmp_path):
     assert "| campo-grande | overall | 453 | – | 503 | 403 | – |" in md and "campo-grande 503 → 403 m (-19.9%)" in md
     assert "| raw, 13 frames | raw, 17 frames | --snap, 13 frames | raw, same samples as --snap |" in md
     assert "| campo-grande | 453 | 483 | 473 | 433 | 493 | – |" in md  # overall rows; no cached CPU table
+    assert "| old | 10 | 450.0 | 390.0 |" in md and "toy traces; towers 400 m, hmm 300 m." in md
     assert "Not measured yet" in render_all(tmp_path / "missing.json")

@@ -56,6 +56,14 @@ def frames_snap_table(run: dict, hmm: dict) -> list[str]:
     return out
 
 
+def cpu_check(c: dict) -> list[str]:
+    """The paired CPU check of the old and new model, as recorded."""
+    out = [f"### A paired check on the CPU ({c['machine']})", "", f"{c['what']}; towers {c['towers']:.0f} m, hmm "
+           f"{c['hmm']:.0f} m.", "", "| model | sampler steps | raw MAE (m) | --snap MAE (m) |", "|---|---|---|---|"]
+    out += [f"| {r['model']} | {r['steps']} | {r['raw']:.1f} | {r['snap']:.1f} |" for r in c["rows"]]
+    return out + ["", f"Reading: {c['verdict']}."]
+
+
 HOW = ("`sig2gps train rounds --config backend/sig2gps/train/configs/rounds_windows_dense_gpu.json`, then "
        "`python3 -m sig2gps.benchmark.video_bench --chunk-m 1000`")
 
@@ -78,6 +86,8 @@ def _body(rec: dict, runs: list, hmm: dict) -> str:
         out += ["", f"### The shipped model at {'/'.join(map(str, c['frames']))} frames, and `--snap` "
                 f"({c['limit_per_scope']} test traces a scope; `--snap` on {c['snap_limit_per_scope']} of them)", "",
                 f"`{fs['command']}` ({fs['machine']})", "", *frames_snap_table(fs, hmm)]
+    if rec.get("cpu_check"):
+        out += ["", *cpu_check(rec["cpu_check"])]
     return "\n".join(out)
 
 
