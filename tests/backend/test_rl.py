@@ -155,7 +155,7 @@ def test_real_rewards_score_the_truth_overlay_best(pairs_file):
     r = trajectory_rewards(np.stack([truth, wrong]), c)
     assert r["distance"][0] > 0.8 and r["distance"][0] > r["distance"][1]
     assert r["direction"][0] > 0.95
-    assert set(r) == {"distance", "direction", "continuity"}
+    assert set(r) == {"distance", "direction", "continuity", "path"} and r["path"][0] > r["path"][1]
 
 
 def test_reward_weights_shape_the_advantages():
@@ -171,6 +171,22 @@ def test_reward_weights_shape_the_advantages():
     for bad in ({"speed": 1.0}, {"continuity": -1.0}, {"distance": float("nan")}):
         with pytest.raises(ValueError, match="reward_weights"):
             RlConfig(pairs="-", reward_weights=bad).check()
+
+
+def test_path_reward_forgives_a_late_dot_on_the_true_path(pairs_file):
+    from sig2gps.model.scene import render_overlay
+    from sig2gps.train.pairs import PairSet
+
+    c = max(load_conditions(str(pairs_file), 6, TINY.scene, 9), key=lambda c: np.ptp(c.truth_xy, axis=0).sum())
+    _, sig_t, _, pos_t, pos_xy = PairSet.load(pairs_file).trace(int(c.key.split(":")[1]))
+    truth = render_overlay(c.win, TINY.scene, pos_t, pos_xy, float(sig_t[-1]), 9)
+    late = truth.copy()
+    late[1, 2:] = truth[1, 1:-1]  # every dot one frame behind: on the path, at the wrong time
+    r = trajectory_rewards(np.stack([truth, late]), c, anchors=6)
+    assert r["distance"][1] < r["distance"][0] - 0.02  # the distance reward sees the lag
+    assert r["path"][1] == pytest.approx(r["path"][0], abs=0.03)  # the path reward does not
+    assert RlConfig(pairs="-").rewards == ("distance", "direction", "continuity")  # the paper's three by default
+    RlConfig(pairs="-", rewards=("distance", "path")).check()
 
 
 def test_dense_distance_reward_scores_every_frame_the_anchors_skip(pairs_file):

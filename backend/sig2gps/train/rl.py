@@ -36,7 +36,8 @@ import torch
 
 from .jsonconfig import read_config_fields
 
-REWARDS = ("distance", "direction", "continuity")
+PAPER_REWARDS = ("distance", "direction", "continuity")
+REWARDS = PAPER_REWARDS + ("path",)  # every reward scored and logged; `RlConfig.rewards` picks those trained on
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class RlConfig:
     sde_steps: tuple = ()  # stochastic (trained) steps; empty = all (Flow-GRPO's SDE window otherwise)
     noise_level: float = 0.7  # SDE noise level a (Flow-GRPO's default)
     advantage: str = "gdpo"  # "gdpo" | "grpo"
-    rewards: tuple = REWARDS  # which rewards count (the "without direction" ablation drops one)
+    rewards: tuple = PAPER_REWARDS  # which rewards count ("without direction" drops one; "path" adds the on-path one)
     # frames between the first and last the distance reward scores (RewardConfig.n_intermediate): 3 is the
     # paper's five anchors; frames - 3 or more scores every drawn frame, as the reported MAE does
     reward_anchors: int = 3

@@ -20,7 +20,7 @@ import numpy as np
 from ..extract.skeleton import drop_specks, skeletonize, topology
 from ..model.readback import PATH_THRESHOLD, dot_px
 from ..model.scene import Window, frame_fracs, positions_at
-from ..rewards import FrameDots, RewardConfig, continuity_reward, direction_reward, distance_reward
+from ..rewards import FrameDots, RewardConfig, continuity_reward, direction_reward, distance_reward, path_reward
 
 EARTH_R = 6_371_008.8  # metres; the mean radius geodesic_m uses
 DOT_MIN = 0.3  # a dot channel peak below this is "no dot drawn" (the reward scores 0 at that anchor)
@@ -64,9 +64,10 @@ def truth_lonlat(win: Window, pos_t, pos_xy, t_end: float, frames: int):
 
 def overlay_rewards(overlay: np.ndarray, win: Window, truth_lon, truth_lat,
                     cfg: RewardConfig = RewardConfig()) -> dict[str, float]:
-    """distance, direction, continuity of one generated overlay video against the truth."""
+    """distance, direction, continuity (the paper's three) and path of one generated overlay video against the truth."""
     d = overlay_dots(overlay, cfg)
     g = WindowGeom(win)
     return {"distance": distance_reward(d, g, truth_lon, truth_lat, cfg),
             "direction": direction_reward(d, g, truth_lon, truth_lat),
-            "continuity": continuity_reward(d)}
+            "continuity": continuity_reward(d),
+            "path": path_reward(d, g, truth_lon, truth_lat, cfg)}
