@@ -158,7 +158,7 @@ def load_conditions(pairs_path: str, n: int, scene, frames: int, chunk_m: float 
 
 
 def trajectory_rewards(overlays: np.ndarray, c, anchors: int = 3) -> dict[str, np.ndarray]:
-    """The three rewards of each of the G rollouts (distance at `anchors` frames between the first and last)."""
+    """Every reward (REWARDS) of each of the G rollouts (distance at `anchors` frames between the first and last)."""
     from ..rewards import RewardConfig
     from .rl_rewards import overlay_rewards
 

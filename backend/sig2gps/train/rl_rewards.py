@@ -1,11 +1,11 @@
-"""The three Traj-GDPO rewards for what the shipped video model draws: 2 overlay channels, not RGB.
+"""The Traj-GDPO rewards for what the shipped video model draws: 2 overlay channels, not RGB.
 
 The pixel model (codec "pixel") outputs per frame a path channel and a current-dot channel, so the
 frames are read back with model/readback.py (dot_px: the dot's centroid, as validation and the
 `video` method read it) and the last frame's path with extract/skeleton.py (the same thinning,
 spur/hole rules and topology that rewards.read_for_rewards applies to RGB frames). The three
-rewards are then exactly sig2gps.rewards.distance_reward / direction_reward / continuity_reward,
-which measure with sig2gps.metrics.geodesic_m, so what is trained on is what is reported.
+rewards are then exactly sig2gps.rewards.distance_reward / direction_reward / continuity_reward (plus the
+extra path_reward), which measure with sig2gps.metrics, so what is trained on is what is reported.
 
 Training pairs live in metres of a local UTM (train/pairs.py, no CRS stored), so positions are
 handed to the rewards as lon/lat of a local tangent plane centred on the window (metres -> degrees
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..extract.skeleton import drop_specks, skeletonize, topology
+from ..metrics import EARTH_R_M as EARTH_R  # metres; the mean radius of the metrics' tangent planes
 from ..model.readback import PATH_THRESHOLD, dot_px
 from ..model.scene import Window, frame_fracs, positions_at
 from ..rewards import FrameDots, RewardConfig, continuity_reward, direction_reward, distance_reward, path_reward
 
-EARTH_R = 6_371_008.8  # metres; the mean radius geodesic_m uses
 DOT_MIN = 0.3  # a dot channel peak below this is "no dot drawn" (the reward scores 0 at that anchor)
 
 
