@@ -111,13 +111,17 @@ def window_scenes(sig_t: np.ndarray, sig_xy: np.ndarray, road_pieces: np.ndarray
                   max_half_m: float, frames: int) -> list[WindowScene]:
     """The trace as the video model draws it: split_windows, then each range's window and conditions
     (times relative to the range's first record). The video method and the windowed validation share it."""
+    return [WindowScene(a, b, *draw_window(sig_t[a:b + 1], sig_xy[a:b + 1], road_pieces, cfg, frames))
+            for a, b in split_windows(sig_xy, cfg, max_half_m)]
+
+
+def draw_window(sig_t: np.ndarray, sig_xy: np.ndarray, road_pieces: np.ndarray, cfg: SceneConfig,
+                frames: int) -> tuple[Window, np.ndarray]:
+    """The window fitted to these records and its condition video, times relative to the first record: what the
+    model sees of one drawn window (the video method, the windowed validation and the RL conditions alike)."""
     sig_t = np.asarray(sig_t, float)
-    out = []
-    for a, b in split_windows(sig_xy, cfg, max_half_m):
-        win = window_for(sig_xy[a:b + 1], cfg)
-        cond = render_condition(win, cfg, road_pieces, sig_t[a:b + 1] - sig_t[a], sig_xy[a:b + 1])
-        out.append(WindowScene(a, b, win, condition_video(cond, frames)))
-    return out
+    win = window_for(sig_xy, cfg)
+    return win, condition_video(render_condition(win, cfg, road_pieces, sig_t - sig_t[0], sig_xy), frames)
 
 
 def frame_fracs(frames: int) -> np.ndarray:

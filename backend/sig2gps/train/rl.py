@@ -124,7 +124,7 @@ class ConditionPool(Sequence):
     def __getitem__(self, k):
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
-        from ..model.scene import condition_video, frame_fracs, positions_at, render_condition, window_for
+        from ..model.scene import draw_window, frame_fracs, positions_at
         from .data import cut_piece
         from .rl_rewards import WindowGeom
         from .rl_rollout import RlCondition
@@ -132,8 +132,7 @@ class ConditionPool(Sequence):
         i, a, b, whole = self.specs[k]
         city, *trace = self.pairs.trace(i)
         sig_t, sig_xy, pos_t, pos_xy = trace if whole else cut_piece(*trace, a, b)
-        win = window_for(sig_xy, self.scene)
-        cond = condition_video(render_condition(win, self.scene, self.pairs.roads[city], sig_t, sig_xy), self.frames)
+        win, cond = draw_window(sig_t, sig_xy, self.pairs.roads[city], self.scene, self.frames)
         xy = positions_at(np.asarray(pos_t, float), pos_xy, frame_fracs(self.frames) * float(sig_t[-1]))
         lon, lat = WindowGeom(win).xy_to_lonlat(xy)
         name = f"{self.pairs.cities[city]}:{i}" + ("" if whole else f":{a}-{b}")
