@@ -1,7 +1,7 @@
 """Configs of the video model: the Wan transformer's size and how a trace becomes its input."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from .scene import COND_CHANNELS, OVERLAY_CHANNELS, SceneConfig
 
@@ -67,6 +67,14 @@ class VideoModelConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def on_canvas(self, size: int, what: str = "canvas size") -> "VideoModelConfig":
+        """The same model drawing on a size x size canvas (same patch: more tokens, fewer metres a pixel; the
+        weights carry over since RoPE is relative). `what` names the setting in the error."""
+        if size % self.transformer.patch:
+            raise ValueError(f"{what} {size} is not a multiple of the model's patch {self.transformer.patch} (a canvas "
+                             "not a multiple of the patch cannot be cut into tokens)")
+        return replace(self, scene=replace(self.scene, size=size))
 
     @classmethod
     def from_dict(cls, d: dict) -> "VideoModelConfig":

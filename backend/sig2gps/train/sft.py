@@ -88,9 +88,7 @@ def build_model(cfg: SftConfig, device: str):
         tr = build_transformer(mcfg, cfg.seed).to(device)
     mcfg = replace(mcfg, flow=replace(mcfg.flow if mcfg.flow else FlowConfig(), path_weight=cfg.path_weight))
     if cfg.scene_size:
-        if cfg.scene_size % mcfg.transformer.patch:
-            raise ValueError(f"scene_size {cfg.scene_size} is not a multiple of the patch {mcfg.transformer.patch}")
-        mcfg = replace(mcfg, scene=replace(mcfg.scene, size=cfg.scene_size))
+        mcfg = mcfg.on_canvas(cfg.scene_size, "scene_size")
     return tr.float().train(), PixelCodec(), mcfg, None
 
 

@@ -5,8 +5,6 @@ same pairs, noise seeds and read-back as the runs' own validation, outside a tra
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 
 def validate_model(model_dir, pairs_path: str, n: int = 128, frames: int = 13, steps: int = 10,
                    chunk_m: float = 1000.0, seed: int = 3, scene_size: int = 0, device: str | None = None) -> dict:
@@ -20,9 +18,7 @@ def validate_model(model_dir, pairs_path: str, n: int = 128, frames: int = 13, s
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     pipe, mcfg, _ = load_video_model(model_dir, device)
     if scene_size:
-        if scene_size % mcfg.transformer.patch:
-            raise ValueError(f"--scene-size {scene_size} is not a multiple of the model's patch {mcfg.transformer.patch}")
-        mcfg = replace(mcfg, scene=replace(mcfg.scene, size=scene_size))
+        mcfg = mcfg.on_canvas(scene_size, "--scene-size")
     ps = PairSet.load(pairs_path)
     rec = validate(pipe.transformer, pipe.codec, mcfg, ps, val_indices(len(ps), n), frames, steps, device, seed, chunk_m)
     return {"model": str(model_dir), "pairs": str(pairs_path), "scene_size": mcfg.scene.size, "seed": seed, **rec}
