@@ -36,6 +36,17 @@ def cpu_rows(key: str, root: Path | None = None) -> dict:
     return {m: res[m] for m in CPU_METHODS if m in res and "error" not in res[m]}
 
 
+def render_test_runs(path: Path, how: str, body, cpu_root: Path | None = None) -> str:
+    """body(record, its test runs, the CPU table's hmm rows for their benchmark) of a recorded JSON that keeps
+    video_bench runs under "test" (the sessions' training records), or the 'not measured yet' line saying how."""
+    p = Path(path)
+    if not p.is_file():
+        return f"Not measured yet: no recorded run ({p.name}). On the GPU machine: {how}."
+    rec = json.loads(p.read_text())
+    runs = rec["test"]["runs"]
+    return body(rec, runs, cpu_rows(runs[0]["benchmark_key"], cpu_root).get("hmm", {}))
+
+
 def _index(rows: list) -> dict:
     """{(label, city): {scope: row}} in first-seen order."""
     out = {}

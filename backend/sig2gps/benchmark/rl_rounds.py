@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..benchdata import REPO
-from .rl_windows import _m, change_line, render_recorded
+from ._video_bench_render import render_test_runs
+from .rl_windows import _m, change_line
 from .video_bench import row_label
 from .video_decode import _overall, windows_table
 
@@ -28,9 +29,10 @@ def rounds_table(arms: list) -> list[str]:
         st, name = arm["state"], arm["name"].split(":")[0]
         start = st["start"][KEY]
         out.append(f"| {name} | start | shipped model | – | – | – | {start:.1f} | – | – |")
+        made_by = {r["model"]: f"round {r['round']}" for r in st["rounds"]}  # each round began from the best so far
         for r, gpu in zip(st["rounds"], arm["gpu_minutes"]):
             v = r["val"][KEY]
-            src = "start" if r["init"] == st["start"]["model"] else "round " + r["init"].split("round")[-1].split("/")[0]
+            src = made_by.get(r["init"], "start")
             out.append(f"| {name} | {r['round']} | {src} | {r['rl_steps']} | {gpu:.1f} | {_m(r['rl_eval_before'])} → "
                        f"{_m(r['rl_eval_after'])} | {v:.1f} | {100 * (v / start - 1):+.1f}% | "
                        f"{'yes' if r['kept'] else 'no'} |")
@@ -69,7 +71,7 @@ HOW = ("`sig2gps train rounds --config backend/sig2gps/train/configs/rounds_wind
 
 
 def render_all(path: Path | None = None, cpu_root: Path | None = None) -> str:
-    return render_recorded(path or JSON, HOW, _body, cpu_root)
+    return render_test_runs(path or JSON, HOW, _body, cpu_root)
 
 
 def _body(rec: dict, runs: list, hmm: dict) -> str:

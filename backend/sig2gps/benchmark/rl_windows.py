@@ -8,11 +8,10 @@ Renders the recorded GPU runs of session 4 (docs/rl_windows_gpu.json; nothing he
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..benchdata import REPO
-from ._video_bench_render import cpu_rows
+from ._video_bench_render import render_test_runs
 from .video_decode import _overall, _raw_label, windows_table
 
 ORDER = 56
@@ -63,19 +62,8 @@ HOW = ("`sig2gps train rl --config backend/sig2gps/train/configs/rl_windows_gpu.
        "--chunk-m 1000` and `python3 -m sig2gps.benchmark.video_bench --chunk-m 1000`")
 
 
-def render_recorded(path: Path, how: str, body, cpu_root: Path | None = None) -> str:
-    """body(record, its test runs, the CPU table's hmm rows for their benchmark) of a recorded JSON, or the
-    'not measured yet' line saying how to record it."""
-    p = Path(path)
-    if not p.is_file():
-        return f"Not measured yet: no recorded run ({p.name}). On the GPU machine: {how}."
-    rec = json.loads(p.read_text())
-    runs = rec["test"]["runs"]
-    return body(rec, runs, cpu_rows(runs[0]["benchmark_key"], cpu_root).get("hmm", {}))
-
-
 def render_all(path: Path | None = None, cpu_root: Path | None = None) -> str:
-    return render_recorded(path or JSON, HOW, _body, cpu_root)
+    return render_test_runs(path or JSON, HOW, _body, cpu_root)
 
 
 def _body(rec: dict, runs: list, hmm: dict) -> str:
