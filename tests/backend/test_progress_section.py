@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sig2gps.benchmark.progress import best_so_far, gain_table, progress_points, render_all
+from sig2gps.benchmark.progress import gain_table, progress_points, render_all, shipped_steps
 
 
 def _h(cum: float, shipped: bool, **vals) -> dict:
@@ -23,8 +23,8 @@ def test_points_and_the_shipped_step_line():
     assert pts["val_mae_m"] == [(10.0, 450.0, True), (20.0, 400.0, True), (25.0, 380.0, False)]
     assert pts["val_mae_win_m"][-1] == (62.0, 305.0, False)
     # an unshipped figure never lowers the shipped line, even when it is lower
-    assert best_so_far(pts["val_mae_m"]) == [(10.0, 450.0), (20.0, 400.0), (25.0, 400.0)]
-    assert best_so_far(pts["val_mae_win_m"])[-1] == (62.0, 300.0)
+    assert shipped_steps(pts["val_mae_m"]) == [(10.0, 450.0), (20.0, 400.0)]
+    assert shipped_steps(pts["val_mae_win_m"]) == [(40.0, 330.0), (60.0, 300.0)]
 
 
 def test_gain_table_counts_what_each_shipped_model_cost_since_the_one_before():

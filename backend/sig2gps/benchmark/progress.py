@@ -41,14 +41,12 @@ def progress_points(history: list) -> dict:
     return out
 
 
-def best_so_far(points: list) -> list:
-    """The shipped model's figure after each entry: the running minimum over shipped entries."""
-    out, best = [], None
+def shipped_steps(points: list) -> list:
+    """[(cumulative GPU-min, figure)] of the shipped entries that lowered the shipped figure: the step line."""
+    out = []
     for gpu, v, shipped in points:
-        if shipped and (best is None or v < best):
-            best = v
-        if best is not None:
-            out.append((gpu, best))
+        if shipped and (not out or v < out[-1][1]):
+            out.append((gpu, v))
     return out
 
 
@@ -60,9 +58,7 @@ def gain_table(history: list) -> list[str]:
     total = max((float(h["cumulative_gpu_minutes"]) for h in history), default=0.0)
     for k, name in PROTOCOLS:
         prev = None
-        for gpu, v, shipped in progress_points(history)[k]:
-            if not shipped or (prev is not None and v >= prev[1]):
-                continue
+        for gpu, v in shipped_steps(progress_points(history)[k]):
             if prev is None:
                 out.append(f"| {name} | {gpu:.1f} | – | {v:.1f} | – | – |")
             else:
@@ -92,7 +88,7 @@ def plot_progress(history: list, path: Path) -> None:
                    label=f"{name}: shipped")
         ax.scatter([x for x, sh in zip(g, s) if not sh], [y for y, sh in zip(v, s) if not sh], color=colour,
                    marker="x", label=f"{name}: not shipped")
-        line = best_so_far(pts[k])
+        line = shipped_steps(pts[k])
         if line:  # the shipped figure holds until now, whatever was spent after it
             line.append((max(float(h["cumulative_gpu_minutes"]) for h in history), line[-1][1]))
             ax.step(*zip(*line), where="post", color=colour, alpha=0.6)
