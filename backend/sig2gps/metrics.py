@@ -5,6 +5,8 @@ Low in the house: this module imports nothing of ours.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from pyproj import Geod
 
@@ -14,6 +16,25 @@ _GEOD = Geod(ellps="WGS84")
 SMALL_MAX_M = 2072.0
 MEDIUM_MAX_M = 3482.0
 SCOPES = ("small", "medium", "large")
+EARTH_R_M = 6_371_008.8  # mean earth radius: every local metric frame of the project uses it
+
+
+@dataclass(frozen=True)
+class LocalFrame:
+    """Equirectangular metres east/north of (lon0, lat0): within 0.1 % of the geodesic over a few km, exact
+    enough over tens of km for features and matching."""
+
+    lon0: float
+    lat0: float
+
+    def to_xy(self, lon, lat):
+        k = np.radians(1.0) * EARTH_R_M
+        x = (np.asarray(lon, float) - self.lon0) * k * np.cos(np.radians(self.lat0))
+        return x, (np.asarray(lat, float) - self.lat0) * k
+
+    def to_lonlat(self, x, y):
+        k = np.radians(1.0) * EARTH_R_M
+        return self.lon0 + np.asarray(x) / (k * np.cos(np.radians(self.lat0))), self.lat0 + np.asarray(y) / k
 
 
 def geodesic_m(lon1, lat1, lon2, lat2) -> np.ndarray:
@@ -93,19 +114,12 @@ def evaluate_tracks(truth: dict, pred: dict) -> dict:
     return out
 
 
-EARTH_R_M = 6_371_008.8
-
 
 def off_path_m(path_lon, path_lat, lon, lat) -> np.ndarray:
-    """Distance in metres from each point to the nearest place on the polyline `path` (local tangent plane
-    at the path's centre: over a few km that is within 0.1 % of the geodesic)."""
-    lon0, lat0 = float(np.mean(path_lon)), float(np.mean(path_lat))
-    k = np.radians(1.0) * EARTH_R_M
-
-    def plane(lo, la):
-        return np.c_[(np.asarray(lo, float) - lon0) * k * np.cos(np.radians(lat0)), (np.asarray(la, float) - lat0) * k]
-
-    path, p = plane(path_lon, path_lat), plane(lon, lat)
+    """Distance in metres from each point to the nearest place on the polyline `path` (local frame at the
+    path's centre: over a few km that is within 0.1 % of the geodesic)."""
+    frame = LocalFrame(float(np.mean(path_lon)), float(np.mean(path_lat)))
+    path, p = np.column_stack(frame.to_xy(path_lon, path_lat)), np.column_stack(frame.to_xy(lon, lat))
     if len(path) == 1:
         return np.hypot(*(p - path[0]).T)
     a, ab = path[:-1], np.diff(path, axis=0)

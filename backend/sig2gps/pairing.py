@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .metrics import LocalFrame
 from .types import GpsTrace, SignalingTrace
-
-EARTH_R = 6371008.8
 
 
 @dataclass(frozen=True)
@@ -56,18 +55,6 @@ class PairingResult:
     pairs: list[Pair]
     rejected: dict[str, str] = field(default_factory=dict)  # signaling_id -> reason
     candidates_checked: int = 0
-
-
-class _Frame:
-    """Local equirectangular metres around the pool's centre: enough for distances of a few km."""
-
-    def __init__(self, lon0: float, lat0: float):
-        self.lon0, self.lat0 = lon0, lat0
-        self.kx = np.radians(1.0) * EARTH_R * np.cos(np.radians(lat0))
-        self.ky = np.radians(1.0) * EARTH_R
-
-    def xy(self, lon, lat) -> np.ndarray:
-        return np.column_stack([(np.asarray(lon) - self.lon0) * self.kx, (np.asarray(lat) - self.lat0) * self.ky])
 
 
 class GpsTimeIndex:
@@ -151,14 +138,14 @@ def pair_traces(signaling: list[SignalingTrace], gps: list[GpsTrace], cfg: Pairi
         for s in signaling:
             res.rejected[s.trace_id] = "no GPS trajectory to compare with"
         return res
-    frame = _Frame(float(np.median(np.concatenate([g.lon for g in gps]))),
-                   float(np.median(np.concatenate([g.lat for g in gps]))))
-    tracks = [_Track(np.asarray(g.t, float), frame.xy(g.lon, g.lat)) for g in gps]
+    frame = LocalFrame(float(np.median(np.concatenate([g.lon for g in gps]))),
+                       float(np.median(np.concatenate([g.lat for g in gps]))))
+    tracks = [_Track(np.asarray(g.t, float), np.column_stack(frame.to_xy(g.lon, g.lat))) for g in gps]
     index = GpsTimeIndex(gps, cfg.bucket_s)
     best: list[Pair] = []
     for s in signaling:
         st = np.asarray(s.t, float)
-        sxy = frame.xy(s.lon, s.lat)
+        sxy = np.column_stack(frame.to_xy(s.lon, s.lat))
         smooth = _window_median(st, sxy, cfg.smooth_s)  # once per trace, shared by all its candidates
         span = max(st[-1] - st[0], 1.0)
         scored, rivals, reasons = [], [], set()

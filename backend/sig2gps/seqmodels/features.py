@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-R_EARTH = 6371008.8
+from ..metrics import LocalFrame
 
 
 @dataclass(frozen=True)
@@ -26,22 +26,6 @@ class FeatureConfig:
     @property
     def n_features(self) -> int:
         return 12
-
-
-@dataclass(frozen=True)
-class LocalFrame:
-    """Equirectangular frame at the trace's first record: metres, exact enough over tens of km."""
-
-    lon0: float
-    lat0: float
-
-    def to_xy(self, lon, lat):
-        k = np.pi / 180.0 * R_EARTH
-        return (np.asarray(lon) - self.lon0) * k * np.cos(np.radians(self.lat0)), (np.asarray(lat) - self.lat0) * k
-
-    def to_lonlat(self, x, y):
-        k = np.pi / 180.0 * R_EARTH
-        return self.lon0 + np.asarray(x) / (k * np.cos(np.radians(self.lat0))), self.lat0 + np.asarray(y) / k
 
 
 def grid_times(t: np.ndarray, n: int) -> np.ndarray:
