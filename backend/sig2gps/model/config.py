@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from .scene import COND_CHANNELS, OVERLAY_CHANNELS, SceneConfig
+from .scene import OVERLAY_CHANNELS, SceneConfig, cond_channels
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,10 @@ class FlowConfig:
     train_logit_mean: float = 0.0  # logit-normal training sigmas
     train_logit_std: float = 1.0
     path_weight: float = 2.0  # loss weight on pixels the path or dot occupies (modest: commitment, not recall)
+    # 0: the path_weight MSE above. > 0: each overlay channel counts equally, and this share of a channel's loss
+    # is the mean over the pixels it draws (the dot is ~5 of 4,096 pixels, ~0.1% of a plain MSE), the rest the
+    # mean over the others
+    pos_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class VideoModelConfig:
 
     @property
     def in_channels(self) -> int:
-        return COND_CHANNELS + OVERLAY_CHANNELS
+        return cond_channels(self.scene) + OVERLAY_CHANNELS
 
     @property
     def out_channels(self) -> int:

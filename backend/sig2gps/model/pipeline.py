@@ -12,7 +12,7 @@ import torch
 from diffusers.utils import BaseOutput
 
 from .flow import sampling_sigmas, token_timesteps
-from .scene import COND_CHANNELS
+from .scene import OVERLAY_CHANNELS
 
 
 @dataclass
@@ -42,9 +42,21 @@ class Sig2GpsVideoPipeline:
     def dtype(self):
         return next(self.transformer.parameters()).dtype
 
+    @property
+    def cond_channels(self) -> int:
+        """Condition channels the model takes: its input channels less the generated ones (pixel codec), or
+        the seven planes (a VAE codec composes them into RGB)."""
+        from .codec import PixelCodec
+        from .scene import COND_CHANNELS
+
+        if isinstance(self.codec, PixelCodec):
+            return self.transformer.config.in_channels - OVERLAY_CHANNELS
+        return COND_CHANNELS
+
     def check_inputs(self, cond, frames: int, steps: int) -> None:
-        if cond.ndim != 5 or cond.shape[1] != COND_CHANNELS:
-            raise ValueError(f"cond must be (B, {COND_CHANNELS}, T, S, S), got {tuple(cond.shape)}")
+        c = self.cond_channels
+        if cond.ndim != 5 or cond.shape[1] != c:
+            raise ValueError(f"cond must be (B, {c}, T, S, S), got {tuple(cond.shape)}")
         if frames < 5 or (frames - 1) % 4:
             raise ValueError(f"frames must be 4k+1 and at least 5 (e.g. 13, 17, 21), got {frames}")
         if cond.shape[2] != frames:
@@ -67,15 +79,27 @@ class Sig2GpsVideoPipeline:
         return noise
 
     @torch.no_grad()
-    def __call__(self, cond, frames: int, steps: int = 10, generator=None) -> VideoPipelineOutput:
+    def __call__(self, cond, frames: int, steps: int = 10, generator=None, init=None,
+                 strength: float = 1.0) -> VideoPipelineOutput:
+        """Sample overlay videos. `init` (B, 2, T, S, S) overlay probabilities and `strength` < 1: SDEdit — start
+        from `init` noised to that level and integrate only the rest of the schedule (with a prior: the prior's
+        own drawing, which the model then corrects)."""
         cond = torch.as_tensor(cond, dtype=torch.float32, device=self.device)
         self.check_inputs(cond, frames, steps)
+        if not 0 < strength <= 1:
+            raise ValueError(f"strength must be in (0, 1], got {strength}")
         ctx = self.codec.condition(cond)
         x = self.prepare_latents(ctx, cond, frames, generator)
         sig = sampling_sigmas(steps, self.shift, device=self.device)
+        first = 0
+        if init is not None and strength < 1:
+            first = int(torch.nonzero(sig <= strength)[0])
+            x0 = self.codec.encode(cond, torch.as_tensor(init, dtype=torch.float32, device=self.device)).float()
+            s0 = sig[first]
+            x[:, :, 1:] = (1 - s0) * x0[:, :, 1:] + s0 * x[:, :, 1:]
         emb = null_embedding(self.transformer, x.shape[0], self.device, self.dtype)
         patch = tuple(self.transformer.config.patch_size)
-        for i in range(steps):
+        for i in range(first, steps):
             s = sig[i].expand(x.shape[0])
             ts = token_timesteps(s, x.shape, patch)
             inp = self.codec.model_input(x, ctx).to(self.dtype)

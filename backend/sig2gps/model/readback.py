@@ -58,15 +58,18 @@ def geometric_median(tracks: np.ndarray, iters: int = 50) -> np.ndarray:
 def stitch_tracks(tracks: list, average: bool) -> tuple[np.ndarray, np.ndarray]:
     """Consecutive pieces' (times, xy) joined in time. Neighbours share a boundary record: its position is
     the mean of the two pieces' (raw dots) or the earlier piece's (routes, which must stay on the road)."""
-    T, XY = [np.asarray(tracks[0][0], float)], [np.asarray(tracks[0][1], float)]
+    T, XY = [np.asarray(tracks[0][0], float)], [np.asarray(tracks[0][1], float).reshape(-1, 2)]
     for tt, xy in tracks[1:]:
-        tt, xy = np.asarray(tt, float), np.asarray(xy, float)
-        if average:
+        tt, xy = np.asarray(tt, float), np.asarray(xy, float).reshape(-1, 2)
+        if not len(tt):
+            continue
+        if average and len(T[-1]) and abs(tt[0] - T[-1][-1]) <= 1e-6:
             XY[-1] = XY[-1].copy()
             XY[-1][-1] = (XY[-1][-1] + xy[0]) / 2
-        keep = tt > T[-1][-1] + 1e-6
-        T.append(tt[keep])
-        XY.append(xy[keep])
+        keep = tt > T[-1][-1] + 1e-6 if len(T[-1]) else np.ones(len(tt), bool)
+        if keep.any():  # a piece wholly at or before the time reached (windows sharing a timestamp) adds nothing
+            T.append(tt[keep])
+            XY.append(xy[keep])
     return np.concatenate(T), np.concatenate(XY)
 
 
@@ -241,3 +244,43 @@ def _project(route: np.ndarray, cum: np.ndarray, p: np.ndarray) -> float:
     proj = a + u[:, None] * ab
     k = int(np.argmin(np.hypot(*(proj - p).T)))
     return float(cum[k] + u[k] * np.sqrt(L2[k]))
+
+
+def route_track(route_t, route_xy, times, dots, max_speed_mps: float = 50.0, reach_s: float = 120.0):
+    """Decode along a known route (the prior: `hmm`'s road route) -> (times, xy), one connected path on it.
+
+    Each drawn dot is projected onto the part of the route the prior passes within `reach_s` seconds of the
+    dot's time (a route that comes back near itself cannot pull a dot to the wrong pass), arc length is kept
+    non-decreasing in time and no faster than `max_speed_mps`; the output holds the frame times and every route
+    vertex between the first and last projected dot, timed by interpolation. The route's geometry is the
+    prior's (drivable); the timing along it is the model's — the part of the prior's error the video corrects."""
+    route_t, route_xy = np.asarray(route_t, float), np.asarray(route_xy, float)
+    times, dots = np.asarray(times, float), np.asarray(dots, float)
+    if len(route_xy) < 2:
+        return times, np.repeat(route_xy[:1], len(times), 0)
+    cum = np.r_[0, np.cumsum(np.hypot(*np.diff(route_xy, axis=0).T))]
+    a, b = route_xy[:-1], route_xy[1:]
+    ab = b - a
+    L2 = np.maximum((ab ** 2).sum(1), 1e-9)
+    s = np.empty(len(times))
+    for k, (tk, p) in enumerate(zip(times, dots)):
+        near = (route_t[1:] >= tk - reach_s) & (route_t[:-1] <= tk + reach_s)
+        if not near.any():  # beyond the prior's span: its nearest end in time
+            near[np.argmin(np.minimum(np.abs(route_t[1:] - tk), np.abs(route_t[:-1] - tk)))] = True
+        seg = np.flatnonzero(near)
+        u = np.clip(((p - a[seg]) * ab[seg]).sum(1) / L2[seg], 0, 1)
+        d = np.hypot(*(a[seg] + u[:, None] * ab[seg] - p).T)
+        j = int(np.argmin(d))
+        s[k] = cum[seg[j]] + u[j] * np.sqrt(L2[seg[j]])
+    s = np.maximum.accumulate(s)
+    for k in range(1, len(s)):  # no step faster than a car drives
+        s[k] = min(s[k], s[k - 1] + max_speed_mps * max(times[k] - times[k - 1], 0.0))
+    inner = (cum > s[0]) & (cum < s[-1])
+    uniq_s, first = np.unique(s, return_index=True)
+    vt = np.interp(cum[inner], uniq_s, times[first])
+    all_t, all_s = np.r_[times, vt], np.r_[s, cum[inner]]
+    order = np.lexsort((all_s, all_t))
+    all_t, all_s = all_t[order], all_s[order]
+    keep = np.r_[True, np.diff(all_t) > 1e-6]
+    all_t, all_s = all_t[keep], all_s[keep]
+    return all_t, np.c_[np.interp(all_s, cum, route_xy[:, 0]), np.interp(all_s, cum, route_xy[:, 1])]

@@ -7,7 +7,8 @@ pixels out, and the exact inverse (`Window.to_xy`) reads the frames back.
 
 Channels (all in [0, 1]):
   condition (every frame, clean): roads, signaling polyline, time ramp along it, signaling sites,
-      first site, last site, and the frame's time fraction (constant plane; -1 sentinel on frame 0)
+      first site, last site, and the frame's time fraction (constant plane; -1 sentinel on frame 0);
+      with `SceneConfig.prior`, two more: a prior track drawn exactly like the overlay
   overlay (what the model generates): GPS path drawn up to the frame's time, current-position dot.
 Frame 0 shows no path and is kept clean (Wan 2.2 TI2V: the first frame is the condition);
 frame k >= 1 shows the path up to t0 + (k-1)/(T-2) * duration, so frame 1 holds the start dot.
@@ -20,6 +21,11 @@ import numpy as np
 
 COND_CHANNELS = 7
 OVERLAY_CHANNELS = 2
+
+
+def cond_channels(cfg: "SceneConfig") -> int:
+    """Condition channels of a scene: the seven planes, plus the prior's overlay when the scene has one."""
+    return COND_CHANNELS + (OVERLAY_CHANNELS if cfg.prior else 0)
 
 # The eight symmetries of the square: data augmentation that keeps maps maps.
 _DIHEDRAL = [np.array(m, float) for m in (
@@ -37,6 +43,12 @@ class SceneConfig:
     path_width: int = 1
     dot_radius: float = 1.2
     jitter: float = 0.1  # training only: window centre/size jitter, share of the half-width
+    # 0: the dot is a binary disc of dot_radius; > 0: a Gaussian of this sigma (px, peak 1), whose weighted
+    # centroid gives the position to a fraction of a pixel (a pixel is ~31 m in a 1000 m window)
+    dot_sigma: float = 0.0
+    # two more condition channels holding a prior track drawn like the overlay (path so far, dot per frame):
+    # the engineered route (`hmm`'s rollout 0) at inference; the truth in the copy test
+    prior: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,20 +120,42 @@ class WindowScene:
 
 
 def window_scenes(sig_t: np.ndarray, sig_xy: np.ndarray, road_pieces: np.ndarray, cfg: SceneConfig,
-                  max_half_m: float, frames: int) -> list[WindowScene]:
+                  max_half_m: float, frames: int, prior=None) -> list[WindowScene]:
     """The trace as the video model draws it: split_windows, then each range's window and conditions
-    (times relative to the range's first record). The video method and the windowed validation share it."""
-    return [WindowScene(a, b, *draw_window(sig_t[a:b + 1], sig_xy[a:b + 1], road_pieces, cfg, frames))
+    (times relative to the range's first record). The video method and the windowed validation share it.
+    `prior`: (t, xy) of a prior track on the signaling's clock, required when the scene has prior channels."""
+    return [WindowScene(a, b, *draw_window(sig_t[a:b + 1], sig_xy[a:b + 1], road_pieces, cfg, frames, prior))
             for a, b in split_windows(sig_xy, cfg, max_half_m)]
 
 
+def cut_track(t: np.ndarray, xy: np.ndarray, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """A track cut to [t0, t1] (ends interpolated), times shifted to start at 0."""
+    t, xy = np.asarray(t, float), np.asarray(xy, float)
+    inside = (t > t0) & (t < t1)
+    pt = np.r_[t0, t[inside], t1]
+    return pt - t0, positions_at(t, xy, pt)
+
+
 def draw_window(sig_t: np.ndarray, sig_xy: np.ndarray, road_pieces: np.ndarray, cfg: SceneConfig,
-                frames: int) -> tuple[Window, np.ndarray]:
+                frames: int, prior=None, rng: np.random.Generator | None = None) -> tuple[Window, np.ndarray]:
     """The window fitted to these records and its condition video, times relative to the first record: what the
-    model sees of one drawn window (the video method, the windowed validation and the RL conditions alike)."""
+    model sees of one drawn window (the video method, the windowed validation and the RL conditions alike).
+
+    `prior` (t, xy) on the records' clock fills the prior channels of a scene that has them, and the window is
+    fitted to the prior's points as well as the sites: the phone can be kilometres from its serving sites, and
+    a path outside the window cannot be drawn. `rng` jitters the window (training)."""
     sig_t = np.asarray(sig_t, float)
-    win = window_for(sig_xy, cfg)
-    return win, condition_video(render_condition(win, cfg, road_pieces, sig_t - sig_t[0], sig_xy), frames)
+    t0, t_end = float(sig_t[0]), float(sig_t[-1] - sig_t[0])
+    pt = pxy = None
+    if cfg.prior:
+        if prior is None:
+            raise ValueError("this model draws with a prior track (scene.prior) but none was given")
+        pt, pxy = cut_track(prior[0], prior[1], t0, float(sig_t[-1]))
+    win = window_for(sig_xy if pxy is None else np.vstack([sig_xy, pxy]), cfg, rng)
+    cond = condition_video(render_condition(win, cfg, road_pieces, sig_t - t0, sig_xy), frames)
+    if pxy is not None:
+        cond = np.concatenate([cond, render_overlay(win, cfg, pt, pxy, t_end, frames)])
+    return win, cond
 
 
 def frame_fracs(frames: int) -> np.ndarray:
@@ -229,5 +263,15 @@ def render_overlay(win: Window, cfg: SceneConfig, pos_t: np.ndarray, pos_xy: np.
         pts, tt = _densify(px[:-1], px[1:], np.asarray(pos_t, float)[:-1], np.asarray(pos_t, float)[1:])
         _stamp(first, pts, tt, np.minimum)
     out[0, 1:] = first[None] <= tk[:, None, None] + 1e-6
-    out[1, 1:] = _disc(S, win.to_px(positions_at(pos_t, pos_xy, tk)), cfg.dot_radius)
+    centres = win.to_px(positions_at(pos_t, pos_xy, tk))
+    out[1, 1:] = _gauss(S, centres, cfg.dot_sigma) if cfg.dot_sigma > 0 else _disc(S, centres, cfg.dot_radius)
+    return out
+
+
+def _gauss(S: int, centres: np.ndarray, sigma: float) -> np.ndarray:
+    """(n,S,S) Gaussian spots (peak 1 at the centre, cut at 3 sigma) around pixel-coordinate centres."""
+    g = np.arange(S) + 0.5
+    d2 = (g[None, None, :] - centres[:, 0, None, None]) ** 2 + (g[None, :, None] - centres[:, 1, None, None]) ** 2
+    out = np.exp(-d2 / (2 * sigma ** 2)).astype(np.float32)
+    out[d2 > (3 * sigma) ** 2] = 0.0
     return out

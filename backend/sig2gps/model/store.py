@@ -45,6 +45,24 @@ def build_transformer(cfg: VideoModelConfig, seed: int = 0):
     return WanTransformer3DModel(**cfg.transformer.wan_kwargs(cfg.in_channels, cfg.out_channels))
 
 
+def widen_inputs(transformer, at: int, extra: int) -> None:
+    """Insert `extra` zero-initialised input channels at position `at` of the patch embedding, in place.
+
+    A model trained without prior channels starts drawing with them exactly as before (their weights are 0)
+    and learns to use them; the rest of the network carries over unchanged."""
+    old = transformer.patch_embedding
+    new = torch.nn.Conv3d(old.in_channels + extra, old.out_channels, old.kernel_size, old.stride,
+                          bias=old.bias is not None).to(old.weight.device, old.weight.dtype)
+    with torch.no_grad():
+        new.weight.zero_()
+        new.weight[:, :at] = old.weight[:, :at]
+        new.weight[:, at + extra:] = old.weight[:, at:]
+        if old.bias is not None:
+            new.bias.copy_(old.bias)
+    transformer.patch_embedding = new
+    transformer.register_to_config(in_channels=old.in_channels + extra)
+
+
 def preset(name: str, **over) -> VideoModelConfig:
     if name not in PRESETS:
         raise ValueError(f"unknown model preset {name!r}; choose from {', '.join(PRESETS)}")
