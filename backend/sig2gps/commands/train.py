@@ -24,6 +24,13 @@ def add_parser(sub):
     d.add_argument("--traces", type=int, default=1000, help="pairs per network")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--out", required=True)
+    d.add_argument("--prior", choices=("none", "hmm"), default="none",
+                   help="also store each trace's prior track (hmm's rollout 0) for a model that draws with one")
+    q = tsub.add_parser("priors", help="add each pair's prior track (hmm's rollout 0) to an existing pairs file")
+    q.add_argument("--pairs", required=True, help="pairs .npz from `sig2gps train pairs`")
+    q.add_argument("--network", action="append", required=True, metavar="NAME=PATH",
+                   help="the road network of each city in the pairs, repeatable")
+    q.add_argument("--out", required=True, help="the pairs with priors (.npz; may not be the input file)")
     r = tsub.add_parser("rl", help="Traj-GDPO reinforcement learning from trajectory rewards (see train/rl.py RlConfig)")
     r.add_argument("--init", help="SFT model folder to start from (default: the config's init, else the shipped model)")
     _run_flags(r, "RlConfig")
@@ -97,8 +104,10 @@ def run(args):
         print(f"done: {res['steps']} RL steps; eval distance reward {b['distance_mean']:.3f} -> {a['distance_mean']:.3f}, "
               f"raw MAE {b.get('mae_m', float('nan')):.0f} -> {a.get('mae_m', float('nan')):.0f} m -> {res['out']}")
         return 0
-    if args.stage == "pairs":
-        from ..train.pairs import build_pairs
+    if args.stage in ("pairs", "priors"):
+        from pathlib import Path
+
+        from ..train.pairs import PairSet, add_priors, build_pairs
 
         nets = {}
         for item in args.network:
@@ -106,7 +115,14 @@ def run(args):
                 raise ValueError(f"--network {item!r}: expected NAME=PATH")
             k, v = item.split("=", 1)
             nets[k] = v
-        ps = build_pairs(nets, args.traces, args.seed)
+        if args.stage == "priors":
+            if Path(args.out).resolve() == Path(args.pairs).resolve():
+                raise ValueError(f"--out {args.out}: is the input file; write the pairs with priors elsewhere")
+            ps = add_priors(PairSet.load(args.pairs), nets)
+        else:
+            ps = build_pairs(nets, args.traces, args.seed)
+            if args.prior == "hmm":
+                ps = add_priors(ps, nets)
         ps.save(args.out)
         print(f"wrote {len(ps)} pairs from {len(nets)} network(s) -> {args.out}")
         return 0

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..model.scene import SceneConfig, condition_video, render_condition, render_overlay, split_windows, window_for
+from ..model.scene import SceneConfig, draw_window, render_overlay, split_windows
 from .pairs import PairSet
+
+
+PRIOR_SOURCES = ("hmm", "truth")  # the pairs' stored prior tracks; the true track (the copy test)
 
 
 @dataclass
 class Sample:
-    cond: np.ndarray  # (7, T, S, S)
+    cond: np.ndarray  # (cond_channels(scene), T, S, S)
     overlay: np.ndarray  # (2, T, S, S)
     window: object
     t_end: float
@@ -29,8 +32,12 @@ class Sample:
 def window_piece(sig_t, sig_xy, pos_t, pos_xy, scene: SceneConfig, chunk_m: float, rng):
     """One random piece of a trace as the video method draws it with `chunk_m` windows (methods/video.py):
     records a..b of split_windows, times shifted to start at 0, the truth cut to the piece's span."""
+    return cut_piece(sig_t, sig_xy, pos_t, pos_xy, *_random_range(sig_xy, scene, chunk_m, rng))
+
+
+def _random_range(sig_xy, scene: SceneConfig, chunk_m: float, rng) -> tuple[int, int]:
     parts = split_windows(sig_xy, scene, chunk_m)
-    return cut_piece(sig_t, sig_xy, pos_t, pos_xy, *parts[int(rng.integers(len(parts)))])
+    return parts[int(rng.integers(len(parts)))]
 
 
 def cut_piece(sig_t, sig_xy, pos_t, pos_xy, a: int, b: int):
@@ -42,16 +49,26 @@ def cut_piece(sig_t, sig_xy, pos_t, pos_xy, a: int, b: int):
     return sig_t[a:b + 1] - t0, sig_xy[a:b + 1], pt - t0, pxy
 
 
-def render_pair(pairs: PairSet, i: int, scene: SceneConfig, frames: int, rng=None, chunk_m: float = 0.0) -> Sample:
+def render_pair(pairs: PairSet, i: int, scene: SceneConfig, frames: int, rng=None, chunk_m: float = 0.0,
+                prior: str = "hmm") -> Sample:
     """Pair i as model input and target; rng=None gives the deterministic inference window.
 
     chunk_m > 0 (training only, needs rng): a random window-sized piece of the trace instead of all of it,
-    so the model trains on the scenes the video method draws at inference."""
+    so the model trains on the scenes the video method draws at inference. A scene with prior channels draws
+    the pair's stored prior track (`prior="hmm"`) or the truth itself (`"truth"`: the copy test)."""
     city, sig_t, sig_xy, pos_t, pos_xy = pairs.trace(i)
+    track = None
+    if scene.prior:
+        if prior not in PRIOR_SOURCES:
+            raise ValueError(f"prior source {prior!r}: choose from {', '.join(PRIOR_SOURCES)}")
+        track = (pos_t, pos_xy) if prior == "truth" else pairs.prior(i)
     if chunk_m > 0 and rng is not None:
-        sig_t, sig_xy, pos_t, pos_xy = window_piece(sig_t, sig_xy, pos_t, pos_xy, scene, chunk_m, rng)
-    win = window_for(sig_xy, scene, rng)
-    cond = condition_video(render_condition(win, scene, pairs.roads[city], sig_t, sig_xy), frames)
+        a, b = _random_range(sig_xy, scene, chunk_m, rng)
+        t0 = float(sig_t[a])
+        sig_t, sig_xy, pos_t, pos_xy = cut_piece(sig_t, sig_xy, pos_t, pos_xy, a, b)
+        if track is not None:  # on the piece's clock; draw_window cuts it to the piece's span
+            track = (track[0] - t0, track[1])
+    win, cond = draw_window(sig_t, sig_xy, pairs.roads[city], scene, frames, track, rng)
     t_end = float(sig_t[-1])
     ov = render_overlay(win, scene, pos_t, pos_xy, t_end, frames)
     return Sample(cond, ov, win, t_end, pos_t, pos_xy, sig_t, sig_xy)
@@ -85,9 +102,10 @@ class PairStream(torch.utils.data.IterableDataset):
     """Endless batches {"cond", "overlay"}; each worker has its own seeded generator (per rank with `rank`)."""
 
     def __init__(self, pairs_path: str, scene: SceneConfig, frames: tuple, batch: int, seed: int,
-                 exclude: np.ndarray | None = None, rank: int | None = None, chunk_m: float = 0.0):
+                 exclude: np.ndarray | None = None, rank: int | None = None, chunk_m: float = 0.0,
+                 prior: str = "hmm"):
         self.pairs_path, self.scene, self.frames, self.batch, self.seed = pairs_path, scene, tuple(frames), batch, seed
-        self.exclude, self.rank, self.chunk_m = exclude, rank, chunk_m
+        self.exclude, self.rank, self.chunk_m, self.prior = exclude, rank, chunk_m, prior
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -102,6 +120,6 @@ class PairStream(torch.utils.data.IterableDataset):
         while True:
             T = int(t_rng.choice(self.frames))
             idx = rng.choice(pool, self.batch)
-            ss = [render_pair(pairs, int(i), self.scene, T, rng, self.chunk_m) for i in idx]
+            ss = [render_pair(pairs, int(i), self.scene, T, rng, self.chunk_m, self.prior) for i in idx]
             yield {"cond": torch.from_numpy(np.stack([s.cond for s in ss])),
                    "overlay": torch.from_numpy(np.stack([s.overlay for s in ss]))}

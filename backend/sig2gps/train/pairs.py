@@ -25,6 +25,10 @@ class PairSet:
     pos_off: np.ndarray  # (N+1,)
     pos_t: np.ndarray  # seconds from the first record
     pos_xy: np.ndarray  # (K,2) true positions, metres
+    # optional: each trace's prior track (methods/_prior.py: `hmm`'s rollout 0), same layout as pos_*
+    prior_off: np.ndarray | None = None
+    prior_t: np.ndarray | None = None
+    prior_xy: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.city)
@@ -36,8 +40,21 @@ class PairSet:
         return int(self.city[i]), self.sig_t[a:b], self.sig_xy[a:b].astype(np.float64), \
             self.pos_t[c:d], self.pos_xy[c:d].astype(np.float64)
 
+    @property
+    def has_prior(self) -> bool:
+        return self.prior_off is not None
+
+    def prior(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(t, xy) of pair i's prior track, on the signaling's clock."""
+        if self.prior_off is None:
+            raise ValueError("these pairs carry no prior tracks (add them with `sig2gps train priors`)")
+        a, b = self.prior_off[i], self.prior_off[i + 1]
+        return self.prior_t[a:b].astype(np.float64), self.prior_xy[a:b].astype(np.float64)
+
     def save(self, path) -> None:
         arrays = {f"roads_{k}": r for k, r in enumerate(self.roads)}
+        if self.has_prior:
+            arrays.update(prior_off=self.prior_off, prior_t=self.prior_t, prior_xy=self.prior_xy)
         np.savez_compressed(path, cities=np.array(self.cities), city=self.city, sig_off=self.sig_off,
                             sig_t=self.sig_t, sig_xy=self.sig_xy, pos_off=self.pos_off, pos_t=self.pos_t,
                             pos_xy=self.pos_xy, **arrays)
@@ -46,8 +63,9 @@ class PairSet:
     def load(cls, path) -> "PairSet":
         z = np.load(path)
         cities = [str(c) for c in z["cities"]]
+        prior = [z[k] for k in ("prior_off", "prior_t", "prior_xy")] if "prior_off" in z.files else [None] * 3
         return cls(cities, [z[f"roads_{k}"] for k in range(len(cities))], z["city"], z["sig_off"], z["sig_t"],
-                   z["sig_xy"], z["pos_off"], z["pos_t"], z["pos_xy"])
+                   z["sig_xy"], z["pos_off"], z["pos_t"], z["pos_xy"], *prior)
 
 
 def road_pieces(net) -> np.ndarray:
@@ -95,6 +113,41 @@ def build_pairs(network_paths: dict, traces_per_city: int, seed: int, step_s: fl
                    np.cumsum([0] + [len(p[0]) for p in poss]).astype(np.int64),
                    np.concatenate([p[0] for p in poss]).astype(np.float32),
                    np.concatenate([p[1] for p in poss]).astype(np.float32))
+
+
+def add_priors(pairs: PairSet, network_paths: dict, seed: int = 0, log=print) -> PairSet:
+    """The same pairs with each trace's prior track (methods/_prior.py), computed on its city's network.
+
+    The signaling is handed to the method as the user's data would be (lon/lat of the serving sites), so the
+    prior in training is exactly the one the video method draws at inference."""
+    from dataclasses import replace
+
+    from ..methods._prior import route_priors
+    from ..network import load_network
+    from ..types import SignalingTrace
+
+    missing = [c for c in pairs.cities if c not in network_paths]
+    if missing:
+        raise ValueError(f"no road network given for the pairs' cities {missing} (--network NAME=PATH)")
+    tracks: list = [None] * len(pairs)
+    for k, name in enumerate(pairs.cities):
+        net = load_network(network_paths[name])
+        idx = np.flatnonzero(pairs.city == k)
+        traces = []
+        for i in idx:
+            _, sig_t, sig_xy, _, _ = pairs.trace(int(i))
+            lon, lat = net.to_lonlat(sig_xy[:, 0], sig_xy[:, 1])
+            # the pairs keep site positions, not cell ids: one id per distinct site position
+            site = np.unique(np.round(sig_xy, 1), axis=0, return_inverse=True)[1].ravel()
+            traces.append(SignalingTrace(str(i), sig_t, np.array([f"s{j}" for j in site], object), lon, lat))
+        pri = route_priors(net, traces, seed)
+        for i in idx:
+            tracks[i] = pri[str(i)]
+        n_hmm = sum(pri[str(i)][2] != "towers" for i in idx)
+        log(f"priors: {name}: {n_hmm} of {len(idx)} traces matched ({len(idx) - n_hmm} fall back to the sites)")
+    return replace(pairs, prior_off=np.cumsum([0] + [len(t[0]) for t in tracks]).astype(np.int64),
+                   prior_t=np.concatenate([t[0] for t in tracks]).astype(np.float32),
+                   prior_xy=np.concatenate([t[1] for t in tracks]).astype(np.float32))
 
 
 VAL_RNG_SEED = 12345  # which held-out pairs are validated: fixed, so runs and sessions compare

@@ -41,6 +41,7 @@ class SftConfig:
     val_n: int = 96  # validation pairs
     val_steps: int = 10  # sampler steps at validation
     val_chunk_m: float = 0.0  # also validate drawn in windows of this half-width, as the video method runs (0: off)
+    val_rollouts: int = 1  # samples per window at validation; >= 2 also scores their consensus
     path_weight: float = 2.0  # loss weight on path/dot pixels (pixel model)
     chunk_m: float = 0.0  # train on random window-sized pieces of the traces (the video method's --chunk-m); 0: whole
     scene_size: int = 0  # canvas pixels per side; 0: the preset's or the init model's. Same patch, more pixels =
@@ -50,6 +51,11 @@ class SftConfig:
     workers: int = 4
     compile: bool = False
     session: str = ""  # label of this training session in the shipped model's history
+    # "none": the paper's setting. "hmm": draw with the pairs' prior tracks (the engineered route) as two more
+    # condition channels; "truth": the true track there instead (the copy test: the pipeline must learn to copy it)
+    prior: str = "none"
+    pos_share: float = 0.0  # FlowConfig.pos_share: 0 = the path_weight MSE; > 0 = per-channel balanced loss
+    dot_sigma: float = -1.0  # SceneConfig.dot_sigma to train with (-1: keep the model's)
 
     @classmethod
     def from_json(cls, path, **over) -> "SftConfig":
@@ -67,7 +73,8 @@ def build_model(cfg: SftConfig, device: str):
     """(transformer, codec, model config, base) for a fresh, initialised, resumed or LoRA run."""
     from ..model.codec import PixelCodec
     from ..model.config import FlowConfig
-    from ..model.store import LoraSettings, add_lora, build_transformer, load_base, load_video_model, preset
+    from ..model.store import (LoraSettings, add_lora, build_transformer, load_base, load_video_model, preset,
+                               widen_inputs)
 
     ckpt = Path(cfg.out) / "ckpt"
     if cfg.base:
@@ -85,8 +92,18 @@ def build_model(cfg: SftConfig, device: str):
         tr = pipe.transformer
     else:
         mcfg = preset(cfg.preset)
+        if cfg.prior != "none":
+            mcfg = replace(mcfg, scene=replace(mcfg.scene, prior=True))
         tr = build_transformer(mcfg, cfg.seed).to(device)
-    mcfg = replace(mcfg, flow=replace(mcfg.flow if mcfg.flow else FlowConfig(), path_weight=cfg.path_weight))
+    mcfg = replace(mcfg, flow=replace(mcfg.flow if mcfg.flow else FlowConfig(), path_weight=cfg.path_weight,
+                                      pos_share=cfg.pos_share))
+    if cfg.dot_sigma >= 0:
+        mcfg = replace(mcfg, scene=replace(mcfg.scene, dot_sigma=cfg.dot_sigma))
+    if cfg.prior != "none" and not mcfg.scene.prior:  # from a model drawn without a prior: zero-init its channels
+        from ..model.scene import COND_CHANNELS, OVERLAY_CHANNELS
+
+        widen_inputs(tr, COND_CHANNELS, OVERLAY_CHANNELS)
+        mcfg = replace(mcfg, scene=replace(mcfg.scene, prior=True))
     if cfg.scene_size:
         mcfg = mcfg.on_canvas(cfg.scene_size, "scene_size")
     return tr.float().train(), PixelCodec(), mcfg, None
@@ -108,7 +125,7 @@ def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, 
     with torch.no_grad():
         x0 = codec.encode(cond, overlay).float()
         ctx = codec.condition(cond)
-        weight = codec.weight(overlay, mcfg.flow.path_weight)
+        weight = codec.weight(overlay, mcfg.flow.path_weight, mcfg.flow.pos_share)
     B = x0.shape[0]
     noise = (batch["noise"] if "noise" in batch else torch.randn(x0.shape, generator=gen, device="cpu")).to(device)
     sigma = (batch["sigma"] if "sigma" in batch else
@@ -140,36 +157,64 @@ def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: 
 
 
 def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: str, chunk_m: float,
-                     seed: int = 0) -> float:
-    """Mean raw MAE (m) of the validation pairs drawn in windows of at most `chunk_m` half-width and stitched in
-    time, as the video method's --chunk-m does (methods/video.py); one sample per window."""
-    from ..model.readback import errors_m, raw_track, stitch_tracks
+                     seed: int = 0, prior: str = "hmm", rollouts: int = 1, strength: float = 1.0) -> dict:
+    """The validation pairs drawn in windows of at most `chunk_m` half-width and stitched in time, as the video
+    method's --chunk-m does (methods/video.py), scored in metres:
+      val_mae_win_m          one sample per window, raw dots (rollout 0)
+      val_mae_win_cons_m     with rollouts K >= 2: the per-frame geometric median of K samples (the consensus)
+      val_mae_win_route_m    with a prior: the consensus dots timed along the prior's route (readback.route_track)
+      val_prior_mae_m        with a prior: the prior track itself (what the model is given)
+    A scene with prior channels draws the pairs' stored prior (`prior="hmm"`) or the truth (`"truth"`);
+    `strength` < 1 starts the sampler from the prior's drawing (Sig2GpsVideoPipeline, SDEdit)."""
+    from ..model.scene import COND_CHANNELS
+    from ..model.readback import errors_m, geometric_median, raw_track, route_track, stitch_tracks
     from ..model.scene import window_scenes
 
-    jobs = []  # (pair position, its signaling times, one window of it)
+    K = max(1, rollouts)
+    jobs, priors = [], []  # (pair position, its signaling times, one window of it)
     for n, i in enumerate(idx):
-        city, sig_t, sig_xy, _, _ = pairs.trace(int(i))
-        jobs += [(n, sig_t, w) for w in window_scenes(sig_t, sig_xy, pairs.roads[city], scene, chunk_m, frames)]
-    tracks = [[] for _ in idx]
-    for start in range(0, len(jobs), 32):
-        part = jobs[start:start + 32]
-        gens = [torch.Generator().manual_seed(seed + start + k) for k in range(len(part))]
+        city, sig_t, sig_xy, pos_t, pos_xy = pairs.trace(int(i))
+        track = None
+        if scene.prior:
+            track = (pos_t, pos_xy) if prior == "truth" else pairs.prior(int(i))
+        priors.append(track)
+        jobs += [(n, sig_t, w) for w in window_scenes(sig_t, sig_xy, pairs.roads[city], scene, chunk_m, frames, track)]
+    items = [(j, k) for j in range(len(jobs)) for k in range(K)]
+    dots = {}
+    for start in range(0, len(items), 64):
+        part = items[start:start + 64]
+        gens = [torch.Generator().manual_seed(seed + j + 100_003 * k) for j, k in part]
+        cond = np.stack([jobs[j][2].cond for j, _ in part])
+        init = cond[:, COND_CHANNELS:] if scene.prior and strength < 1 else None
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
-            ov = pipe(np.stack([w.cond for _, _, w in part]), frames, steps, gens).overlay
-        for (n, sig_t, w), o in zip(part, ov):
-            tracks[n].append(raw_track(w.win, o, float(sig_t[w.a]), float(sig_t[w.b])))
-    mae = []
-    for n, i in enumerate(idx):
-        _, _, _, pos_t, pos_xy = pairs.trace(int(i))
-        t, xy = stitch_tracks(tracks[n], average=True)
-        mae.append(errors_m(t, xy, pos_t, pos_xy).mean())
-    return float(np.mean(mae))
+            ov = pipe(cond, frames, steps, gens, init=init, strength=strength).overlay
+        for (j, k), o in zip(part, ov):
+            n, sig_t, w = jobs[j]
+            dots[(j, k)] = raw_track(w.win, o, float(sig_t[w.a]), float(sig_t[w.b]))
+    raw, cons = [[] for _ in idx], [[] for _ in idx]
+    for j, (n, _, _) in enumerate(jobs):
+        raw[n].append(dots[(j, 0)])
+        cons[n].append((dots[(j, 0)][0], geometric_median(np.stack([dots[(j, k)][1] for k in range(K)]))))
+    rec = {}
+    keys = [("val_mae_win_m", raw)] + ([("val_mae_win_cons_m", cons)] if K >= 2 else [])
+    for key, tracks in keys:
+        rec[key] = float(np.mean([errors_m(*stitch_tracks(tracks[n], average=True), *pairs.trace(int(i))[3:]).mean()
+                                  for n, i in enumerate(idx)]))
+    if scene.prior:
+        route, pri = [], []
+        for n, i in enumerate(idx):
+            pos_t, pos_xy = pairs.trace(int(i))[3:]
+            t, xy = stitch_tracks(cons[n], average=True)
+            route.append(errors_m(*route_track(*priors[n], t, xy), pos_t, pos_xy).mean())
+            pri.append(errors_m(*priors[n], pos_t, pos_xy).mean())
+        rec.update(val_mae_win_route_m=float(np.mean(route)), val_prior_mae_m=float(np.mean(pri)))
+    return rec
 
 
 def validate(tr, codec, mcfg, pairs, idx, frames: int, steps: int, device: str, seed: int = 0,
-             chunk_m: float = 0.0) -> dict:
-    """Sample one video per validation pair and score what is read back, in metres (with `chunk_m`, also
-    `val_mae_win_m`: drawn in windows as the video method runs; the other keys stay the one-window protocol)."""
+             chunk_m: float = 0.0, prior: str = "hmm", rollouts: int = 1) -> dict:
+    """Sample one video per validation pair and score what is read back, in metres (with `chunk_m`, also the
+    windowed protocol of validate_windows, as the video method runs; the other keys stay the one-window one)."""
     from ..model.pipeline import Sig2GpsVideoPipeline
     from ..model.readback import errors_m, on_road_share, path_pieces, raw_track
     from .data import render_pair
@@ -178,7 +223,7 @@ def validate(tr, codec, mcfg, pairs, idx, frames: int, steps: int, device: str, 
     pipe = Sig2GpsVideoPipeline(tr, codec, mcfg.flow.shift)
     mae, floor, end_err, one, road = [], [], [], [], []
     for start in range(0, len(idx), 32):
-        ss = [render_pair(pairs, int(i), mcfg.scene, frames) for i in idx[start:start + 32]]
+        ss = [render_pair(pairs, int(i), mcfg.scene, frames, prior=prior) for i in idx[start:start + 32]]
         gens = [torch.Generator().manual_seed(seed + start + k) for k in range(len(ss))]
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
             ov = pipe(np.stack([s.cond for s in ss]), frames, steps, gens).overlay
@@ -193,8 +238,11 @@ def validate(tr, codec, mcfg, pairs, idx, frames: int, steps: int, device: str, 
            "val_end_err_m": float(np.mean(end_err)), "val_connected": float(np.mean(one)),
            "val_on_road": float(np.mean(road)), "val_n": len(idx), "val_frames": frames, "val_steps": steps}
     if chunk_m > 0:
-        rec["val_mae_win_m"] = validate_windows(pipe, mcfg.scene, pairs, idx, frames, steps, device, chunk_m, seed)
+        rec.update(validate_windows(pipe, mcfg.scene, pairs, idx, frames, steps, device, chunk_m, seed, prior,
+                                    rollouts))
         rec["val_chunk_m"] = chunk_m
+        if rollouts > 1:
+            rec["val_rollouts"] = rollouts
     tr.train()
     return rec
 
@@ -266,7 +314,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
     exclude = None if cfg.val_pairs else held
     stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, ddp.per_rank_batch(cfg.batch) if multi else cfg.batch,
                         cfg.seed + state["step"], exclude=exclude, rank=ddp.rank if multi else None,
-                        chunk_m=cfg.chunk_m)
+                        chunk_m=cfg.chunk_m, prior=cfg.prior)
     loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
                                          pin_memory=device == "cuda", persistent_workers=cfg.workers > 0,
                                          prefetch_factor=4 if cfg.workers else None)
@@ -283,7 +331,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
     def checkpoint(final: bool):
         nonlocal last_val
         rec = validate(tr, codec, mcfg, val_set, val_idx, max(cfg.frames), cfg.val_steps, device, cfg.seed,
-                       cfg.val_chunk_m)
+                       cfg.val_chunk_m, cfg.prior, cfg.val_rollouts)
         rec.update(step=state["step"], samples=state["samples"],
                    gpu_minutes=(state["gpu_seconds"] + (time.time() - t_start) * world) / 60 if device == "cuda" else 0.0)
         state["log"].append(rec)
@@ -291,8 +339,9 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
         ck = out / "ckpt"
         # fp32 weights (or the adapter) + config: what build_model resumes from
         store.save_video_model(ck, tr, mcfg, {"step": state["step"]}, dtype=torch.float32, base=base)
-        # the best model is the one best as the video method runs it: drawn in windows when validated so
-        score = rec.get("val_mae_win_m", rec["val_mae_m"])
+        # the best model is the one best as the video method runs it: drawn in windows when validated so, and
+        # decoded along the prior's route when the model draws with one
+        score = rec.get("val_mae_win_route_m", rec.get("val_mae_win_m", rec["val_mae_m"]))
         if score < state["best_mae"]:
             state["best_mae"] = score
             store.save_video_model(out / "best", tr, mcfg, {"val": rec, "run": cfg.session}, base=base)
