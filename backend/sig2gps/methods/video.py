@@ -11,6 +11,10 @@ those medians; the K sampled rollouts follow, best first. One sample hedges betw
 median of K samples is the model's own estimate with that sampling noise averaged away (measured in
 docs/BENCHMARKS.md, "video model: consensus of K rollouts").
 
+A model that draws with a prior (`SceneConfig.prior`) first runs `hmm` on each trace and draws its route as
+two more condition channels; its rollouts are decoded along that route (readback.route_track): the road
+geometry is the prior's, the timing the model's.
+
 Options: rollouts, frames (4k+1), steps, snap, seed, device, model (a model folder; default the
 shipped resources/models/video), extra["frames_dir"] (write each rollout's frames as a GIF there),
 extra["batch"] (videos per forward pass).
@@ -95,6 +99,7 @@ class VideoMethod(ReconstructionMethod):
     needs_network = True
 
     _pipe = None
+    _priors: dict = {}  # trace_id -> (t, xy, source) of the prior track, for a model that draws with one
 
     @classmethod
     def is_ready(cls) -> bool:
@@ -161,14 +166,26 @@ class VideoMethod(ReconstructionMethod):
             raise ValueError(f"--chunk-m must be >= 0 (0: one window per trace), got {opt.chunk_m}")
         pipe = self._pipeline()
         scene = self._cfg.scene
-        jobs, errors = [], []
+        jobs, errors, usable = [], [], []
         for tr in traces:
             try:
                 check_trace(tr, self.network, opt.max_outside_share)
+                usable.append(tr)
+            except Exception as e:  # one bad trace never loses the others
+                errors.append(TraceError(tr.trace_id, str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"))
+        self._priors = {}
+        if scene.prior:  # a model that draws with the engineered route: `hmm` first (methods/_prior.py)
+            from ._prior import route_priors
+
+            self._priors = route_priors(self.network, usable, opt.seed)
+        for tr in usable:
+            try:
                 t, lon, lat = np.asarray(tr.t, float), tr.lon, tr.lat
                 x, y = self.network.to_xy(lon, lat)
                 sig_xy = np.c_[x, y]
-                jobs.append((tr, t, sig_xy, window_scenes(t, sig_xy, self._pieces, scene, opt.chunk_m, opt.frames)))
+                prior = self._priors[tr.trace_id][:2] if scene.prior else None
+                jobs.append((tr, t, sig_xy, window_scenes(t, sig_xy, self._pieces, scene, opt.chunk_m, opt.frames,
+                                                          prior)))
             except Exception as e:  # one bad trace never loses the others
                 errors.append(TraceError(tr.trace_id, str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"))
         # every (trace, piece, rollout) is one video; batch them
@@ -249,8 +266,15 @@ class VideoMethod(ReconstructionMethod):
 
         opt = self.options
         raw = stitch_tracks(raws, average=True)
-        snapped = opt.snap and any(g is not None for g in graphs)
-        if snapped:
+        prior = self._priors.get(tr.trace_id)
+        snapped = prior is not None or (opt.snap and any(g is not None for g in graphs))
+        if prior is not None:  # the model's timing along the prior's road route: drivable by construction
+            from ..model.readback import route_track
+
+            tt, xy = route_track(prior[0], prior[1], *raw, max_speed_mps=getattr(opt, "max_speed_mps", 50.0))
+            decode = "route"
+            extra = dict(extra, prior=prior[2])
+        elif snapped:
             tt, xy = stitch_tracks([g if g is not None else r for g, r in zip(graphs, raws)], average=False)
             decode = "graph" if all(g is not None for g in graphs) else "graph+raw"
         else:
