@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io import InputError, read_signaling
-from ..io.parse import parse_coord, parse_timestamp
+from ..io import InputError, ReadOptions, read_signaling
+from ..io.parse import check_time, parse_coord, parse_timestamp
 from ..types import TraceError
 
 CSV_SUFFIXES = (".csv",)
@@ -61,7 +61,8 @@ def read_records(path: Path, cells=None) -> tuple[pd.DataFrame, list[TraceError]
         return _read_parquet(path, cells)
     if _header_only(path):  # partitioned exports often hold empty parts: skip them, say so
         return pd.DataFrame({c: [] for c in RECORD_COLUMNS}), [], [f"{path}: no data rows (file skipped)"]
-    traces, report = read_signaling(path, cells=cells, min_records=1)
+    # no gap splitting here: a trace may continue in another file, so pieces are decided per whole trace
+    traces, report = read_signaling(path, cells=cells, min_records=1, options=ReadOptions(max_gap_s=None))
     n = [len(tr) for tr in traces]
     df = pd.DataFrame({
         "trace_id": np.repeat(np.array([tr.trace_id for tr in traces], dtype=object), n),
@@ -76,7 +77,7 @@ def read_records(path: Path, cells=None) -> tuple[pd.DataFrame, list[TraceError]
 def _header_only(path: Path) -> bool:
     """A CSV with a header line and nothing else (a file that is empty even of a header stays an error)."""
     try:
-        with open(path, encoding="utf-8-sig") as f:
+        with open(path, "rb") as f:  # bytes: an undecodable byte is read_signaling's to report, with its line
             first = f.readline()
             return bool(first.strip()) and not any(line.strip() for line in f)
     except OSError:
@@ -111,7 +112,8 @@ def _read_parquet(path: Path, cells) -> tuple[pd.DataFrame, list[TraceError], li
     n = table.num_rows
     ts_col = col("timestamp")
     ts_numeric = None
-    if pa.types.is_timestamp(ts_col.type):
+    ts_is_datetime = pa.types.is_timestamp(ts_col.type)
+    if ts_is_datetime:
         if ts_col.type.tz is None:
             raise InputError(path, "timestamp column has no time zone (store UTC timestamps or Unix seconds)",
                              field="timestamp")
@@ -141,9 +143,9 @@ def _read_parquet(path: Path, cells) -> tuple[pd.DataFrame, list[TraceError], li
         field = "timestamp"
         try:
             if ts_numeric is not None:
-                if ts_null[i] or not np.isfinite(ts_numeric[i]):
-                    raise ValueError("empty or non-finite timestamp")
-                t[i] = ts_numeric[i]
+                if ts_null[i]:
+                    raise ValueError("empty timestamp")
+                t[i] = check_time(float(ts_numeric[i]), "s" if ts_is_datetime else "auto")[0]
             else:
                 t[i] = parse_timestamp("" if ts_text[i] is None else str(ts_text[i]))
             field = "cell_id"

@@ -14,6 +14,6 @@ class InputError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-def row_problem(path, line: int, field: str, message: str) -> str:
+def row_problem(path, line: int, field: str | None, message: str) -> str:
     """The text of a per-row problem, as it appears in errors.csv."""
-    return f"{path}, line {line}, field '{field}': {message}"
+    return f"{path}, line {line}" + (f", field '{field}'" if field else "") + f": {message}"
