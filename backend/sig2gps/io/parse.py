@@ -267,9 +267,9 @@ def iter_rows(path, required: list[str], optional: list[str] = (), encoding: str
                 if best != "," and counts[best] > header_text.count(","):
                     hint = f"; the header is separated by {_NAMES[best]}, not commas"
                 named = [h.strip() for h in header if h.strip()]
-                shown = ", ".join(show(h, 30) for h in named[:12]) + (" ..." if len(named) > 12 else "")
-                raise InputError(path, f"missing column (need {','.join(required)}; the header has "
-                                       f"{len(named)} named column(s): {shown}){hint}", line=1, field=col)
+                shown = "the header has " + ", ".join(show(h, 30) for h in named[:12]) + (" ..." if len(named) > 12 else "")
+                raise InputError(path, f"missing column (need {','.join(required)}; the header has {len(named)} "
+                                       f"named column(s){hint})", line=1, field=col, shown=shown)
         if delimiter != "," and warnings is not None:
             warnings.append(f"{path}: columns are separated by {_NAMES[delimiter]} (read as such)")
         idx = {c: norm.index(c) for c in list(required) + [c for c in optional if c in norm]}
