@@ -267,7 +267,7 @@ def iter_rows(path, required: list[str], optional: list[str] = (), encoding: str
                 if best != "," and counts[best] > header_text.count(","):
                     hint = f"; the header is separated by {_NAMES[best]}, not commas"
                 named = [h.strip() for h in header if h.strip()]
-                shown = "the header has " + ", ".join(show(h, 30) for h in named[:12]) + (" ..." if len(named) > 12 else "")
+                shown = "columns: " + ", ".join(show(h, 30) for h in named[:12]) + (" ..." if len(named) > 12 else "")
                 raise InputError(path, f"missing column (need {','.join(required)}; the header has {len(named)} "
                                        f"named column(s){hint})", line=1, field=col, shown=shown)
         if delimiter != "," and warnings is not None:
