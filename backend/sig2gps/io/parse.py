@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -198,7 +199,20 @@ def _open_lines(path: Path, encoding: str | None, warnings: list | None) -> tupl
 
         # not ASCII-compatible: decoded as a stream (a bad byte then stops the file, with its line number)
         return _Lines(_decoded(path, io.TextIOWrapper(f, encoding=enc, newline="")), enc, 0), enc
-    return _Lines(f, enc, skip), enc
+    return _Lines(_physical_lines(f), enc, skip), enc
+
+
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
+
+
+def _physical_lines(f):
+    """Byte lines ending in \n, \r\n or a lone \r (old Mac files), like universal newlines."""
+    with f:
+        for raw in f:
+            if b"\r" in raw[:-2]:
+                yield from (p for p in _LONE_CR.split(raw) if p)
+            else:
+                yield raw
 
 
 def _decoded(path, text):
@@ -257,7 +271,10 @@ def iter_rows(path, required: list[str], optional: list[str] = (), encoding: str
             off, byte = src.bad
             raise InputError(path, f"byte 0x{byte:02x} at byte offset {off} is not valid {enc}; {ENCODING_HINT}",
                              line=1)
-        delimiter, header = _sniff(header_text, required)
+        try:
+            delimiter, header = _sniff(header_text, required)
+        except csv.Error as e:
+            raise InputError(path, f"the header is not a line of CSV ({e})", line=1) from None
         norm = [h.strip().lower() for h in header]
         for col in required:
             if col not in norm:
