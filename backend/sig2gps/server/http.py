@@ -133,7 +133,7 @@ def clean_stale_connection_file(path) -> bool:
     path = Path(path)
     for tmp in path.parent.glob(f".{path.name}.*.tmp"):
         try:
-            if not pid_alive(int(tmp.name.rsplit(".", 2)[-2])):
+            if not pid_alive(int(tmp.name.rsplit(".", 2)[-2].split("-")[0])):  # .NAME.<pid>-<random>.tmp
                 tmp.unlink()
         except (OSError, ValueError):
             pass
