@@ -41,6 +41,7 @@ def reconstruct_traces(traces, method_name: str, network, options: MethodOptions
 def reconstruct_file(signaling, network_path, method_name: str, options: MethodOptions, cells=None,
                      read_options=None) -> RunResult:
     from .network import load_network
+    from .network.load import coverage_warning
 
     cell_table = read_cells(cells, read_options) if cells else None
     traces, report = read_signaling(signaling, cells=cell_table, options=read_options)
@@ -48,7 +49,7 @@ def reconstruct_file(signaling, network_path, method_name: str, options: MethodO
     net = load_network(network_path) if (cls.needs_network or network_path) else None
     res = reconstruct_traces(traces, method_name, net, options)
     res.errors = report.errors + res.errors
-    res.warnings = report.warnings
+    res.warnings = report.warnings + [w for w in [coverage_warning(net, traces)] if w]
     return res
 
 
