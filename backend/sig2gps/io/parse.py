@@ -73,10 +73,12 @@ def _iso(text: str) -> float:
 def check_time(v: float, unit: str = "auto", text=None) -> tuple[float, bool]:
     """A numeric timestamp -> (Unix seconds, whether it was read as milliseconds). Raises ValueError
     for NaN/inf and for times outside 1970..2100 in the chosen unit."""
+    if T_MIN <= v <= T_MAX and unit != "ms":  # the common case, first
+        return v, False
     shown = show(text if text is not None else v)
     if not math.isfinite(v):
         raise ValueError(f"timestamp {shown} is not finite")
-    ms = unit == "ms" or (unit == "auto" and not (T_MIN <= v <= T_MAX) and T_MIN <= v / 1000 <= T_MAX)
+    ms = unit == "ms" or (unit == "auto" and T_MIN <= v / 1000 <= T_MAX)
     s = v / 1000 if ms else v
     if not (T_MIN <= s <= T_MAX):
         hint = ""
@@ -122,7 +124,7 @@ def parse_coord(text: str, kind: str) -> float:
 
 
 # ---------------------------------------------------------------- rows
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row. With a `problem` (field, message) the row could not be read; `values` then holds
     what a plain split of the line gives (enough to know which trace the row belongs to)."""
@@ -161,13 +163,16 @@ class _Lines:
             raise _Unclosed
         raw = next(self.raw)
         self.line += 1
-        start, self.offset = self.offset, self.offset + len(raw)
+        start = self.offset
+        self.offset += len(raw)
         self.bad = None
         try:
-            text = raw.decode(self.encoding) if isinstance(raw, bytes) else raw
+            text = raw.decode(self.encoding)
         except UnicodeDecodeError as e:
             text = raw.decode(self.encoding, "surrogateescape")
             self.bad = (start + e.start, raw[e.start])
+        except AttributeError:  # already text (UTF-16/32 files are decoded as a stream)
+            text = raw
         self.text = text
         if len(text) > MAX_LINE_CHARS:
             raise _TooLong
@@ -314,7 +319,7 @@ def iter_rows(path, required: list[str], optional: list[str] = (), encoding: str
                 problem = (None, f"malformed CSV row ({e})")
                 row = _split(src.text, delimiter)
             src.pending = False
-            if problem is None and (not row or all(not c.strip() for c in row)):
+            if problem is None and (not row or not "".join(row).strip()):
                 continue
             n_rows += 1
             if len(row) < len(header):
