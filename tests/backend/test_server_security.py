@@ -270,3 +270,14 @@ def test_a_burst_of_submissions_is_accepted_or_told_to_wait(data):
         srv.close()
     assert len(results) == 200 and set(results) <= {202, 503}, [r for r in results if r not in (202, 503)][:3]
     assert results.count(202) >= 50
+
+
+def test_an_inline_only_server_refuses_every_path(data):
+    srv = BackendServer(ServerConfig(data_dirs=()))
+    srv.start_in_thread()
+    try:
+        status, body, _ = call(srv, "POST", "/jobs", job(signaling_path=str(data[0] / "s.csv")))
+        assert status == 403 and "inline data only" in body["error"]["message"]
+        assert call(srv, "POST", "/jobs", job())[0] == 202
+    finally:
+        srv.close()

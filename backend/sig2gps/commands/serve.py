@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -18,7 +19,8 @@ def add_parser(sub):
     p.add_argument("--chunk-traces", type=int, default=8, help="traces per step; progress and cancel between steps")
     p.add_argument("--data-dir", action="append", metavar="DIR",
                    help="a folder whose files requests may name (signaling, cells, network, model); repeat for "
-                        "more (default: your home folder; hidden folders inside are never read)")
+                        "more (default: $SIG2GPS_DATA_DIRS, folders separated by the system's path separator, "
+                        "else your home folder; hidden folders inside are never read)")
     p.add_argument("--inline-only", action="store_true", help="refuse every server-side path: inline data only")
     p.add_argument("--max-queued", type=int, default=64, help="jobs waiting at most; beyond, 503 + Retry-After")
     p.add_argument("--exit-with-parent", action="store_true",
@@ -55,7 +57,8 @@ def run(args):
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.propagate = False
-    data_dirs = () if args.inline_only else (tuple(args.data_dir) if args.data_dir else None)
+    env_dirs = tuple(d for d in os.environ.get("SIG2GPS_DATA_DIRS", "").split(os.pathsep) if d)
+    data_dirs = () if args.inline_only else (tuple(args.data_dir or env_dirs) or None)
     for d in data_dirs or ():
         if not Path(d).is_dir():
             raise ValueError(f"--data-dir {d}: no such folder")
