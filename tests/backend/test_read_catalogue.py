@@ -233,3 +233,32 @@ def test_a_failed_write_leaves_the_old_outputs(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="left as they were"):
         pipeline.write_outputs(out, res2)
     assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # nothing new, no staging folder left
+
+
+# ---------------------------------------------------------------- sig2gps batch's readers
+def test_batch_reads_with_the_same_options(tmp_path):
+    pd = pytest.importorskip("pandas")
+    from sig2gps.batch import BatchConfig
+    from sig2gps.batch.inputs import read_records, split_pieces
+
+    rows = base_rows()[:1] + [r.replace(",c", ",Café") for r in base_rows()[1:]]
+    p = write(tmp_path, ("\n".join(rows) + "\n").encode("cp1252"))
+    df, errors, _ = read_records(p)
+    assert len(df) == 0 and len(errors) == N_TRACES and "--encoding" in errors[0].reason
+    cfg = BatchConfig(input=str(p), out=str(tmp_path / "o"), encoding="cp1252")
+    df, errors, _ = read_records(p, options=cfg.read_options)
+    assert df["trace_id"].nunique() == N_TRACES and not errors
+    # Parquet: millisecond times detected like in CSV; impossible ones cost their trace
+    q = tmp_path / "s.parquet"
+    pd.DataFrame({"trace_id": ["A", "A", "B", "B"], "timestamp": [T0 * 1000, T0 * 1000 + 60_000, T0, 1e300],
+                  "cell_id": ["c"] * 4, "lon": [24.9] * 4, "lat": [60.1] * 4}).to_parquet(q)
+    df, errors, _ = read_records(q)
+    assert df["t"].tolist() == [T0, T0 + 60] and "row 4, field 'timestamp'" in errors[0].reason
+    # whole traces (merged across files) are split at silences, like read_signaling does per file
+    traces, _ = read_signaling(write(tmp_path, set_field(base_rows(), 6, 15, "timestamp", str(T0 + 10**8))),
+                               options=ReadOptions(max_gap_s=None))
+    errs, warns = [], []
+    kept = split_pieces(traces, errs, warns, cfg.max_gap_s)
+    assert len(kept) == N_TRACES and [e.trace_id for e in errs] == ["t6#2"] and "t6" in warns[0]
+    with pytest.raises(ValueError, match="time unit"):
+        BatchConfig(input="x", out="y", time_unit="minutes")

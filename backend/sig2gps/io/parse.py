@@ -272,6 +272,7 @@ def iter_rows(path, required: list[str], optional: list[str] = (), encoding: str
             raise InputError(path, f"the header line is longer than {MAX_LINE_CHARS} characters "
                                    "(is this a CSV file?)", line=1)
         src.pending = False
+        header_text = header_text.lstrip("\ufeff")  # a BOM left by an explicit --encoding utf-16-le and the like
         if src.bad is not None:
             off, byte = src.bad
             raise InputError(path, f"byte 0x{byte:02x} at byte offset {off} is not valid {enc}; {ENCODING_HINT}",
