@@ -281,3 +281,19 @@ def test_an_inline_only_server_refuses_every_path(data):
         assert call(srv, "POST", "/jobs", job())[0] == 202
     finally:
         srv.close()
+
+
+def test_inline_times_outside_1970_2100_cost_only_their_trace(server):
+    good = {"trace_id": "ok", "t": [T0, T0 + 60, T0 + 120], "cell_id": ["1", "2", "3"],
+            "lon": [24.9, 24.91, 24.92], "lat": [60.1, 60.1, 60.1]}
+    ms = dict(good, trace_id="ms", t=[T0 * 1000, T0 * 1000 + 60_000, T0 * 1000 + 120_000])
+    huge = dict(good, trace_id="huge", t=[T0, T0 + 60, 1e300])
+    gap = dict(good, trace_id="gap", t=[T0, T0 + 60, T0 + 86400, T0 + 86460])
+    gap.update(cell_id=["1", "2", "3", "4"], lon=[24.9] * 4, lat=[60.1] * 4)
+    status, st, _ = call(server, "POST", "/jobs", job(traces=[good, ms, huge, gap]))
+    assert status == 202 and wait_done(server, st["job_id"])["state"] == "done"
+    res = call(server, "GET", f"/jobs/{st['job_id']}/result")[1]
+    assert sorted(t["trace_id"] for t in res["traces"]) == ["gap#1", "gap#2", "ok"]
+    reasons = {e["trace_id"]: e["reason"] for e in res["errors"]}
+    assert "traces[1].t[0]" in reasons["ms"] and "milliseconds" in reasons["ms"]
+    assert "traces[2].t[2]" in reasons["huge"] and any("gap" in w for w in res["warnings"])
