@@ -26,7 +26,8 @@ MAX_LINE_CHARS = 131_072  # the csv module's own field limit; a longer line is o
 T_MIN, T_MAX = 0.0, 4_102_444_800.0
 TIME_UNITS = ("auto", "s", "ms")
 DELIMITERS = (",", ";", "\t", "|")
-ENCODING_HINT = "pass --encoding with the file's encoding (for example --encoding cp1252, latin-1 or gbk)"
+ENCODING_HINT = ("save the file as UTF-8, or pass --encoding with its encoding (for example --encoding cp1252, "
+                 "latin-1 or gbk)")
 
 
 @dataclass(frozen=True)

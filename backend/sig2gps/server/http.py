@@ -62,6 +62,7 @@ class BackendServer(ThreadingHTTPServer):
         self.token = token or secrets.token_urlsafe(32)
         self.started = time.time()
         self.data_dirs = cfg.allowed_dirs()
+        self.submit_lock = threading.Lock()
         self.request_queue_size = cfg.backlog  # listen() backlog: a burst of clients waits instead of a reset
         for d in clean_stale_temp():
             log.info("removed %s, left by a backend that did not stop cleanly", d)
@@ -254,18 +255,25 @@ class Handler(BaseHTTPRequestHandler):
 
     def _submit(self) -> int:
         wire = self.server.wire
-        queued = self.server.jobs.counts()["queued"]
-        if queued >= self.server.cfg.max_queued:  # before the body is read: a full queue costs the client nothing
-            raise HttpError(503, "busy", f"{queued} jobs are waiting already; submit again later",
-                            headers={"Retry-After": str(RETRY_AFTER_S)})
+        self._refuse_if_full(drain=True)  # before the body is read: a full queue costs the client nothing
         body = self._read_body()
         try:
             req = wire.check_job_request(wire.decode(body))
         except wire.WireError as e:
             raise HttpError(400, "bad_request", e.detail, e.field)
         req = self._check_references(req)
-        job = self.server.jobs.submit(req)
+        with self.server.submit_lock:  # the check and the submit as one step, or a burst overfills the queue
+            self._refuse_if_full(drain=False)
+            job = self.server.jobs.submit(req)
         return self._send_json(202, job.status_json(wire.WIRE_VERSION))
+
+    def _refuse_if_full(self, drain: bool) -> None:
+        queued = self.server.jobs.counts()["queued"]
+        if queued >= self.server.cfg.max_queued:
+            if drain:
+                self._discard_body(limit=64 * 1024)  # a small body is drained, so closing cannot reset the answer
+            raise HttpError(503, "busy", f"{queued} jobs are waiting already; submit again later",
+                            headers={"Retry-After": str(RETRY_AFTER_S)})
 
     def _check_references(self, req: dict) -> dict:
         """What can be known at once (method name, files allowed and present) is refused now, not minutes
