@@ -12,6 +12,7 @@ from pathlib import Path
 from .io import read_cells, read_signaling
 from .io.gps import write_points
 from .io.report import write_errors
+from .io.staging import write_staged
 from .io.vector import write_trajectories
 from .methods import MethodOptions, get_method
 from .types import Reconstruction, TraceError
@@ -37,22 +38,27 @@ def reconstruct_traces(traces, method_name: str, network, options: MethodOptions
     return RunResult(recs, errors, [], time.perf_counter() - t0, method.device, method_name)
 
 
-def reconstruct_file(signaling, network_path, method_name: str, options: MethodOptions, cells=None) -> RunResult:
+def reconstruct_file(signaling, network_path, method_name: str, options: MethodOptions, cells=None,
+                     read_options=None) -> RunResult:
     from .network import load_network
+    from .network.load import coverage_warning
 
-    cell_table = read_cells(cells) if cells else None
-    traces, report = read_signaling(signaling, cells=cell_table)
+    cell_table = read_cells(cells, read_options) if cells else None
+    traces, report = read_signaling(signaling, cells=cell_table, options=read_options)
     cls = get_method(method_name)
     net = load_network(network_path) if (cls.needs_network or network_path) else None
     res = reconstruct_traces(traces, method_name, net, options)
     res.errors = report.errors + res.errors
-    res.warnings = report.warnings
+    res.warnings = report.warnings + [w for w in [coverage_warning(net, traces)] if w]
     return res
 
 
 def write_outputs(out_dir, res: RunResult, extra_vectors: tuple = ()) -> None:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """All files or none: written into a staging folder, then moved into out_dir (io.staging)."""
+    write_staged(out_dir, lambda out: _write_outputs(out, res, extra_vectors))
+
+
+def _write_outputs(out: Path, res: RunResult, extra_vectors: tuple) -> None:
     write_points(out / "points.csv", res.reconstructions)
     write_trajectories(out / "trajectories.gpkg", res.reconstructions)
     for name in extra_vectors:

@@ -104,8 +104,9 @@ def test_methods():
 
 
 @pytest.fixture(scope="module")
-def server():
-    srv = BackendServer(ServerConfig(chunk_traces=1, max_request_bytes=256 * 1024))
+def server(tmp_path_factory):
+    base = str(tmp_path_factory.getbasetemp())  # the tests' files live here: the one data folder allowed
+    srv = BackendServer(ServerConfig(chunk_traces=1, max_request_bytes=256 * 1024, data_dirs=(base,)))
     srv.start_in_thread()
     yield srv
     srv.close()

@@ -14,6 +14,9 @@ class BatchConfig:
     network: str | None = None  # road file; None = the method gets no network (the CLI passes its default)
     cells: str | None = None  # cells CSV for inputs whose lon/lat are empty
     options: dict = field(default_factory=dict)  # MethodOptions fields (rollouts, seed, device, ...)
+    encoding: str | None = None  # input CSVs' text encoding (None: UTF-8, or what a byte order mark says)
+    time_unit: str = "auto"  # numeric timestamps: "s", "ms" or "auto" (see sig2gps.io.parse.check_time)
+    max_gap_s: float | None = 1800.0  # traces are split into pieces <id>#k at longer silences; None: never
     ray_address: str | None = None  # existing cluster ("auto", "ray://host:10001"); None = local Ray in-process
     workers: int | None = None  # CPU workers (actors); None = the CPUs Ray reports (GPU mode: the GPUs)
     gpus_per_worker: float = 0.0  # > 0 (or options device "cuda") selects the GPU actor pool
@@ -29,6 +32,7 @@ class BatchConfig:
     crash_once_marker: str | None = None
 
     def __post_init__(self):
+        self.read_options  # noqa: B018 — ReadOptions checks the encoding, unit and gap here, before any work
         if self.workers is not None and self.workers < 1:
             raise ValueError("--workers must be at least 1")
         if self.partitions is not None and self.partitions < 1:
@@ -37,6 +41,12 @@ class BatchConfig:
             raise ValueError("--batch-traces must be at least 1")
         if self.gpus_per_worker < 0:
             raise ValueError("--gpus-per-worker must not be negative")
+
+    @property
+    def read_options(self):
+        from ..io import ReadOptions
+
+        return ReadOptions(encoding=self.encoding, time_unit=self.time_unit, max_gap_s=self.max_gap_s)
 
     @property
     def use_gpu(self) -> bool:

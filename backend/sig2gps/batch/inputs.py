@@ -7,6 +7,7 @@ minimum length are decided per trace once all its files are known (a trace may s
 """
 from __future__ import annotations
 
+import dataclasses
 import glob
 import hashlib
 import json
@@ -15,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io import InputError, read_signaling
-from ..io.parse import parse_coord, parse_timestamp
-from ..types import TraceError
+from ..io import InputError, ReadOptions, read_signaling
+from ..io.parse import check_time, parse_coord, parse_timestamp
+from ..io.signaling import split_trace
+from ..types import SignalingTrace, TraceError
 
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq", ".geoparquet")
@@ -52,16 +54,21 @@ def fingerprint(files: list[Path], extra: dict) -> str:
     return h.hexdigest()[:20]
 
 
-def read_records(path: Path, cells=None) -> tuple[pd.DataFrame, list[TraceError], list[str]]:
+def read_records(path: Path, cells=None, options: ReadOptions | None = None
+                 ) -> tuple[pd.DataFrame, list[TraceError], list[str]]:
     """One input file -> (records of its valid traces, per-trace errors, warnings).
 
-    File-level problems (missing, empty, missing column) raise InputError naming the file.
+    File-level problems (missing, empty, missing column) raise InputError naming the file. `options`:
+    encoding and time unit (its gap limit is applied later, per whole trace: see split_pieces).
     """
+    options = options or ReadOptions()
     if path.name.lower().endswith(PARQUET_SUFFIXES):
-        return _read_parquet(path, cells)
+        return _read_parquet(path, cells, options.time_unit)
     if _header_only(path):  # partitioned exports often hold empty parts: skip them, say so
         return pd.DataFrame({c: [] for c in RECORD_COLUMNS}), [], [f"{path}: no data rows (file skipped)"]
-    traces, report = read_signaling(path, cells=cells, min_records=1)
+    # no gap splitting here: a trace may continue in another file, so pieces are decided per whole trace
+    traces, report = read_signaling(path, cells=cells, min_records=1,
+                                    options=dataclasses.replace(options, max_gap_s=None))
     n = [len(tr) for tr in traces]
     df = pd.DataFrame({
         "trace_id": np.repeat(np.array([tr.trace_id for tr in traces], dtype=object), n),
@@ -76,7 +83,7 @@ def read_records(path: Path, cells=None) -> tuple[pd.DataFrame, list[TraceError]
 def _header_only(path: Path) -> bool:
     """A CSV with a header line and nothing else (a file that is empty even of a header stays an error)."""
     try:
-        with open(path, encoding="utf-8-sig") as f:
+        with open(path, "rb") as f:  # bytes: an undecodable byte is read_signaling's to report, with its line
             first = f.readline()
             return bool(first.strip()) and not any(line.strip() for line in f)
     except OSError:
@@ -87,7 +94,7 @@ def _row_problem(path, row: int, field: str, message: str) -> str:
     return f"{path}, row {row}, field '{field}': {message}"
 
 
-def _read_parquet(path: Path, cells) -> tuple[pd.DataFrame, list[TraceError], list[str]]:
+def _read_parquet(path: Path, cells, time_unit: str = "auto") -> tuple[pd.DataFrame, list[TraceError], list[str]]:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -111,7 +118,8 @@ def _read_parquet(path: Path, cells) -> tuple[pd.DataFrame, list[TraceError], li
     n = table.num_rows
     ts_col = col("timestamp")
     ts_numeric = None
-    if pa.types.is_timestamp(ts_col.type):
+    ts_is_datetime = pa.types.is_timestamp(ts_col.type)
+    if ts_is_datetime:
         if ts_col.type.tz is None:
             raise InputError(path, "timestamp column has no time zone (store UTC timestamps or Unix seconds)",
                              field="timestamp")
@@ -141,11 +149,11 @@ def _read_parquet(path: Path, cells) -> tuple[pd.DataFrame, list[TraceError], li
         field = "timestamp"
         try:
             if ts_numeric is not None:
-                if ts_null[i] or not np.isfinite(ts_numeric[i]):
-                    raise ValueError("empty or non-finite timestamp")
-                t[i] = ts_numeric[i]
+                if ts_null[i]:
+                    raise ValueError("empty timestamp")
+                t[i] = check_time(float(ts_numeric[i]), "s" if ts_is_datetime else time_unit)[0]
             else:
-                t[i] = parse_timestamp("" if ts_text[i] is None else str(ts_text[i]))
+                t[i] = parse_timestamp("" if ts_text[i] is None else str(ts_text[i]), time_unit)
             field = "cell_id"
             if not cids[i]:
                 raise ValueError("empty cell id")
@@ -193,3 +201,24 @@ def _points_from_wkb(path, values) -> tuple[list, list]:
         lon.append(g.x)
         lat.append(g.y)
     return lon, lat
+
+
+def split_pieces(traces: list[SignalingTrace], errors: list[TraceError], warnings: list[str],
+                 max_gap_s: float | None, min_records: int = 2) -> list[SignalingTrace]:
+    """Whole traces (merged across files) cut into pieces `<id>#k` at silences longer than max_gap_s, as
+    read_signaling does for one file; a piece too short is an error of its own (appended to `errors`)."""
+    if not max_gap_s:
+        return traces
+    out = []
+    for tr in traces:
+        pieces = split_trace(tr, max_gap_s)
+        if len(pieces) > 1:
+            warnings.append(f"trace {tr.trace_id}: split at {len(pieces) - 1} silence(s) longer than "
+                            f"{max_gap_s:g} s into {len(pieces)} pieces")
+        for p in pieces:
+            if len(p) < min_records:
+                errors.append(TraceError(p.trace_id, f"piece of trace {tr.trace_id} has {len(p)} record(s); "
+                                                     f"at least {min_records} are needed"))
+            else:
+                out.append(p)
+    return out

@@ -46,10 +46,10 @@ def run_batch(cfg: BatchConfig) -> dict:
     except TypeError as e:
         raise ValueError(f"bad method options: {e}") from e
     opts = dataclasses.asdict(options)
-    cells = read_cells(cfg.cells) if cfg.cells else None
+    cells = read_cells(cfg.cells, cfg.read_options) if cfg.cells else None
     file_names = [str(f) for f in files]
     fp = fingerprint(files + [Path(p).resolve() for p in (cfg.network, cfg.cells) if p],
-                     {"method": cfg.method, "options": opts})
+                     {"method": cfg.method, "options": opts, "read": dataclasses.asdict(cfg.read_options)})
     if cfg.overwrite:
         clear_outputs(out)
     manifest = _open_manifest(out, fp, files, cfg)
@@ -67,7 +67,7 @@ def run_batch(cfg: BatchConfig) -> dict:
             t1 = time.perf_counter()
             summary["seconds_ray_start"] = t1 - t_start
             if not manifest.get("shuffle_done") or not shuffle_dir.exists():
-                _stage_shuffle(ray, files, shuffle_dir, n_parts, cells, progress, summary)
+                _stage_shuffle(ray, files, shuffle_dir, n_parts, cells, progress, summary, cfg.read_options)
                 manifest["shuffle_done"] = True
                 write_json_atomic(out / MANIFEST, manifest)
             t2 = time.perf_counter()
@@ -133,11 +133,12 @@ def _start_ray(cfg: BatchConfig) -> bool:
     return True
 
 
-def _stage_shuffle(ray, files, shuffle_dir: Path, n_parts: int, cells, progress: Progress, summary: dict) -> None:
+def _stage_shuffle(ray, files, shuffle_dir: Path, n_parts: int, cells, progress: Progress, summary: dict,
+                   read_options=None) -> None:
     shutil.rmtree(shuffle_dir, ignore_errors=True)  # a half-finished earlier shuffle is redone whole
     task = ray.remote(shard_file).options(num_cpus=1, max_retries=3)
     cells_ref = ray.put(cells) if cells is not None else None
-    refs = {task.remote(str(f), i, str(shuffle_dir), n_parts, cells_ref): f for i, f in enumerate(files)}
+    refs = {task.remote(str(f), i, str(shuffle_dir), n_parts, cells_ref, read_options): f for i, f in enumerate(files)}
     progress.set_stage("read files", len(files))
     while refs:
         ready, _ = ray.wait(list(refs), num_returns=1, timeout=1.0)
@@ -198,7 +199,7 @@ def _stage_reconstruct(ray, cfg, cls, opts, out, shuffle_dir, file_names, pendin
     actor_cls = ray.remote(PartitionWorker).options(num_cpus=1, num_gpus=gpw, max_restarts=cfg.max_task_retries,
                                                     max_task_retries=cfg.max_task_retries)
     make = lambda: actor_cls.remote(cfg.method, opts, net_file and str(net_file), str(out), str(shuffle_dir), file_names,  # noqa: E731
-                                    cfg.batch_traces, cfg.crash_once_marker)
+                                    cfg.batch_traces, cfg.crash_once_marker, cfg.max_gap_s)
     t0 = time.perf_counter()
     actors = [make() for _ in range(n_workers)]
     info = ray.get([a.info.remote() for a in actors])  # all workers up: network and method loaded

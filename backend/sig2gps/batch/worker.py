@@ -10,11 +10,12 @@ import time
 from pathlib import Path
 
 from ..types import TraceError
+from .inputs import split_pieces
 from .outputs import write_partition
 from .shuffle import read_bucket, write_shards
 
 
-def shard_file(path: str, file_index: int, shuffle_dir: str, n_partitions: int, cells=None) -> dict:
+def shard_file(path: str, file_index: int, shuffle_dir: str, n_partitions: int, cells=None, read_options=None) -> dict:
     """Stage 1 for one input file. Idempotent (atomic shard files), so Ray may retry it freely."""
     from .inputs import read_records
 
@@ -22,7 +23,7 @@ def shard_file(path: str, file_index: int, shuffle_dir: str, n_partitions: int, 
 
     t0 = time.perf_counter()
     try:
-        records, errors, warnings = read_records(Path(path), cells)
+        records, errors, warnings = read_records(Path(path), cells, read_options)
     except InputError as e:  # returned, not raised: InputError's constructor does not survive pickling
         return {"input_error": {"text": str(e), "path": e.path, "line": e.line, "field": e.field}}
     counts = write_shards(records, errors, file_index, Path(shuffle_dir), n_partitions)
@@ -38,7 +39,7 @@ class PartitionWorker:
     """
 
     def __init__(self, method: str, options: dict, network, out: str, shuffle_dir: str, file_names: list[str],
-                 batch_traces: int = 64, crash_once_marker: str | None = None):
+                 batch_traces: int = 64, crash_once_marker: str | None = None, max_gap_s: float | None = None):
         from ..methods import MethodOptions, get_method
 
         t0 = time.perf_counter()
@@ -50,6 +51,7 @@ class PartitionWorker:
         self.out, self.shuffle_dir, self.file_names = Path(out), Path(shuffle_dir), file_names
         self.batch_traces = batch_traces
         self.crash_once_marker = crash_once_marker
+        self.max_gap_s = max_gap_s  # traces are split into pieces at longer silences (inputs.split_pieces)
         self.setup_seconds = time.perf_counter() - t0
 
     def info(self) -> dict:
@@ -58,6 +60,7 @@ class PartitionWorker:
     def run_partition(self, b: int) -> dict:
         t0, c0 = time.perf_counter(), time.process_time()
         traces, errors, warnings = read_bucket(self.shuffle_dir, b, self.file_names)
+        traces = split_pieces(traces, errors, warnings, self.max_gap_s)
         t_read = time.perf_counter()
         self._maybe_crash()
         recons = []

@@ -1,7 +1,7 @@
 """sig2gps batch: reconstruct many signaling files on Ray (local or a cluster) into Parquet partitions."""
 from __future__ import annotations
 
-from .reconstruct import add_method_options, options_from_args
+from .reconstruct import add_method_options, add_read_options, options_from_args, read_options_from_args
 
 
 def add_parser(sub):
@@ -23,6 +23,7 @@ def add_parser(sub):
     p.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     p.add_argument("--overwrite", action="store_true", help="discard a previous run in --out instead of resuming it")
     add_method_options(p)
+    add_read_options(p)
     return p
 
 
@@ -33,11 +34,13 @@ def run(args):
     from ._common import default_network
 
     opts = options_from_args(args)
+    ro = read_options_from_args(args)
     cfg = BatchConfig(input=args.input, out=args.out, method=args.method, network=args.network or default_network(),
                       cells=args.cells, options=dataclasses.asdict(opts), ray_address=args.ray_address,
                       workers=args.workers, gpus_per_worker=args.gpus_per_worker, partitions=args.partitions,
                       batch_traces=args.batch_traces, object_store_mb=args.object_store_mb,
-                      overwrite=args.overwrite, progress=not args.no_progress)
+                      overwrite=args.overwrite, progress=not args.no_progress, encoding=ro.encoding,
+                      time_unit=ro.time_unit, max_gap_s=ro.max_gap_s)
     s = run_batch(cfg)
     print(f"{args.method}: {s['traces_ok']} trace(s) done, {s['traces_failed']} failed, "
           f"{s['partitions_run']} partition(s) run, {s['partitions_skipped']} already done; "

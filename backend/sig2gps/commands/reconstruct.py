@@ -23,6 +23,26 @@ def add_method_options(p) -> None:
                         f"(video; 0: one window; default {MethodOptions.chunk_m:g})")
 
 
+def add_read_options(p) -> None:
+    """How input files are read: their encoding, the unit of numeric timestamps, where traces are split."""
+    p.add_argument("--encoding", help="text encoding of the input CSVs (default: UTF-8, or UTF-16 when the file "
+                                      "starts with a byte order mark), e.g. cp1252, latin-1, gbk")
+    p.add_argument("--time-unit", choices=["auto", "s", "ms"], default="auto",
+                   help="unit of numeric timestamps (default auto: values too large for seconds since 1970 "
+                        "are read as milliseconds, with a warning)")
+    p.add_argument("--max-gap", type=float, default=30.0, metavar="MINUTES",
+                   help="split a trace into pieces <id>#1, <id>#2, ... where the phone was silent longer than "
+                        "this (default 30; 0: never split)")
+
+
+def read_options_from_args(args):
+    from ..io import ReadOptions
+
+    if args.max_gap < 0:
+        raise ValueError("--max-gap must not be negative")
+    return ReadOptions(encoding=args.encoding, time_unit=args.time_unit, max_gap_s=args.max_gap * 60 or None)
+
+
 def options_from_args(args):
     from ..methods import MethodOptions
 
@@ -43,6 +63,7 @@ def add_parser(sub):
     p.add_argument("--out", help="output folder")
     p.add_argument("--list-methods", action="store_true", help="list the method names and exit")
     add_method_options(p)
+    add_read_options(p)
     add_overwrite(p)
     return p
 
@@ -58,13 +79,14 @@ def run(args):
     if not args.signaling or not args.out:
         raise ValueError("--signaling and --out are required")
     opts = options_from_args(args)
+    read_opts = read_options_from_args(args)
     out = prepare_out_dir(args.out, args.overwrite, OUTPUT_FILES)
     # Methods that use no road network (towers, sequence models) get none unless one is named, so traces
     # from other cities are not checked against the default Helsinki extent.
     from ..methods import get_method
 
     network = args.network or (default_network() if get_method(args.method).needs_network else None)
-    res = reconstruct_file(args.signaling, network, args.method, opts, cells=args.cells)
+    res = reconstruct_file(args.signaling, network, args.method, opts, cells=args.cells, read_options=read_opts)
     write_outputs(out, res)
     for w in res.warnings:
         print(f"warning: {w}")

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 
 def add_parser(sub):
@@ -15,6 +17,12 @@ def add_parser(sub):
     p.add_argument("--max-request-mb", type=float, default=64.0, help="largest accepted request body, MiB")
     p.add_argument("--workers", type=int, default=1, help="jobs run at the same time")
     p.add_argument("--chunk-traces", type=int, default=8, help="traces per step; progress and cancel between steps")
+    p.add_argument("--data-dir", action="append", metavar="DIR",
+                   help="a folder whose files requests may name (signaling, cells, network, model); repeat for "
+                        "more (default: $SIG2GPS_DATA_DIRS, folders separated by the system's path separator, "
+                        "else your home folder; hidden folders inside are never read)")
+    p.add_argument("--inline-only", action="store_true", help="refuse every server-side path: inline data only")
+    p.add_argument("--max-queued", type=int, default=64, help="jobs waiting at most; beyond, 503 + Retry-After")
     p.add_argument("--exit-with-parent", action="store_true",
                    help="stop when the process that started this one ends (the plugin passes it, so a crashed "
                         "QGIS leaves no server behind)")
@@ -49,8 +57,13 @@ def run(args):
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.propagate = False
+    env_dirs = tuple(d for d in os.environ.get("SIG2GPS_DATA_DIRS", "").split(os.pathsep) if d)
+    data_dirs = () if args.inline_only else (tuple(args.data_dir or env_dirs) or None)
+    for d in data_dirs or ():
+        if not Path(d).is_dir():
+            raise ValueError(f"--data-dir {d}: no such folder")
     cfg = ServerConfig(port=args.port, max_request_bytes=int(args.max_request_mb * 2**20), workers=args.workers,
-                       chunk_traces=args.chunk_traces)
+                       chunk_traces=args.chunk_traces, data_dirs=data_dirs, max_queued=args.max_queued)
     try:
         server = BackendServer(cfg)
     except OSError as e:
@@ -61,7 +74,8 @@ def run(args):
         token_file = write_connection_file(args.token_file, info)
     # one JSON line on stdout: a parent that did not pass --token-file can read it from the pipe
     print(json.dumps(info), flush=True)
-    logging.getLogger("sig2gps.server").info("listening on %s (pid %s)", server.url, info["pid"])
+    logging.getLogger("sig2gps.server").info("listening on %s (pid %s); data folders: %s", server.url, info["pid"],
+                                             ", ".join(map(str, server.data_dirs)) or "none (inline data only)")
 
     def stop(signum, _frame):
         logging.getLogger("sig2gps.server").info("signal %s: shutting down", signum)

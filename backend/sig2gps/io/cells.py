@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..types import Cell
 from .errors import InputError
-from .parse import iter_csv, parse_coord
+from .parse import DEFAULT_READ, ReadOptions, iter_csv, parse_coord, show
 
 
 def read_cells(path) -> dict[str, Cell]:
@@ -24,7 +24,7 @@ def read_cells(path) -> dict[str, Cell]:
         except ValueError as e:
             raise InputError(path, str(e), line=line, field="lat")
         if cid in cells and (cells[cid].lon, cells[cid].lat) != (lon, lat):
-            raise InputError(path, f"cell {cid!r} listed twice with different positions", line=line, field="cell_id")
+            raise InputError(path, f"cell {show(cid)} listed twice with different positions", line=line, field="cell_id")
         cells[cid] = Cell(cid, lon, lat, row.get("site_id", "").strip())
     return cells
 

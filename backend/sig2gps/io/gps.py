@@ -9,30 +9,42 @@ import numpy as np
 
 from ..types import GpsTrace
 from .errors import row_problem
-from .parse import iter_csv, parse_coord, parse_timestamp
+from .parse import DEFAULT_READ, ReadOptions, iter_rows, parse_coord, parse_timestamp, show
 from .report import ReadReport
 
 
-def read_gps(path, rollout: int | None = None, min_points: int = 1) -> tuple[list[GpsTrace], ReadReport]:
+def read_gps(path, rollout: int | None = None, min_points: int = 1, options: ReadOptions | None = None
+             ) -> tuple[list[GpsTrace], ReadReport]:
     """Read a GPS or points file. With `rollout`, keep only that rollout's rows (points files).
 
     Out-of-order points are sorted and duplicate timestamps keep their first point (warnings);
     a malformed row drops its trace (an error naming file, line and field).
     """
+    opt = options or DEFAULT_READ
     optional = ["rollout"]
     rows = defaultdict(list)
     order, bad, report = [], {}, ReadReport()
-    for line, r in iter_csv(path, ["trace_id", "timestamp", "lon", "lat"], optional):
-        tid = r["trace_id"].strip()
+    for row in iter_rows(path, ["trace_id", "timestamp", "lon", "lat"], optional, opt.encoding, report.warnings):
+        line, r = row.line, row.values
+        tid = r.get("trace_id", "").strip()
         if not tid:
-            report.error("", row_problem(path, line, "trace_id", "empty trace id (row skipped)"))
+            report.error("", row_problem(path, line, row.problem[0] if row.problem else "trace_id",
+                                         (row.problem[1] if row.problem else "empty trace id") + " (row skipped)"))
+            continue
+        if row.problem is not None:
+            if tid not in rows and tid not in bad:
+                order.append(tid)
+            bad.setdefault(tid, row_problem(path, line, row.problem[0], row.problem[1]))
+            rows.pop(tid, None)
             continue
         if rollout is not None and "rollout" in r:
             try:
                 if int(r["rollout"]) != rollout:
                     continue
             except ValueError:
-                bad.setdefault(tid, row_problem(path, line, "rollout", f"not an integer: {r['rollout']!r}"))
+                if tid not in rows and tid not in bad:
+                    order.append(tid)
+                bad.setdefault(tid, row_problem(path, line, "rollout", f"not an integer: {show(r['rollout'])}"))
                 continue
         if tid not in rows and tid not in bad:
             order.append(tid)
@@ -40,7 +52,7 @@ def read_gps(path, rollout: int | None = None, min_points: int = 1) -> tuple[lis
             continue
         field = "timestamp"
         try:
-            t = parse_timestamp(r["timestamp"])
+            t = parse_timestamp(r["timestamp"], opt.time_unit)
             field = "lon"
             lon = parse_coord(r["lon"], "lon")
             field = "lat"

@@ -9,36 +9,45 @@ import numpy as np
 
 from ..types import Cell, SignalingTrace
 from .errors import row_problem
-from .parse import iter_csv, parse_coord, parse_timestamp
+from .parse import DEFAULT_READ, ReadOptions, iter_rows, parse_coord, parse_time, show
 from .report import ReadReport
 
 
-def read_signaling(path, cells: dict[str, Cell] | None = None, min_records: int = 2
-                   ) -> tuple[list[SignalingTrace], ReadReport]:
+def read_signaling(path, cells: dict[str, Cell] | None = None, min_records: int = 2,
+                   options: ReadOptions | None = None) -> tuple[list[SignalingTrace], ReadReport]:
     """Read all traces of a signaling file; a bad row drops only its own trace (reported, not raised).
 
-    File-level problems (missing file, empty file, missing columns) raise InputError.
+    File-level problems (missing file, empty file, missing columns, an undecodable header) raise InputError.
     Records out of time order are sorted (a warning); exact duplicate records are dropped (a warning);
-    a trace with fewer than `min_records` records is an error.
+    a trace is split into pieces `<id>#1`, `<id>#2`, ... where the phone was silent longer than
+    `options.max_gap_s` (a warning); a trace or piece with fewer than `min_records` records is an error.
     """
+    opt = options or DEFAULT_READ
     required = ["trace_id", "timestamp", "cell_id"] + ([] if cells is not None else ["lon", "lat"])
     optional = ["lon", "lat"] if cells is not None else []
     rows = defaultdict(list)
     order: list[str] = []
     report = ReadReport()
     bad: dict[str, str] = {}
-    for line, r in iter_csv(path, required, optional):
-        tid = r["trace_id"].strip()
+    n_ms = 0
+    for row in iter_rows(path, required, optional, opt.encoding, report.warnings):
+        line, r = row.line, row.values
+        tid = r.get("trace_id", "").strip()
         if not tid:
-            report.error("", row_problem(path, line, "trace_id", "empty trace id (row skipped)"))
+            report.error("", row_problem(path, line, row.problem[0] if row.problem else "trace_id",
+                                         (row.problem[1] if row.problem else "empty trace id") + " (row skipped)"))
             continue
         if tid not in rows and tid not in bad:
             order.append(tid)
         if tid in bad:
             continue
         try:
+            if row.problem is not None:
+                field = row.problem[0]
+                raise ValueError(row.problem[1])
             field = "timestamp"
-            t = parse_timestamp(r["timestamp"])
+            t, ms = parse_time(r["timestamp"], opt.time_unit)
+            n_ms += ms
             field = "cell_id"
             cid = r["cell_id"].strip()
             if not cid:
@@ -53,13 +62,16 @@ def read_signaling(path, cells: dict[str, Cell] | None = None, min_records: int 
                 field = "cell_id"
                 c = cells.get(cid)
                 if c is None:
-                    raise ValueError(f"unknown cell id {cid!r} (not in the cells table)")
+                    raise ValueError(f"unknown cell id {show(cid)} (not in the cells table)")
                 lon, lat = c.lon, c.lat
         except ValueError as e:
             bad[tid] = row_problem(path, line, field, str(e))
             rows.pop(tid, None)
             continue
         rows[tid].append((t, cid, lon, lat, line))
+    if n_ms:
+        report.warnings.append(f"{path}: {n_ms} numeric timestamp(s) read as milliseconds (too large for seconds); "
+                               "pass --time-unit s or ms to fix the unit")
     traces = []
     for tid in order:
         if tid in bad:
@@ -73,13 +85,42 @@ def read_signaling(path, cells: dict[str, Cell] | None = None, min_records: int 
         dedup = [recs[0]] + [b for a, b in zip(recs, recs[1:]) if a[:4] != b[:4]]
         if len(dedup) < len(recs):
             report.warnings.append(f"{path}: trace {tid}: {len(recs) - len(dedup)} duplicate record(s) dropped")
-        if len(dedup) < min_records:
-            report.error(tid, f"{path}, line {dedup[0][4]}: trace has {len(dedup)} record(s); "
-                              f"at least {min_records} are needed")
-            continue
-        traces.append(SignalingTrace(tid, [r[0] for r in dedup], [r[1] for r in dedup],
-                                     [r[2] for r in dedup], [r[3] for r in dedup]))
+        pieces = gap_pieces([r[0] for r in dedup], opt.max_gap_s)
+        if len(pieces) > 1:
+            report.warnings.append(f"{path}: trace {tid}: split at {len(pieces) - 1} silence(s) longer than "
+                                   f"{opt.max_gap_s:g} s into {len(pieces)} pieces {tid}#1..{tid}#{len(pieces)}")
+        for k, (a, b) in enumerate(pieces):
+            part, pid = dedup[a:b], (tid if len(pieces) == 1 else f"{tid}#{k + 1}")
+            if len(part) < min_records:
+                report.error(pid, f"{path}, line {part[0][4]}: {'trace' if len(pieces) == 1 else 'piece'} has "
+                                  f"{len(part)} record(s); at least {min_records} are needed")
+                continue
+            traces.append(SignalingTrace(pid, [r[0] for r in part], [r[1] for r in part],
+                                         [r[2] for r in part], [r[3] for r in part]))
     return traces, report
+
+
+def gap_pieces(t, max_gap_s: float | None) -> list[tuple[int, int]]:
+    """[start, end) index ranges of the pieces of a sorted time series cut where a gap exceeds max_gap_s.
+
+    A phone silent for hours has no path to reconstruct in between: treated as one trace, a record three
+    years late makes a method sample three years of positions.
+    """
+    n = len(t)
+    if not max_gap_s or n < 2:
+        return [(0, n)]
+    cuts = (np.flatnonzero(np.diff(np.asarray(t, dtype=float)) > max_gap_s) + 1).tolist()
+    bounds = [0, *cuts, n]
+    return list(zip(bounds, bounds[1:]))
+
+
+def split_trace(trace: SignalingTrace, max_gap_s: float | None) -> list[SignalingTrace]:
+    """One trace as its gap pieces (itself when there is no long gap); piece ids are `<id>#1`, `<id>#2`, ..."""
+    pieces = gap_pieces(trace.t, max_gap_s)
+    if len(pieces) == 1:
+        return [trace]
+    return [SignalingTrace(f"{trace.trace_id}#{k + 1}", trace.t[a:b], trace.cell_id[a:b], trace.lon[a:b],
+                           trace.lat[a:b]) for k, (a, b) in enumerate(pieces)]
 
 
 def write_signaling(path, traces) -> None:

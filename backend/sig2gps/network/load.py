@@ -83,7 +83,15 @@ def _read_ogr(p: Path) -> list[Segment]:
     import pyogrio
 
     df = pyogrio.read_dataframe(p)
-    if df.crs is not None and not df.crs.equals("EPSG:4326"):
+    if df.crs is None:
+        # no .prj (Shapefile) or no CRS member: lon/lat is the only reading that can be checked
+        x0, y0, x1, y1 = df.total_bounds if len(df) else (0, 0, 0, 0)
+        if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+            raise NetworkError(f"{p}: the file has no coordinate reference system (for a Shapefile: the .prj file "
+                               f"is missing) and its coordinates ({x0:.0f}..{x1:.0f}, {y0:.0f}..{y1:.0f}) are not "
+                               "lon/lat degrees; add the .prj, or save the layer in EPSG:4326")
+        log.warning("%s: no coordinate reference system (a Shapefile's .prj missing?); read as lon/lat (EPSG:4326)", p)
+    elif not df.crs.equals("EPSG:4326"):
         df = df.to_crs(4326)
     cols = {c.lower(): c for c in df.columns}
     cls_col = cols.get("highway") or cols.get("fclass") or cols.get("road_class") or cols.get("class")
@@ -101,6 +109,12 @@ def _read_ogr(p: Path) -> list[Segment]:
             c = np.asarray(part.coords)[:, :2]
             if len(c) < 2:
                 continue
+            if not np.isfinite(c).all():
+                raise NetworkError(f"{p}: feature {i + 1} has NaN or infinite coordinates; repair or remove it "
+                                   "(QGIS: Vector > Geometry Tools > Check Validity)")
+            if not (np.abs(c[:, 0]).max() <= 180 and np.abs(c[:, 1]).max() <= 90):
+                raise NetworkError(f"{p}: feature {i + 1} has coordinates outside lon/lat degrees after "
+                                   "reprojection to EPSG:4326; is the file's coordinate reference system right?")
             # Nodes by rounded end coordinates (~1 cm): lines that share an end point are connected.
             key = lambda q: (round(q[0], 7), round(q[1], 7))
             segs.append(Segment(key(c[0]), key(c[-1]), c, hw, ow))
@@ -160,3 +174,34 @@ def _largest_component(net: RoadNetwork) -> RoadNetwork:
     return RoadNetwork(net.node_xy[keep_node], [net.seg_xy[s] for s in segs_used], net.seg_class[segs_used],
                        new_node[net.u[keep_edge]], new_node[net.v[keep_edge]], new_seg[net.seg[keep_edge]],
                        net.fwd[keep_edge], net.crs, name=net.name)
+
+
+def road_share(net: RoadNetwork, lon, lat, radius_m: float = 1000.0, max_points: int = 20_000) -> float:
+    """Share of positions within radius_m of a road of `net` (an even subsample of at most max_points)."""
+    from shapely import points as shp_points
+
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    if len(lon) == 0:
+        return 1.0
+    if len(lon) > max_points:
+        pick = np.linspace(0, len(lon) - 1, max_points).astype(int)
+        lon, lat = lon[pick], lat[pick]
+    x, y = net.to_xy(lon, lat)
+    hit = net._tree.query(shp_points(x, y), predicate="dwithin", distance=radius_m)
+    return float(len(np.unique(hit[0])) / len(lon))
+
+
+def coverage_warning(net: RoadNetwork, traces, radius_m: float = 1000.0, min_share: float = 0.5) -> str | None:
+    """A warning when most signaling records are far from every road: the network is probably of another
+    area, or too small (a two-street extract). Matching then 'succeeds' along the few roads there are."""
+    if net is None or not traces:
+        return None
+    lon = np.concatenate([np.asarray(t.lon, float) for t in traces])
+    lat = np.concatenate([np.asarray(t.lat, float) for t in traces])
+    share = road_share(net, lon, lat, radius_m)
+    if share >= min_share:
+        return None
+    w, s_, e, n = net.bounds_lonlat
+    return (f"road network {net.name or ''}: only {share:.0%} of the {len(lon)} signaling records are within "
+            f"{radius_m:g} m of one of its roads (network extent lon {w:.3f}..{e:.3f}, lat {s_:.3f}..{n:.3f}); "
+            "is it the network of this area? Results along so few roads are not trustworthy")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io.parse import DEFAULT_READ, T_MAX, T_MIN, ReadOptions
+from ..io.signaling import split_trace
 from ..methods import MethodOptions
 from ..types import Cell, Reconstruction, SignalingTrace, TraceError
 
@@ -24,28 +26,41 @@ class JobInput:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_inputs(req: dict) -> JobInput:
+def read_inputs(req: dict, max_gap_s: float | None = DEFAULT_READ.max_gap_s) -> JobInput:
     """Traces from the request (inline or a signaling CSV), positions from cells where lon/lat are missing.
 
     Raises InputError/ValueError for problems that stop the whole job (unreadable file); a bad trace
     is only dropped and reported, like `sig2gps reconstruct` does.
     """
-    from ..io import read_cells, read_signaling
+    from ..io import InputError, read_cells, read_signaling
 
     cells = None
-    if "cells_path" in req:
-        cells = read_cells(req["cells_path"])
-    elif "cells" in req:
-        cells = {c["cell_id"]: Cell(c["cell_id"], c["lon"], c["lat"], c.get("site_id", "")) for c in req["cells"]}
-    if "signaling_path" in req:
-        traces, report = read_signaling(req["signaling_path"], cells=cells)
-        return JobInput(traces, report.errors, report.warnings)
+    try:
+        if "cells_path" in req:
+            cells = read_cells(req["cells_path"])
+        elif "cells" in req:
+            cells = {c["cell_id"]: Cell(c["cell_id"], c["lon"], c["lat"], c.get("site_id", "")) for c in req["cells"]}
+        if "signaling_path" in req:
+            traces, report = read_signaling(req["signaling_path"], cells=cells, options=ReadOptions(max_gap_s=max_gap_s))
+            return JobInput(traces, report.errors, report.warnings)
+    except InputError as e:  # what a file-level error quotes from the file stays out of the answer and the log
+        raise e.redacted() from None
     out = JobInput([])
     for i, tr in enumerate(req["traces"]):
         try:
-            out.traces.append(_inline_trace(tr, i, cells))
+            pieces = split_trace(_inline_trace(tr, i, cells), max_gap_s)
         except ValueError as e:
             out.errors.append(TraceError(tr["trace_id"], str(e)))
+            continue
+        if len(pieces) > 1:
+            out.warnings.append(f"traces[{i}] ({tr['trace_id']}): split at {len(pieces) - 1} silence(s) longer than "
+                                f"{max_gap_s:g} s into {len(pieces)} pieces")
+        for p in pieces:
+            if len(p) < 2:
+                out.errors.append(TraceError(p.trace_id, f"traces[{i}]: piece has {len(p)} record(s); at least 2 "
+                                                         "are needed"))
+            else:
+                out.traces.append(p)
     return out
 
 
@@ -53,6 +68,10 @@ def _inline_trace(tr: dict, i: int, cells: dict | None) -> SignalingTrace:
     n = len(tr["t"])
     if n < 2:
         raise ValueError(f"traces[{i}]: {n} record(s); at least 2 are needed")
+    for k, t in enumerate(tr["t"]):  # the wire checks order and finiteness; the plausible range is checked here
+        if not (T_MIN <= t <= T_MAX):
+            raise ValueError(f"traces[{i}].t[{k}]: {t!r} is outside 1970..2100 as Unix seconds (milliseconds? "
+                             "the wire format carries seconds)")
     if "lon" in tr:
         lon, lat = tr["lon"], tr["lat"]
     else:

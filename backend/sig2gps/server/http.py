@@ -42,9 +42,10 @@ ROUTES = [  # (pattern, {HTTP method: handler name})
 
 
 class HttpError(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None, headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = headers or {}
 
 
 class BackendServer(ThreadingHTTPServer):
@@ -60,7 +61,14 @@ class BackendServer(ThreadingHTTPServer):
         self.wire = wire_loader.load()
         self.token = token or secrets.token_urlsafe(32)
         self.started = time.time()
+        self.data_dirs = cfg.allowed_dirs()
+        self.submit_lock = threading.Lock()
+        self.request_queue_size = cfg.backlog  # listen() backlog: a burst of clients waits instead of a reset
+        for d in clean_stale_temp():
+            log.info("removed %s, left by a backend that did not stop cleanly", d)
         self.jobs = JobManager(cfg, self.wire)
+        if self.jobs._tmp is not None:  # whose it is, so the next start can tell a stale one (see clean_stale_temp)
+            (Path(self.jobs.cache_dir) / OWNER_FILE).write_text(str(os.getpid()))
         super().__init__((HOST, cfg.port), Handler)
         self.jobs.start()
 
@@ -91,17 +99,76 @@ class BackendServer(ThreadingHTTPServer):
         self.jobs.stop()
 
 
-def write_connection_file(path, info: dict) -> Path:
-    """Write the connection JSON readable by the user only, atomically (the plugin polls for it)."""
+RETRY_AFTER_S = 5  # what a 503 (queue full) tells the client to wait before it submits again
+OWNER_FILE = "owner.pid"
+TEMP_PREFIX = "sig2gps-serve-"  # server/jobs.py's temporary folder
+
+
+def clean_stale_temp(tmp_root: str | None = None) -> list[Path]:
+    """Remove temporary folders of earlier backends that were killed (their owner process is gone)."""
+    import shutil
+    import tempfile
+
+    from ..io.staging import pid_alive
+
+    removed = []
+    for d in Path(tmp_root or tempfile.gettempdir()).glob(TEMP_PREFIX + "*"):
+        try:
+            if d.is_symlink() or not d.is_dir() or d.stat().st_uid != os.getuid():
+                continue
+            pid = int((d / OWNER_FILE).read_text().strip())
+        except (OSError, ValueError):
+            continue  # not ours to judge (no owner file yet: a backend that is just starting)
+        if pid != os.getpid() and not pid_alive(pid):
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed
+
+
+def clean_stale_connection_file(path) -> bool:
+    """Remove a connection file (and temporary siblings) left by a backend that was killed; True if removed."""
     import json
+
+    from ..io.staging import pid_alive
+
+    path = Path(path)
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if not pid_alive(int(tmp.name.rsplit(".", 2)[-2].split("-")[0])):  # .NAME.<pid>-<random>.tmp
+                tmp.unlink()
+        except (OSError, ValueError):
+            pass
+    try:
+        pid = int(json.loads(path.read_text())["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if pid_alive(pid):
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def write_connection_file(path, info: dict) -> Path:
+    """Write the connection JSON readable by the user only, atomically (the plugin polls for it).
+
+    The temporary file is created new (O_EXCL) with mode 0600 and never through a link (O_NOFOLLOW), so a
+    file or link planted at its name cannot widen its mode or redirect the token elsewhere.
+    """
+    import json
+    import secrets
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(info, f)
-    os.replace(tmp, path)
+    clean_stale_connection_file(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(info, f)
+        os.replace(tmp, path)  # rename replaces a link at `path` itself, never its target
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -152,8 +219,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send_error(e)
         except Exception as e:  # noqa: BLE001 — answer, log, and keep serving
             log.error("%s %s failed:\n%s", verb, self.path, traceback.format_exc())
-            status = 500
-            self._send_error(HttpError(500, "internal", f"internal error: {type(e).__name__}: {e}"))
+            status = 500  # the message may quote what a file held: the type only here, the rest in the log
+            self._send_error(HttpError(500, "internal", f"internal error ({type(e).__name__}); see the backend's log"))
         # successful GETs are the plugin's polling: kept out of the log the user reads unless -v
         level = logging.DEBUG if verb == "GET" and status < 400 else logging.INFO
         log.log(level, "%s %s -> %s (%.1f ms)", verb, self.path, status, (time.perf_counter() - t0) * 1000)
@@ -162,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
         got = self.headers.get("Authorization", "")
         want = f"Bearer {self.server.token}"
         if not hmac.compare_digest(got.encode(), want.encode()):
-            self._discard_body()
+            self._discard_body(limit=64 * 1024)  # a stranger's body is never read in full: past 64 KiB, hang up
             raise HttpError(401, "unauthorized", "missing or wrong token: send 'Authorization: Bearer <token>' "
                             "with the token from the backend's connection file")
 
@@ -188,27 +255,40 @@ class Handler(BaseHTTPRequestHandler):
 
     def _submit(self) -> int:
         wire = self.server.wire
+        self._refuse_if_full(drain=True)  # before the body is read: a full queue costs the client nothing
         body = self._read_body()
         try:
             req = wire.check_job_request(wire.decode(body))
         except wire.WireError as e:
             raise HttpError(400, "bad_request", e.detail, e.field)
-        self._check_references(req)
-        job = self.server.jobs.submit(req)
+        req = self._check_references(req)
+        with self.server.submit_lock:  # the check and the submit as one step, or a burst overfills the queue
+            self._refuse_if_full(drain=False)
+            job = self.server.jobs.submit(req)
         return self._send_json(202, job.status_json(wire.WIRE_VERSION))
 
-    def _check_references(self, req: dict) -> None:
-        """What can be known at once (method name, files exist) is refused now, not minutes later in the job."""
+    def _refuse_if_full(self, drain: bool) -> None:
+        queued = self.server.jobs.counts()["queued"]
+        if queued >= self.server.cfg.max_queued:
+            if drain:
+                self._discard_body(limit=64 * 1024)  # a small body is drained, so closing cannot reset the answer
+            raise HttpError(503, "busy", f"{queued} jobs are waiting already; submit again later",
+                            headers={"Retry-After": str(RETRY_AFTER_S)})
+
+    def _check_references(self, req: dict) -> dict:
+        """What can be known at once (method name, files allowed and present) is refused now, not minutes
+        later in the job; returns the request with its server-side paths resolved (server/paths.py)."""
         from ..methods import available_methods
+        from .paths import PathRefused, check_request_paths
 
         methods = available_methods()
         if req["method"] not in methods:
             raise HttpError(400, "bad_request", f"unknown method {req['method']!r}; available: {', '.join(methods)}",
                             "method")
-        for fld, path in [("signaling_path", req.get("signaling_path")), ("cells_path", req.get("cells_path")),
-                          ("network.path", (req.get("network") or {}).get("path"))]:
-            if path is not None and not Path(path).is_file():
-                raise HttpError(400, "bad_request", f"file not found on the backend's machine: {path}", fld)
+        try:
+            return check_request_paths(req, self.server.data_dirs)
+        except PathRefused as e:
+            raise HttpError(403 if e.forbidden else 400, "forbidden" if e.forbidden else "bad_request", str(e), e.field)
 
     def _job(self, job: str):
         j = self.server.jobs.get(job)
@@ -231,7 +311,9 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(409, "job_failed", err.get("message", "the job failed"), err.get("field"))
         if j.result is None:
             raise HttpError(409, "conflict", f"job {job} is {j.state}; poll GET /jobs/{job} until it has ended")
-        return self._send_json(200, j.result)
+        status = self._send_json(200, j.result)
+        j.fetched = True  # from now on it may be dropped to make room (JobManager._evict)
+        return status
 
     def _frame(self, job: str, trace: str, rollout: str, k: str) -> int:
         j = self._job(job)
@@ -249,10 +331,13 @@ class Handler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True
             raise HttpError(411, "bad_request", "send the body with a Content-Length, not chunked")
-        try:
-            n = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            raise HttpError(411, "bad_request", "Content-Length header missing or not a number")
+        raw = self.headers.get("Content-Length", "").strip()
+        if not raw:
+            raise HttpError(411, "bad_request", "Content-Length header missing")
+        if not raw.isdigit():  # "-1" would read to the end of the stream, past every limit
+            self.close_connection = True
+            raise HttpError(400, "bad_request", "Content-Length must be a non-negative whole number of bytes")
+        n = int(raw)
         limit = self.server.cfg.max_request_bytes
         if n > limit:
             self.close_connection = True  # the body is not read: the connection cannot be reused
@@ -261,27 +346,28 @@ class Handler(BaseHTTPRequestHandler):
         self._body_read = True
         return self.rfile.read(n)
 
-    def _discard_body(self) -> None:
-        try:
-            n = int(self.headers.get("Content-Length", "0") or 0)
-        except ValueError:
-            n = 0
-        if 0 < n <= self.server.cfg.max_request_bytes:
+    def _discard_body(self, limit: int) -> None:
+        """Read and drop a small body so the connection stays usable; hang up on anything else."""
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        n = int(raw) if raw.isdigit() else -1
+        if 0 < n <= limit:
             self.rfile.read(n)
             self._body_read = True
-        elif n:
+        elif n != 0 or "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True
 
     def _send_error(self, e: HttpError) -> None:
         if not self._body_read and self.headers.get("Content-Length", "0") not in ("", "0"):
             self.close_connection = True  # an unread body would be taken for the next request
-        self._send_json(e.status, self.server.wire.error_message(e.status, e.code, e.message, e.field))
+        self._send_json(e.status, self.server.wire.error_message(e.status, e.code, e.message, e.field), e.headers)
 
-    def _send_json(self, status: int, obj) -> int:
-        return self._send(status, self.server.wire.encode(obj), "application/json")
+    def _send_json(self, status: int, obj, headers: dict | None = None) -> int:
+        return self._send(status, self.server.wire.encode(obj), "application/json", headers)
 
-    def _send(self, status: int, data: bytes, ctype: str) -> int:
+    def _send(self, status: int, data: bytes, ctype: str, headers: dict | None = None) -> int:
         self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")

@@ -130,7 +130,9 @@ class JobManager:
     def _evict(self) -> None:
         """Forget the oldest finished jobs beyond keep_jobs, and free old frames beyond max_frame_bytes
         (video frames are large: a few hundred MB per job at full size). Call with the lock held."""
-        done = [j for j in self._jobs.values() if j.state in self.wire.FINAL_STATES]
+        now = time.time()  # a result is kept until fetched (http.py sets .fetched) or keep_seconds old
+        done = [j for j in self._jobs.values() if j.state in self.wire.FINAL_STATES
+                and (getattr(j, "fetched", False) or now - (j.finished or now) > self.cfg.keep_seconds)]
         for j in done[: max(0, len(done) - self.cfg.keep_jobs)]:
             del self._jobs[j.id]
         total = 0
