@@ -12,8 +12,10 @@ from .settings import PluginSettings
 
 
 class Backend:
-    def __init__(self, python: str | None = None, start_timeout: float = 90.0):
+    def __init__(self, python: str | None = None, start_timeout: float = 90.0, env: dict | None = None):
+        """env: added to the backend process's environment (tests point PYTHONPATH at a checkout's backend)."""
         self._python = python  # None: read from the settings at each start
+        self.env = dict(env or {})
         self._proc = None
         self._lock = threading.RLock()
         self.start_timeout = start_timeout
@@ -31,7 +33,7 @@ class Backend:
                 self._proc.close()  # the user chose another interpreter
                 self._proc = None
             if self._proc is None:
-                self._proc = BackendProcess(py, start_timeout=self.start_timeout)
+                self._proc = BackendProcess(py, start_timeout=self.start_timeout, env=self.env)
             return self._proc.ensure_running()
 
     def is_running(self) -> bool:

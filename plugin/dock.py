@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout,
                                  QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar,
                                  QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
-from .errors import BackendError, InputError, Sig2GpsError
+from .errors import BackendError, Cancelled, InputError, Sig2GpsError
 from .i18n import tr
 from .layers.signaling import (FieldMapping, read_cells_csv, signaling_layer_from_csv,
                                time_range_of, trace_ids_of, traces_from_layer)
@@ -46,6 +46,9 @@ class Sig2GpsDock(QgsDockWidget):
         self.cells: dict | None = None  # towers table {cell_id: (lon, lat)} joined to the signaling
         self.result = None  # request.JobResult of the last run
         self.result_layers: tuple | None = None  # (lines, points) of the last run
+        self.result_group = None  # the last run's layer-tree group
+        self.runs: list[tuple] = []  # (lines, points) of every run of this session
+        self.compare_task = None
         self.last_message = ("", Qgis.Info)  # what the message bar last said (tests read it)
         self.tile_image = None
         self.methods_task = None
@@ -400,62 +403,101 @@ class Sig2GpsDock(QgsDockWidget):
         self.watcher.acknowledge_crash()  # this message already says the backend died, with its log
         self.progress.setValue(0)
         self.report(err)
-        if err.details:
+        if err.details and not isinstance(err, Cancelled):
             self.tabs.setCurrentIndex(2)
 
     def _on_done(self, result) -> None:
-        from .layers.results import rollout_layers
+        """Show a finished (or cancelled, partial) run: its own layer group, coloured by trace, the map zoomed
+        to it, the table with each rollout's plausibility; the message bar says what failed or was cancelled
+        and is green only when every trace and every rollout passed."""
+        from .layers.results import rollout_colour, rollout_layers
+        from .layers.run_group import add_run_group, next_run_number, run_name, zoom_to_layers
 
+        options = dict(self.task.request.get("options", {})) if self.task is not None else {}
         self._finish_task()
-        self.progress.setValue(100)
         self.result = result
+        self.progress.setValue(100 if result.complete else 0)
+        errors = "\n".join(f"{t}: {r}" for t, r in result.errors)
         if not result.rollouts:
-            reasons = "\n".join(f"{t}: {r}" for t, r in result.errors)
-            self.message(tr("No trajectory came back; see the log tab."), Qgis.Warning, reasons)
+            if not result.complete:
+                self.message(tr("Cancelled before any trace was finished."), Qgis.Info, errors)
+            else:
+                self.message(tr("No trajectory came back; see the log tab."), Qgis.Warning, errors)
             return
-        lines, points = rollout_layers(result.rollouts, tr("Sig2GPS {0}").format(result.method))
-        QgsProject.instance().addMapLayers([points, lines])
+        number = next_run_number()
+        lines, points = rollout_layers(result.rollouts, f"#{number} {result.method}")
+        self.result_group = add_run_group(run_name(number, result.method, options), [lines, points])
         self.result_layers = (lines, points)
+        self.runs.append(self.result_layers)
+        zoom_to_layers(self.iface.mapCanvas() if self.iface is not None else None, [lines])
         lengths = {(f["trace_id"], f["rollout"]): f["length_m"] for f in lines.getFeatures()}
-        self.table.set_rollouts(result.rollouts, [lengths.get((r.trace_id, r.rollout), 0.0) for r in result.rollouts])
+        order = list(dict.fromkeys(r.trace_id for r in result.rollouts))
+        self.table.set_rollouts(result.rollouts, [lengths.get((r.trace_id, r.rollout), 0.0) for r in result.rollouts],
+                                [rollout_colour(order.index(r.trace_id), r.rollout, bool(r.failure))
+                                 for r in result.rollouts])
         self.player.set_rollouts(result.rollouts)
         self.compare_to_sketch()
         self.tabs.setCurrentIndex(1)
-        n_traces = len({r.trace_id for r in result.rollouts})
+        n_traces = len(order)
         text = tr("{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).").format(
             len(result.rollouts), n_traces, result.seconds_total, result.device or "cpu")
+        level, details = Qgis.Success, []
         if not result.complete:
-            text = tr("Cancelled: ") + text
+            text = tr("Cancelled; what finished before: ") + text
+            level = Qgis.Warning
         if result.errors:
-            self.message(text + " " + tr("{0} trace(s) failed (see the log tab).").format(len(result.errors)),
-                         Qgis.Warning, "\n".join(f"{t}: {r}" for t, r in result.errors))
-        else:
-            self.message(text, Qgis.Success)
+            text += " " + tr("{0} trace(s) failed (see the log tab).").format(len(result.errors))
+            level = Qgis.Warning
+            details.append(errors)
+        failed = [r for r in result.rollouts if r.failure]
+        if failed:
+            text += " " + tr("{0} rollout(s) failed the plausibility check (grey on the map, red in the table).") \
+                .format(len(failed))
+            level = Qgis.Warning
+            details += [tr("trace {0}, rollout {1}: {2}").format(r.trace_id, r.rollout, r.failure) for r in failed]
+        self.message(text, level, "\n".join(details))
 
     # ------------------------------------------------------------------ compare, keep, export
-    def compare_to_sketch(self, sketch: QgsVectorLayer | None = None) -> list:
-        """Distances of every rollout to the sketch layer's first line (mean, Hausdorff, discrete Fréchet)."""
-        from .compare import distances
+    def compare_to_sketch(self, sketch: QgsVectorLayer | None = None):
+        """Distances of every rollout to the sketch layer's first line (mean, Hausdorff, discrete Fréchet),
+        computed in a QgsTask (Fréchet is quadratic: seconds for long rollouts); returns the task, or None
+        when there is nothing to compare. The table fills in when it ends."""
         from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+
+        from .compare import distances
+        from .tasks import CallTask, start
 
         sketch = sketch if sketch is not None else self.sketch_box.currentLayer()
         if sketch is None or not self.table.rollouts:
-            return []
+            return None
         if sketch.geometryType() != QgsWkbTypes.LineGeometry:
             self.message(tr("The sketch layer must be a line layer."), Qgis.Warning)
-            return []
+            return None
         line = next((f.geometry() for f in sketch.getFeatures() if not f.geometry().isEmpty()), None)
         if line is None:
             self.message(tr("The sketch layer {0} has no line yet: draw one, then pick it again.")
                          .format(sketch.name()), Qgis.Warning)
-            return []
+            return None
         line.transform(QgsCoordinateTransform(sketch.crs(), QgsCoordinateReferenceSystem("EPSG:4326"),
                                               QgsProject.instance()))
         parts = line.asMultiPolyline() if line.isMultipart() else [line.asPolyline()]
         sk = [(p.x(), p.y()) for part in parts for p in part]
-        out = [distances(r.xy(), sk) if len(r.t) else None for r in self.table.rollouts]
-        self.table.set_distances(out)
-        return out
+        rollouts = list(self.table.rollouts)
+        paths = [r.xy() if len(r.t) else None for r in rollouts]  # plain lists: the task never touches Qt
+
+        def done(out):
+            self.compare_task = None
+            if self.table.rollouts == rollouts:  # not a newer run meanwhile
+                self.table.set_distances(out)
+
+        def failed(err):
+            self.compare_task = None
+            self.report(err)
+
+        self.compare_task = CallTask(tr("Sig2GPS: comparing rollouts to the sketch"),
+                                     lambda: [distances(p, sk) if p else None for p in paths],
+                                     on_done=done, on_error=failed)
+        return start(self.compare_task)
 
     def keep_selected(self, keep: bool, rows: list[int] | None = None) -> None:
         rows = self.table.selected_rows() if rows is None else rows
@@ -463,6 +505,17 @@ class Sig2GpsDock(QgsDockWidget):
             self.message(tr("Select rollouts in the table first."), Qgis.Info)
             return
         self.table.set_kept(rows, keep)
+        self._hide_discarded()
+
+    def _hide_discarded(self) -> None:
+        """Discarded rollouts leave the map (a subset filter on the run's layers; the features stay)."""
+        if self.result_layers is None:
+            return
+        gone = [r for r, k in zip(self.table.rollouts, self.table.kept) if not k]
+        expr = " OR ".join("(\"trace_id\" = '{0}' AND \"rollout\" = {1})".format(r.trace_id.replace("'", "''"),
+                                                                                int(r.rollout)) for r in gone)
+        for layer in self.result_layers:
+            layer.setSubsetString(f"NOT ({expr})" if expr else "")
 
     def _on_row_selected(self) -> None:
         rows = self.table.selected_rows()
@@ -488,6 +541,8 @@ class Sig2GpsDock(QgsDockWidget):
             if not path:
                 return None
         lines, points = self.result_layers
+        for layer in self.result_layers:  # every rollout, then the kept ones by id
+            layer.setSubsetString("")
         kept = {(r.trace_id, r.rollout) for r in self.table.kept_rollouts()}
         ids = [f.id() for f in lines.getFeatures() if (f["trace_id"], f["rollout"]) in kept]
         point_ids = [f.id() for f in points.getFeatures() if (f["trace_id"], f["rollout"]) in kept]
@@ -517,6 +572,8 @@ class Sig2GpsDock(QgsDockWidget):
         except Sig2GpsError as e:
             self.report(e)
             return None
+        finally:
+            self._hide_discarded()
         self.message(tr("Exported {0} rollout(s) to {1} (lines) and {2} (points).")
                      .format(len(ids), str(out), str(points_path)), Qgis.Success)
         return out
