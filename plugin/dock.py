@@ -21,10 +21,10 @@ from .errors import BackendError, Cancelled, InputError, Sig2GpsError
 from .i18n import tr
 from .layers.signaling import (FieldMapping, read_cells_csv, signaling_layer_from_csv,
                                time_range_of, trace_ids_of, traces_from_layer)
+from .processing.methods import known_methods
 from .request import ReconstructParams
 from .settings import PluginSettings
 
-KNOWN_METHODS = ["towers", "hmm", "nftrack", "video"]  # shown until the backend lists its own
 
 
 def _hbox(first, *rest) -> QHBoxLayout:
@@ -116,7 +116,7 @@ class Sig2GpsDock(QgsDockWidget):
         form.addRow("", QLabel(tr("Empty: the backend's road network (settings).")))
         self.method_box = QComboBox()
         self.method_box.setEditable(True)
-        self.method_box.addItems(KNOWN_METHODS)
+        self.method_box.addItems(known_methods())
         self.method_box.setCurrentText(self.settings.method)
         refresh = QPushButton(tr("Ask backend"))
         refresh.setToolTip(tr("Start the backend and list the methods it offers"))
@@ -263,7 +263,7 @@ class Sig2GpsDock(QgsDockWidget):
             return
         names = layer.fields().names()
         self.trace_field.setField(next((n for n in ("trace_id", "trace", "imsi", "id") if n in names), ""))
-        self.time_field.setField(next((n for n in ("time", "timestamp", "t", "datetime") if n in names), ""))
+        self.time_field.setField(next((n for n in ("timestamp", "time", "t", "datetime") if n in names), ""))
         self.cell_field.setField(next((n for n in ("cell_id", "cell", "cgi") if n in names), ""))
         self._fill_traces()
         rng = time_range_of(layer, self.time_field.currentField()) if self.time_field.currentField() else None
@@ -601,7 +601,10 @@ class Sig2GpsDock(QgsDockWidget):
         return start(self.methods_task)
 
     def _on_methods(self, methods: list, quiet: bool = False) -> None:
+        from .processing.methods import remember
+
         self.methods_task = None
+        remember(methods)  # the Processing algorithm's drop-down follows the backend too
         self._methods_pid = getattr(self.backend, "pid", None)
         current = self.method_box.currentText()
         self.method_box.clear()
