@@ -224,7 +224,7 @@ class Sig2GpsDock(QgsDockWidget):
             if mapping is None:
                 mapping = FieldMapping()
                 if not mapping_matches(csv_header(path), mapping, self.cells is None):
-                    dlg = FieldMappingDialog(path, self)
+                    dlg = FieldMappingDialog(path, self, need_positions=self.cells is None)
                     if not dlg.exec_():
                         return None
                     mapping = dlg.mapping()
