@@ -68,6 +68,11 @@ class Backend:
         finally:
             self._lock.release()
 
+    def how_it_ended(self) -> str:
+        """'was killed by signal 9 (SIGKILL)', 'exited with code 1', ...; never waits (GUI thread)."""
+        p = self._proc
+        return p.how_it_ended() if p is not None else "was never started"
+
     def methods(self) -> list[dict]:
         return self.client().methods()
 

@@ -628,12 +628,13 @@ class Sig2GpsDock(QgsDockWidget):
             self.refresh_methods(quiet=True)
 
     def _on_backend_crashed(self, pid: int, log_tail: str) -> None:
-        """The backend died between uses: say so now, with the end of its log, rather than at the next job."""
+        """The backend died between uses: say so now, and how it ended (signal or exit code), with its log in
+        the log tab, rather than at the next job."""
         if self.task is not None:
             return  # the running job fails and reports the crash with the log itself
-        last = "\n".join(log_tail.splitlines()[-3:])
-        self.message(tr("The Sig2GPS backend stopped unexpectedly; it restarts with the next reconstruction "
-                        "(or use Restart backend in the log tab). Its log ends with: {0}").format(last),
+        how = getattr(self.backend, "how_it_ended", lambda: "stopped")()
+        self.message(tr("The Sig2GPS backend (process {0}) {1}. It restarts with the next reconstruction "
+                        "(or use Restart backend in the log tab); its log is in the log tab.").format(pid, how),
                      Qgis.Warning, log_tail or tr("(the backend has not written anything yet)"))
 
     def show_log(self) -> None:
