@@ -124,24 +124,34 @@
       <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="23" />
+      <location filename="../plugin/layers/export.py" line="28" />
       <source>Cannot export to {0}: use a .shp (Shapefile) or .gpkg (GeoPackage) name.</source>
       <translation>Export nach {0} nicht möglich: verwenden Sie einen Namen auf .shp (Shapefile) oder .gpkg (GeoPackage).</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="45" />
+      <location filename="../plugin/layers/export.py" line="50" />
       <source>Cannot add a layer to {0}: only an existing GeoPackage takes more layers.</source>
       <translation>Zu {0} kann keine Ebene hinzugefügt werden: nur ein vorhandenes GeoPackage nimmt weitere Ebenen auf.</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="48" />
+      <location filename="../plugin/layers/export.py" line="53" />
       <source>{0} exists already; choose another name or allow overwriting.</source>
       <translation>{0} existiert bereits; wählen Sie einen anderen Namen oder erlauben Sie das Überschreiben.</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="70" />
+      <location filename="../plugin/layers/export.py" line="75" />
       <source>Export to {0} failed: {1}</source>
       <translation>Export nach {0} fehlgeschlagen: {1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="98" />
+      <source>Export to {0}: the GeoPackage cannot be reopened to store UTC times.</source>
+      <translation>Export nach {0}: Das GeoPackage lässt sich nicht erneut öffnen, um UTC-Zeiten zu speichern.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="104" />
+      <source>Export to {0}: {1} features written but {2} expected.</source>
+      <translation>Export nach {0}: {1} Objekte geschrieben, aber {2} erwartet.</translation>
     </message>
     <message>
       <location filename="../plugin/layers/results.py" line="66" />

@@ -124,24 +124,34 @@
       <translation>Sig2GPS 后端不可用：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="23" />
+      <location filename="../plugin/layers/export.py" line="28" />
       <source>Cannot export to {0}: use a .shp (Shapefile) or .gpkg (GeoPackage) name.</source>
       <translation>无法导出到 {0}：请使用 .shp（Shapefile）或 .gpkg（GeoPackage）文件名。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="45" />
+      <location filename="../plugin/layers/export.py" line="50" />
       <source>Cannot add a layer to {0}: only an existing GeoPackage takes more layers.</source>
       <translation>无法向 {0} 添加图层：只有已存在的 GeoPackage 可以添加更多图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="48" />
+      <location filename="../plugin/layers/export.py" line="53" />
       <source>{0} exists already; choose another name or allow overwriting.</source>
       <translation>{0} 已存在；请换一个名称或允许覆盖。</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/export.py" line="70" />
+      <location filename="../plugin/layers/export.py" line="75" />
       <source>Export to {0} failed: {1}</source>
       <translation>导出到 {0} 失败：{1}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="98" />
+      <source>Export to {0}: the GeoPackage cannot be reopened to store UTC times.</source>
+      <translation>导出到 {0}：无法重新打开 GeoPackage 以写入 UTC 时间。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/export.py" line="104" />
+      <source>Export to {0}: {1} features written but {2} expected.</source>
+      <translation>导出到 {0}：写入了 {1} 个要素，但应为 {2} 个。</translation>
     </message>
     <message>
       <location filename="../plugin/layers/results.py" line="66" />
