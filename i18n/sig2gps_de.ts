@@ -4,124 +4,159 @@
   <context>
     <name>Sig2GPS</name>
     <message>
-      <location filename="../plugin/dock.py" line="27" />
+      <location filename="../plugin/dock.py" line="29" />
       <source>Sig2GPS</source>
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="54" />
+      <location filename="../plugin/dock.py" line="56" />
       <source>Reconstruct</source>
       <translation>Rekonstruieren</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="55" />
+      <location filename="../plugin/dock.py" line="57" />
       <source>Rollouts</source>
       <translation>Varianten</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="56" />
+      <location filename="../plugin/dock.py" line="58" />
       <source>Backend log</source>
       <translation>Backend-Protokoll</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="84" />
+      <location filename="../plugin/dock.py" line="86" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="292" />
+      <location filename="../plugin/dock.py" line="335" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS: frage das Backend nach seinen Methoden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="334" />
+      <location filename="../plugin/dock.py" line="377" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>Das Backend wurde gestoppt; es startet mit der nächsten Rekonstruktion neu.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="190" />
+      <location filename="../plugin/dock.py" line="147" />
+      <source>Nothing to save yet: run a reconstruction first.</source>
+      <translation>Noch nichts zu speichern: führen Sie zuerst eine Rekonstruktion aus.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="150" />
+      <source>Save the runs' layers</source>
+      <translation>Layer der Durchläufe speichern</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="150" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="232" />
       <source>A reconstruction is already running.</source>
       <translation>Es läuft bereits eine Rekonstruktion.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="210" />
+      <location filename="../plugin/dock.py" line="252" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="259" />
+      <location filename="../plugin/dock.py" line="302" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{0} Variante(n) von {1} Spur(en) in {2:.1f} s ({3}).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="263" />
+      <location filename="../plugin/dock.py" line="306" />
       <source>Cancelled; what finished before: </source>
       <translation>Abgebrochen; was vorher fertig wurde: </translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="296" />
+      <location filename="../plugin/dock.py" line="339" />
       <source>Starting the backend…</source>
       <translation>Backend wird gestartet…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="327" />
+      <location filename="../plugin/dock.py" line="370" />
       <source>(the backend has not written anything yet)</source>
       <translation>(das Backend hat noch nichts geschrieben)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="176" />
+      <location filename="../plugin/dock.py" line="175" />
+      <source>Saved {0} run(s) to {1}; the map now shows the saved layers.</source>
+      <translation>{0} Durchlauf/Durchläufe in {1} gespeichert; die Karte zeigt jetzt die gespeicherten Layer.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="218" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>Die Konditionierungskachel gehört zu einer Spur: markieren Sie genau eine Spur, um sie zu senden.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="204" />
+      <location filename="../plugin/dock.py" line="246" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>Rekonstruiere {0} Spur(en) mit {1}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="244" />
+      <location filename="../plugin/dock.py" line="286" />
       <source>Cancelled before any trace was finished.</source>
       <translation>Abgebrochen, bevor eine Spur fertig war.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="246" />
+      <location filename="../plugin/dock.py" line="288" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>Keine Trajektorie erhalten; siehe Protokoll.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="325" />
+      <location filename="../plugin/dock.py" line="368" />
       <source>The Sig2GPS backend (process {0}) {1}. It restarts with the next reconstruction (or use Restart backend in the log tab); its log is in the log tab.</source>
       <translation>Das Sig2GPS-Backend (Prozess {0}) {1}. Es startet mit der nächsten Rekonstruktion neu (oder über „Backend neu starten“ im Protokoll-Reiter); sein Protokoll steht im Protokoll-Reiter.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="266" />
+      <location filename="../plugin/dock.py" line="309" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} Spur(en) fehlgeschlagen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="271" />
+      <location filename="../plugin/dock.py" line="314" />
       <source>{0} rollout(s) failed the plausibility check (grey on the map, red in the table).</source>
       <translation>{0} Variante(n) haben die Plausibilitätsprüfung nicht bestanden (grau auf der Karte, rot in der Tabelle).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="274" />
+      <location filename="../plugin/dock.py" line="317" />
       <source>trace {0}, rollout {1}: {2}</source>
       <translation>Spur {0}, Variante {1}: {2}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="307" />
+      <location filename="../plugin/dock.py" line="350" />
       <source>The backend offers: {0}</source>
       <translation>Das Backend bietet: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="183" />
+      <location filename="../plugin/dock.py" line="158" />
+      <source>Overwrite?</source>
+      <translation>Überschreiben?</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="160" />
+      <source>Saving cancelled; {0} was left as it was.</source>
+      <translation>Speichern abgebrochen; {0} blieb unverändert.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="225" />
       <source>The request is not valid: {0}</source>
       <translation>Die Anfrage ist ungültig: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="289" />
+      <location filename="../plugin/dock.py" line="332" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="158" />
+      <source>{0} exists. Replace it?</source>
+      <translation>{0} existiert. Ersetzen?</translation>
     </message>
     <message>
       <location filename="../plugin/layers/export.py" line="28" />
@@ -179,24 +214,29 @@
       <translation>{0}, Variante {1}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="26" />
+      <location filename="../plugin/layers/run_group.py" line="28" />
       <source>{0} rollouts</source>
       <translation>{0} Varianten</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="26" />
+      <location filename="../plugin/layers/run_group.py" line="28" />
       <source>seed {0}</source>
       <translation>Startwert {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="30" />
+      <location filename="../plugin/layers/run_group.py" line="32" />
       <source>consensus</source>
       <translation>Konsens</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="28" />
+      <location filename="../plugin/layers/run_group.py" line="30" />
       <source>{0} steps</source>
       <translation>{0} Schritte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/run_group.py" line="111" />
+      <source>The saved layer {0} in {1} cannot be opened.</source>
+      <translation>Der gespeicherte Layer {0} in {1} lässt sich nicht öffnen.</translation>
     </message>
     <message>
       <location filename="../plugin/layers/signaling.py" line="221" />
@@ -679,7 +719,7 @@
       <translation>Skizzenlayer</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="95" />
+      <location filename="../plugin/ui/results_panel.py" line="96" />
       <source>Sig2GPS: comparing rollouts to the sketch</source>
       <translation>Sig2GPS: Varianten mit der Skizze vergleichen</translation>
     </message>
@@ -699,59 +739,54 @@
       <translation>Behaltene exportieren…</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="72" />
+      <location filename="../plugin/ui/results_panel.py" line="44" />
+      <source>Save runs…</source>
+      <translation>Durchläufe speichern…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/results_panel.py" line="73" />
       <source>The sketch layer must be a line layer.</source>
       <translation>Der Skizzenlayer muss ein Linienlayer sein.</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="103" />
+      <location filename="../plugin/ui/results_panel.py" line="104" />
       <source>Select rollouts in the table first.</source>
       <translation>Wählen Sie zuerst Varianten in der Tabelle aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="134" />
+      <location filename="../plugin/ui/results_panel.py" line="143" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>Noch nichts zu exportieren: zuerst eine Rekonstruktion ausführen.</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="137" />
+      <location filename="../plugin/ui/results_panel.py" line="146" />
       <source>Export kept rollouts</source>
       <translation>Behaltene Varianten exportieren</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="138" />
+      <location filename="../plugin/ui/results_panel.py" line="147" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="148" />
+      <location filename="../plugin/ui/results_panel.py" line="155" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>Alle Varianten sind verworfen: behalten Sie mindestens eine zum Export.</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="175" />
+      <location filename="../plugin/ui/results_panel.py" line="180" />
       <source>Exported {0} rollout(s) to {1} (lines) and {2} (points).</source>
       <translation>{0} Variante(n) nach {1} (Linien) und {2} (Punkte) exportiert.</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="76" />
+      <location filename="../plugin/ui/results_panel.py" line="77" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>Der Skizzenlayer {0} hat noch keine Linie: zeichnen Sie eine und wählen Sie ihn erneut.</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="160" />
-      <source>Overwrite?</source>
-      <translation>Überschreiben?</translation>
-    </message>
-    <message>
-      <location filename="../plugin/ui/results_panel.py" line="162" />
+      <location filename="../plugin/ui/results_panel.py" line="169" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>Export abgebrochen; {0} bleibt unverändert.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/ui/results_panel.py" line="160" />
-      <source>{0} exists. Replace it?</source>
-      <translation>{0} existiert. Ersetzen?</translation>
     </message>
     <message>
       <location filename="../plugin/ui/rollouts_table.py" line="42" />

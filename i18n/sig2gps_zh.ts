@@ -4,124 +4,159 @@
   <context>
     <name>Sig2GPS</name>
     <message>
-      <location filename="../plugin/dock.py" line="27" />
+      <location filename="../plugin/dock.py" line="29" />
       <source>Sig2GPS</source>
       <translation>Sig2GPS</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="54" />
+      <location filename="../plugin/dock.py" line="56" />
       <source>Reconstruct</source>
       <translation>重建</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="55" />
+      <location filename="../plugin/dock.py" line="57" />
       <source>Rollouts</source>
       <translation>候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="56" />
+      <location filename="../plugin/dock.py" line="58" />
       <source>Backend log</source>
       <translation>后端日志</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="84" />
+      <location filename="../plugin/dock.py" line="86" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="292" />
+      <location filename="../plugin/dock.py" line="335" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS：正在查询后端提供的方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="334" />
+      <location filename="../plugin/dock.py" line="377" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>后端已停止；下次重建时会重新启动。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="190" />
+      <location filename="../plugin/dock.py" line="147" />
+      <source>Nothing to save yet: run a reconstruction first.</source>
+      <translation>尚无可保存的内容：请先运行一次重建。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="150" />
+      <source>Save the runs' layers</source>
+      <translation>保存各次运行的图层</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="150" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="232" />
       <source>A reconstruction is already running.</source>
       <translation>已有重建任务在运行。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="210" />
+      <location filename="../plugin/dock.py" line="252" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="259" />
+      <location filename="../plugin/dock.py" line="302" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{1} 条轨迹的 {0} 个候选，用时 {2:.1f} 秒（{3}）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="263" />
+      <location filename="../plugin/dock.py" line="306" />
       <source>Cancelled; what finished before: </source>
       <translation>已取消；取消前完成的部分：</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="296" />
+      <location filename="../plugin/dock.py" line="339" />
       <source>Starting the backend…</source>
       <translation>正在启动后端…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="327" />
+      <location filename="../plugin/dock.py" line="370" />
       <source>(the backend has not written anything yet)</source>
       <translation>（后端尚未输出任何内容）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="176" />
+      <location filename="../plugin/dock.py" line="175" />
+      <source>Saved {0} run(s) to {1}; the map now shows the saved layers.</source>
+      <translation>已将 {0} 次运行保存到 {1}；地图现在显示已保存的图层。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="218" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>条件瓦片对应单条轨迹：请只勾选一条轨迹再发送。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="204" />
+      <location filename="../plugin/dock.py" line="246" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>正在用 {1} 重建 {0} 条轨迹…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="244" />
+      <location filename="../plugin/dock.py" line="286" />
       <source>Cancelled before any trace was finished.</source>
       <translation>已取消，尚无轨迹完成。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="246" />
+      <location filename="../plugin/dock.py" line="288" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>没有返回任何轨迹；请查看日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="325" />
+      <location filename="../plugin/dock.py" line="368" />
       <source>The Sig2GPS backend (process {0}) {1}. It restarts with the next reconstruction (or use Restart backend in the log tab); its log is in the log tab.</source>
       <translation>Sig2GPS 后端（进程 {0}）{1}。下次重建时会自动重启（也可在日志页点击“重启后端”）；其日志见日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="266" />
+      <location filename="../plugin/dock.py" line="309" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} 条轨迹失败（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="271" />
+      <location filename="../plugin/dock.py" line="314" />
       <source>{0} rollout(s) failed the plausibility check (grey on the map, red in the table).</source>
       <translation>{0} 个候选未通过合理性检查（地图上为灰色，表格中为红色）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="274" />
+      <location filename="../plugin/dock.py" line="317" />
       <source>trace {0}, rollout {1}: {2}</source>
       <translation>轨迹 {0}，候选 {1}：{2}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="307" />
+      <location filename="../plugin/dock.py" line="350" />
       <source>The backend offers: {0}</source>
       <translation>后端提供：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="183" />
+      <location filename="../plugin/dock.py" line="158" />
+      <source>Overwrite?</source>
+      <translation>覆盖？</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="160" />
+      <source>Saving cancelled; {0} was left as it was.</source>
+      <translation>已取消保存；{0} 保持不变。</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="225" />
       <source>The request is not valid: {0}</source>
       <translation>请求无效：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="289" />
+      <location filename="../plugin/dock.py" line="332" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Sig2GPS 后端不可用：{0}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="158" />
+      <source>{0} exists. Replace it?</source>
+      <translation>{0} 已存在。是否替换？</translation>
     </message>
     <message>
       <location filename="../plugin/layers/export.py" line="28" />
@@ -179,24 +214,29 @@
       <translation>{0}，候选 {1}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="26" />
+      <location filename="../plugin/layers/run_group.py" line="28" />
       <source>{0} rollouts</source>
       <translation>{0} 个候选</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="26" />
+      <location filename="../plugin/layers/run_group.py" line="28" />
       <source>seed {0}</source>
       <translation>随机种子 {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="30" />
+      <location filename="../plugin/layers/run_group.py" line="32" />
       <source>consensus</source>
       <translation>共识</translation>
     </message>
     <message>
-      <location filename="../plugin/layers/run_group.py" line="28" />
+      <location filename="../plugin/layers/run_group.py" line="30" />
       <source>{0} steps</source>
       <translation>{0} 步</translation>
+    </message>
+    <message>
+      <location filename="../plugin/layers/run_group.py" line="111" />
+      <source>The saved layer {0} in {1} cannot be opened.</source>
+      <translation>无法打开 {1} 中已保存的图层 {0}。</translation>
     </message>
     <message>
       <location filename="../plugin/layers/signaling.py" line="221" />
@@ -679,7 +719,7 @@
       <translation>草图图层</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="95" />
+      <location filename="../plugin/ui/results_panel.py" line="96" />
       <source>Sig2GPS: comparing rollouts to the sketch</source>
       <translation>Sig2GPS：将候选轨迹与草图比较</translation>
     </message>
@@ -699,59 +739,54 @@
       <translation>导出保留的…</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="72" />
+      <location filename="../plugin/ui/results_panel.py" line="44" />
+      <source>Save runs…</source>
+      <translation>保存运行…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/ui/results_panel.py" line="73" />
       <source>The sketch layer must be a line layer.</source>
       <translation>草图图层必须是线图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="103" />
+      <location filename="../plugin/ui/results_panel.py" line="104" />
       <source>Select rollouts in the table first.</source>
       <translation>请先在表格中选择候选轨迹。</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="134" />
+      <location filename="../plugin/ui/results_panel.py" line="143" />
       <source>Nothing to export yet: run a reconstruction first.</source>
       <translation>暂无可导出内容：请先运行重建。</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="137" />
+      <location filename="../plugin/ui/results_panel.py" line="146" />
       <source>Export kept rollouts</source>
       <translation>导出保留的候选轨迹</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="138" />
+      <location filename="../plugin/ui/results_panel.py" line="147" />
       <source>Shapefile (*.shp);;GeoPackage (*.gpkg)</source>
       <translation>Shapefile (*.shp);;GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="148" />
+      <location filename="../plugin/ui/results_panel.py" line="155" />
       <source>Every rollout is discarded: keep at least one to export.</source>
       <translation>所有候选都已舍弃：请至少保留一个再导出。</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="175" />
+      <location filename="../plugin/ui/results_panel.py" line="180" />
       <source>Exported {0} rollout(s) to {1} (lines) and {2} (points).</source>
       <translation>已将 {0} 条候选轨迹导出到 {1}（线）和 {2}（点）。</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="76" />
+      <location filename="../plugin/ui/results_panel.py" line="77" />
       <source>The sketch layer {0} has no line yet: draw one, then pick it again.</source>
       <translation>草图图层 {0} 中还没有线：请先绘制，再重新选择。</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/results_panel.py" line="160" />
-      <source>Overwrite?</source>
-      <translation>覆盖？</translation>
-    </message>
-    <message>
-      <location filename="../plugin/ui/results_panel.py" line="162" />
+      <location filename="../plugin/ui/results_panel.py" line="169" />
       <source>Export cancelled; {0} was left as it was.</source>
       <translation>导出已取消；{0} 保持不变。</translation>
-    </message>
-    <message>
-      <location filename="../plugin/ui/results_panel.py" line="160" />
-      <source>{0} exists. Replace it?</source>
-      <translation>{0} 已存在。是否替换？</translation>
     </message>
     <message>
       <location filename="../plugin/ui/rollouts_table.py" line="42" />

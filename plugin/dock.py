@@ -8,6 +8,8 @@ optional arguments too, so tests drive the same code paths.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import Qgis
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtWidgets import QLabel, QProgressBar, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget
@@ -31,7 +33,7 @@ class Sig2GpsDock(QgsDockWidget):
         self.task = None
         self.result = None  # request.JobResult of the last run
         self.result_group = None  # the last run's layer-tree group
-        self.runs: list[tuple] = []  # (lines, points) of every run of this session
+        self.runs: list = []  # layers.run_group.Run of every run of this session
         self.last_message = ("", Qgis.Info)  # what the message bar last said (tests read it)
         self.tile_image = self.tile_bounds = None
         self.methods_task = None
@@ -134,6 +136,46 @@ class Sig2GpsDock(QgsDockWidget):
     def export(self, path=None, confirm_overwrite=None):
         return self.results.export(path, confirm_overwrite)
 
+    def save_runs(self, path=None, confirm_overwrite=None):
+        """Save every run of this session (all rollouts, lines and points) to one GeoPackage and swap the
+        project's memory layers for the saved ones, so the runs survive closing QGIS. Returns the path."""
+        from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox
+
+        from .layers.run_group import save_runs
+
+        if not self.runs:
+            self.message(tr("Nothing to save yet: run a reconstruction first."), Qgis.Info)
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Save the runs' layers"), "", tr("GeoPackage (*.gpkg)"))
+            if not path:
+                return None
+        path = Path(path)
+        if path.suffix.lower() != ".gpkg":
+            path = path.with_suffix(".gpkg")
+        if path.exists():
+            ask = confirm_overwrite or (lambda p: QMessageBox.question(
+                self, tr("Overwrite?"), tr("{0} exists. Replace it?").format(p)) == QMessageBox.Yes)
+            if not ask(str(path)):
+                self.message(tr("Saving cancelled; {0} was left as it was.").format(str(path)), Qgis.Info)
+                return None
+        shown = self.results.layers
+        last = self.runs[-1]
+        was_shown = shown is not None and shown[0] is last.lines
+        try:
+            save_runs(self.runs, path)
+        except Sig2GpsError as e:
+            self.report(e)
+            return None
+        if was_shown:
+            self.results.layers = (last.lines, last.points)
+            self.results.hide_discarded()
+        elif shown is not None:
+            self.results.layers = None  # its layers were replaced
+        self.message(tr("Saved {0} run(s) to {1}; the map now shows the saved layers.")
+                     .format(len(self.runs), str(path)), Qgis.Success)
+        return path
+
     def params(self):
         return self.method.params(self.settings.network_path)
 
@@ -232,7 +274,7 @@ class Sig2GpsDock(QgsDockWidget):
         to it, the table with each rollout's plausibility; the message bar says what failed or was cancelled
         and is green only when every trace and every rollout passed."""
         from .layers.results import rollout_colour, rollout_layers
-        from .layers.run_group import add_run_group, next_run_number, run_name, zoom_to_layers
+        from .layers.run_group import Run, add_run_group, next_run_number, run_name, zoom_to_layers
 
         options = dict(self.task.request.get("options", {})) if self.task is not None else {}
         self._finish_task()
@@ -247,8 +289,9 @@ class Sig2GpsDock(QgsDockWidget):
             return
         number = next_run_number()
         lines, points = rollout_layers(result.rollouts, f"#{number} {result.method}")
-        self.result_group = add_run_group(run_name(number, result.method, options), [lines, points])
-        self.runs.append((lines, points))
+        name = run_name(number, result.method, options)
+        self.result_group = add_run_group(name, [lines, points])
+        self.runs.append(Run(number, name, lines, points, self.result_group))
         zoom_to_layers(self._canvas(), [lines])
         order = list(dict.fromkeys(r.trace_id for r in result.rollouts))
         self.results.show_run(result.rollouts, (lines, points),

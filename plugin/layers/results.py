@@ -177,7 +177,7 @@ def rollout_colour(trace_index: int, rollout: int, failed: bool = False) -> QCol
     return trace_colour(trace_index).lighter(100 + 25 * min(int(rollout), 4))
 
 
-def _style_key(trace_id: str, rollout: int) -> str:
+def style_key(trace_id: str, rollout: int) -> str:
     return f"{trace_id}\x1f{int(rollout)}"
 
 
@@ -196,9 +196,9 @@ def style_by_trace(lines: QgsVectorLayer, points: QgsVectorLayer, results: list[
         ls = QgsLineSymbol.createSimple({"line_color": colour.name(), "line_width": "0.9" if r.rollout == 0 else "0.5",
                                          "line_style": style})
         label = tr("{0}, rollout {1}").format(r.trace_id, r.rollout) + (tr(" (failed)") if failed else "")
-        lcats.append(QgsRendererCategory(_style_key(r.trace_id, r.rollout), ls, label))
+        lcats.append(QgsRendererCategory(style_key(r.trace_id, r.rollout), ls, label))
         ms = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour.name(), "size": "1.2",
                                            "outline_style": "no"})
-        pcats.append(QgsRendererCategory(_style_key(r.trace_id, r.rollout), ms, label))
+        pcats.append(QgsRendererCategory(style_key(r.trace_id, r.rollout), ms, label))
     lines.setRenderer(QgsCategorizedSymbolRenderer(STYLE_EXPRESSION, lcats))
     points.setRenderer(QgsCategorizedSymbolRenderer(STYLE_EXPRESSION, pcats))

@@ -3,6 +3,8 @@ map zoomed to what came back."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from qgis.core import QgsCoordinateTransform, QgsProject, QgsRectangle
 
@@ -65,3 +67,55 @@ def zoom_to_layers(canvas, layers: list, margin: float = 0.1) -> QgsRectangle | 
     canvas.refresh()
     return extent
 
+
+
+@dataclass
+class Run:
+    """One reconstruction run as the project holds it: its group and its two layers."""
+
+    number: int
+    name: str  # the group's name
+    lines: object  # QgsVectorLayer
+    points: object  # QgsVectorLayer
+    group: object = None  # QgsLayerTreeGroup
+
+
+def _table_name(run: Run, kind: str) -> str:
+    method = re.sub(r"[^A-Za-z0-9]+", "_", run.name.split(" ")[2] if run.name.count(" ") >= 2 else "run")
+    return f"run{run.number}_{method.strip('_')}_{kind}"
+
+
+def save_runs(runs: list[Run], path, project: QgsProject | None = None) -> list[str]:
+    """Write every run's lines and points as layers of one GeoPackage, then put the saved layers in the
+    project in place of the memory layers (same group, name, style, temporal settings), so the runs
+    survive closing QGIS. Returns the GeoPackage's layer names. Overwrites `path` (the caller asks)."""
+    from qgis.core import QgsVectorLayer
+
+    from ..errors import Sig2GpsError
+    from .export import export_layer
+    from .results import set_temporal
+
+    project = project or QgsProject.instance()
+    path = Path(path)
+    written = []
+    for run in runs:
+        for kind, layer in (("lines", run.lines), ("points", run.points)):
+            name = _table_name(run, kind)
+            export_layer(layer, path, overwrite=not written, layer_name=name, add_to_file=bool(written))
+            written.append(name)
+    for run in runs:
+        saved = []
+        for kind, old in (("lines", run.lines), ("points", run.points)):
+            new = QgsVectorLayer(f"{path}|layername={_table_name(run, kind)}", old.name(), "ogr")
+            if not new.isValid():
+                raise Sig2GpsError(tr("The saved layer {0} in {1} cannot be opened.").format(old.name(), str(path)))
+            new.setRenderer(old.renderer().clone())
+            saved.append(new)
+        set_temporal(saved[1], saved[0])
+        group = run.group if run.group is not None else project.layerTreeRoot()
+        project.addMapLayers(saved, False)
+        for i, (old, new) in enumerate(zip((run.lines, run.points), saved)):
+            group.insertLayer(i, new)
+            project.removeMapLayer(old.id())
+        run.lines, run.points = saved
+    return written

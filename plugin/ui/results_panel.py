@@ -40,7 +40,8 @@ class ResultsPanel(QWidget):
         row = QHBoxLayout()
         for text, slot in ((tr("Keep"), lambda: self.keep_selected(True)),
                            (tr("Discard"), lambda: self.keep_selected(False)),
-                           (tr("Export kept…"), lambda: self.export())):
+                           (tr("Export kept…"), lambda: self.export()),
+                           (tr("Save runs…"), lambda: host.save_runs())):
             b = QPushButton(text)
             b.clicked.connect(slot)
             row.addWidget(b)
@@ -103,17 +104,25 @@ class ResultsPanel(QWidget):
             self.host.message(tr("Select rollouts in the table first."), Qgis.Info)
             return
         self.table.set_kept(rows, keep)
-        self._hide_discarded()
+        self.hide_discarded()
 
-    def _hide_discarded(self) -> None:
-        """Discarded rollouts leave the map (a subset filter on the run's layers; the features stay)."""
+    def hide_discarded(self) -> None:
+        """Discarded rollouts leave the map: their legend entries are switched off (the features stay, and
+        the user can tick them back on in the Layers panel)."""
+        from qgis.core import QgsCategorizedSymbolRenderer
+
+        from ..layers.results import style_key
+
         if self.layers is None:
             return
-        gone = [r for r, k in zip(self.table.rollouts, self.table.kept) if not k]
-        expr = " OR ".join("(\"trace_id\" = '{0}' AND \"rollout\" = {1})".format(r.trace_id.replace("'", "''"),
-                                                                                int(r.rollout)) for r in gone)
+        gone = {style_key(r.trace_id, r.rollout) for r, k in zip(self.table.rollouts, self.table.kept) if not k}
         for layer in self.layers:
-            layer.setSubsetString(f"NOT ({expr})" if expr else "")
+            renderer = layer.renderer()
+            if not isinstance(renderer, QgsCategorizedSymbolRenderer):
+                continue
+            for i, cat in enumerate(renderer.categories()):
+                renderer.updateCategoryRenderState(i, cat.value() not in gone)
+            layer.triggerRepaint()
 
     def _on_row_selected(self) -> None:
         rows = self.table.selected_rows()
@@ -139,8 +148,6 @@ class ResultsPanel(QWidget):
             if not path:
                 return None
         lines, points = self.layers
-        for layer in self.layers:  # every rollout, then the kept ones by id
-            layer.setSubsetString("")
         kept = {(r.trace_id, r.rollout) for r in self.table.kept_rollouts()}
         ids = [f.id() for f in lines.getFeatures() if (f["trace_id"], f["rollout"]) in kept]
         point_ids = [f.id() for f in points.getFeatures() if (f["trace_id"], f["rollout"]) in kept]
@@ -170,8 +177,6 @@ class ResultsPanel(QWidget):
         except Sig2GpsError as e:
             self.host.report(e)
             return None
-        finally:
-            self._hide_discarded()
         self.host.message(tr("Exported {0} rollout(s) to {1} (lines) and {2} (points).")
                      .format(len(ids), str(out), str(points_path)), Qgis.Success)
         return out

@@ -233,7 +233,7 @@ def test_every_run_gets_its_own_named_group_coloured_by_trace(dock, qgis_iface):
     assert groups[0].startswith("Sig2GPS #2 towers") and groups[1].startswith("Sig2GPS #1 hmm")
     assert "rollouts" in groups[1] and "seed" in groups[1]
     assert len(dock.runs) == 2
-    first_lines = dock.runs[0][0]
+    first_lines = dock.runs[0].lines
     categories = first_lines.renderer().categories()  # a copy: keep it alive while its symbols are read
     cats = {c.label(): c.symbol().clone() for c in categories}
     a0, a1, b0 = cats["A, rollout 0"], cats["A, rollout 1"], cats["B, rollout 0"]
@@ -248,10 +248,14 @@ def test_discarded_rollouts_leave_the_map(dock):
 
     dock._on_done(JobResult(rollouts=[_rollout("A", 0, {}), _rollout("A", 1, {})], method="hmm"))
     lines, points = dock.result_layers
+
+    def shown(layer):
+        return [c.label() for c in layer.renderer().categories() if c.renderState()]
+
     dock.keep_selected(False, rows=[1])
-    assert lines.featureCount() == 1 and points.featureCount() == 3
+    assert shown(lines) == shown(points) == ["A, rollout 0"]
     dock.keep_selected(True, rows=[1])
-    assert lines.featureCount() == 2
+    assert shown(lines) == ["A, rollout 0", "A, rollout 1"]
 
 
 def test_task_cancelled_before_it_ran_reports_calmly(qgis_new_project, backend):
@@ -324,3 +328,30 @@ def test_consensus_box_reaches_the_request(dock, signaling_csv):
     dock.consensus.setChecked(True)
     req = dock.build_request()
     assert req["options"]["consensus"] is True and req["options"]["rollouts"] == 4
+
+
+def test_save_runs_keeps_every_run_in_a_geopackage_in_its_group(dock, tmp_path):
+    import sqlite3
+
+    from sig2gps_qgis.request import JobResult
+
+    dock._on_done(JobResult(rollouts=[_rollout("A", 0, {}), _rollout("A", 1, {})], method="hmm"))
+    dock._on_done(JobResult(rollouts=[_rollout("B", 0, {}, lon0=24.96)], method="towers"))
+    dock.keep_selected(False, rows=[0])  # the last run's only rollout: hidden, but saved all the same
+    old_ids = [lyr.id() for run in dock.runs for lyr in (run.lines, run.points)]
+    out = dock.save_runs(str(tmp_path / "runs"))
+    assert out == tmp_path / "runs.gpkg" and dock.last_message[1] == Qgis.Success
+    tables = {r[0]: r[1] for r in sqlite3.connect(str(out)).execute(
+        "SELECT table_name, feature_count FROM gpkg_ogr_contents")}
+    assert tables == {"run1_hmm_lines": 2, "run1_hmm_points": 6, "run2_towers_lines": 1, "run2_towers_points": 3}
+    project = QgsProject.instance()
+    assert all(project.mapLayer(i) is None for i in old_ids)  # the memory layers are gone
+    for run in dock.runs:
+        assert run.lines.providerType() == "ogr" and project.mapLayer(run.lines.id()) is not None
+        assert [n.layer() for n in run.group.findLayers()] == [run.lines, run.points]
+        assert run.points.temporalProperties().isActive()
+        assert len(run.lines.renderer().categories()) == run.lines.dataProvider().featureCount()
+    # the Rollouts tab now works on the saved layers, discarded rollouts still hidden
+    assert dock.result_layers == (dock.runs[-1].lines, dock.runs[-1].points)
+    assert not any(c.renderState() for c in dock.result_layers[0].renderer().categories())
+    assert dock.save_runs(str(out), confirm_overwrite=lambda p: False) is None
