@@ -799,6 +799,11 @@
       <translation>Anteil der Variante, der auf Straßen liegt</translation>
     </message>
     <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="46" />
+      <source>The method's own score: it ranks the rollouts of this run; scores of different methods are not on one scale. Compare methods by the plausibility columns and the sketch distances.</source>
+      <translation>Die eigene Bewertung der Methode: Sie ordnet die Varianten dieses Durchlaufs; Bewertungen verschiedener Methoden liegen nicht auf einer Skala. Vergleichen Sie Methoden über die Plausibilitätsspalten und die Abstände zur Skizze.</translation>
+    </message>
+    <message>
       <location filename="../plugin/ui/rollouts_table.py" line="37" />
       <source>Trace</source>
       <translation>Spur</translation>
@@ -854,22 +859,22 @@
       <translation>Fréchet (m)</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="76" />
+      <location filename="../plugin/ui/rollouts_table.py" line="80" />
       <source>ok</source>
       <translation>ok</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="108" />
+      <location filename="../plugin/ui/rollouts_table.py" line="112" />
       <source>kept</source>
       <translation>behalten</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="108" />
+      <location filename="../plugin/ui/rollouts_table.py" line="112" />
       <source>discarded</source>
       <translation>verworfen</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="76" />
+      <location filename="../plugin/ui/rollouts_table.py" line="80" />
       <source>failed: {0}</source>
       <translation>fehlgeschlagen: {0}</translation>
     </message>

@@ -799,6 +799,11 @@
       <translation>候选轨迹位于道路上的比例</translation>
     </message>
     <message>
+      <location filename="../plugin/ui/rollouts_table.py" line="46" />
+      <source>The method's own score: it ranks the rollouts of this run; scores of different methods are not on one scale. Compare methods by the plausibility columns and the sketch distances.</source>
+      <translation>方法自身的评分：用于对本次运行的候选轨迹排序；不同方法的评分不在同一尺度上。请用合理性各列和与草图的距离来比较方法。</translation>
+    </message>
+    <message>
       <location filename="../plugin/ui/rollouts_table.py" line="37" />
       <source>Trace</source>
       <translation>轨迹</translation>
@@ -854,22 +859,22 @@
       <translation>弗雷歇距离（米）</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="76" />
+      <location filename="../plugin/ui/rollouts_table.py" line="80" />
       <source>ok</source>
       <translation>正常</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="108" />
+      <location filename="../plugin/ui/rollouts_table.py" line="112" />
       <source>kept</source>
       <translation>保留</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="108" />
+      <location filename="../plugin/ui/rollouts_table.py" line="112" />
       <source>discarded</source>
       <translation>舍弃</translation>
     </message>
     <message>
-      <location filename="../plugin/ui/rollouts_table.py" line="76" />
+      <location filename="../plugin/ui/rollouts_table.py" line="80" />
       <source>failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>

@@ -41,6 +41,10 @@ class RolloutsTable(QTableWidget):
         header = self.horizontalHeaderItem(self.col("length_ratio"))
         header.setToolTip(tr("Length of the rollout divided by the length of the signaling's own path"))
         self.horizontalHeaderItem(self.col("on_road")).setToolTip(tr("Share of the rollout that lies on roads"))
+        # the table holds one run, so scores of different methods (not on one scale) never sit side by side
+        self.horizontalHeaderItem(self.col("score")).setToolTip(
+            tr("The method's own score: it ranks the rollouts of this run; scores of different methods are "
+               "not on one scale. Compare methods by the plausibility columns and the sketch distances."))
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)

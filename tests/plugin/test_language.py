@@ -64,3 +64,22 @@ def test_without_an_override_qgis_own_language_wins(settings, qm_dir):
     QgsApplication.setTranslation("de")
     assert ui_locale() == "de"
     assert translated_with(install_translator(directory=qm_dir)).startswith("GPS-Trajektorien")
+
+
+def test_chinese_strings_render_where_a_cjk_font_exists(qgis_app):
+    """Every character of the Chinese translations is drawable by an installed Simplified Chinese font
+    (Qt falls back to it from the UI font), so no string shows as empty boxes."""
+    import xml.etree.ElementTree as ET
+
+    from qgis.PyQt.QtGui import QFont, QFontDatabase, QFontMetrics
+
+    families = QFontDatabase().families(QFontDatabase.SimplifiedChinese)
+    if not families:
+        pytest.skip("no Simplified Chinese font installed (Debian: fonts-noto-cjk)")
+    root = ET.parse(ROOT / "i18n" / "sig2gps_zh.ts").getroot()
+    text = "".join(m.findtext("translation") or "" for m in root.iter("message"))
+    cjk = sorted({ch for ch in text if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"})
+    assert cjk, "the Chinese translation has no Chinese characters"
+    fonts = [QFontMetrics(QFont(f)) for f in families]
+    missing = [ch for ch in cjk if not any(m.inFontUcs4(ord(ch)) for m in fonts)]
+    assert missing == [], f"no installed CJK font draws {''.join(missing[:20])}"
