@@ -29,132 +29,142 @@
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="335" />
+      <location filename="../plugin/dock.py" line="89" />
+      <source>Help</source>
+      <translation>Hilfe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="90" />
+      <source>Open the user guide</source>
+      <translation>Benutzerhandbuch öffnen</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="349" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS: frage das Backend nach seinen Methoden</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="377" />
+      <location filename="../plugin/dock.py" line="391" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>Das Backend wurde gestoppt; es startet mit der nächsten Rekonstruktion neu.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="147" />
+      <location filename="../plugin/dock.py" line="161" />
       <source>Nothing to save yet: run a reconstruction first.</source>
       <translation>Noch nichts zu speichern: führen Sie zuerst eine Rekonstruktion aus.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="150" />
+      <location filename="../plugin/dock.py" line="164" />
       <source>Save the runs' layers</source>
       <translation>Layer der Durchläufe speichern</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="150" />
+      <location filename="../plugin/dock.py" line="164" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="232" />
+      <location filename="../plugin/dock.py" line="246" />
       <source>A reconstruction is already running.</source>
       <translation>Es läuft bereits eine Rekonstruktion.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="252" />
+      <location filename="../plugin/dock.py" line="266" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="302" />
+      <location filename="../plugin/dock.py" line="316" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{0} Variante(n) von {1} Spur(en) in {2:.1f} s ({3}).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="306" />
+      <location filename="../plugin/dock.py" line="320" />
       <source>Cancelled; what finished before: </source>
       <translation>Abgebrochen; was vorher fertig wurde: </translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="339" />
+      <location filename="../plugin/dock.py" line="353" />
       <source>Starting the backend…</source>
       <translation>Backend wird gestartet…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="370" />
+      <location filename="../plugin/dock.py" line="384" />
       <source>(the backend has not written anything yet)</source>
       <translation>(das Backend hat noch nichts geschrieben)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="175" />
+      <location filename="../plugin/dock.py" line="189" />
       <source>Saved {0} run(s) to {1}; the map now shows the saved layers.</source>
       <translation>{0} Durchlauf/Durchläufe in {1} gespeichert; die Karte zeigt jetzt die gespeicherten Layer.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="218" />
+      <location filename="../plugin/dock.py" line="232" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>Die Konditionierungskachel gehört zu einer Spur: markieren Sie genau eine Spur, um sie zu senden.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="246" />
+      <location filename="../plugin/dock.py" line="260" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>Rekonstruiere {0} Spur(en) mit {1}…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="286" />
+      <location filename="../plugin/dock.py" line="300" />
       <source>Cancelled before any trace was finished.</source>
       <translation>Abgebrochen, bevor eine Spur fertig war.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="288" />
+      <location filename="../plugin/dock.py" line="302" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>Keine Trajektorie erhalten; siehe Protokoll.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="368" />
+      <location filename="../plugin/dock.py" line="382" />
       <source>The Sig2GPS backend (process {0}) {1}. It restarts with the next reconstruction (or use Restart backend in the log tab); its log is in the log tab.</source>
       <translation>Das Sig2GPS-Backend (Prozess {0}) {1}. Es startet mit der nächsten Rekonstruktion neu (oder über „Backend neu starten“ im Protokoll-Reiter); sein Protokoll steht im Protokoll-Reiter.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="309" />
+      <location filename="../plugin/dock.py" line="323" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} Spur(en) fehlgeschlagen (siehe Protokoll).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="314" />
+      <location filename="../plugin/dock.py" line="328" />
       <source>{0} rollout(s) failed the plausibility check (grey on the map, red in the table).</source>
       <translation>{0} Variante(n) haben die Plausibilitätsprüfung nicht bestanden (grau auf der Karte, rot in der Tabelle).</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="317" />
+      <location filename="../plugin/dock.py" line="331" />
       <source>trace {0}, rollout {1}: {2}</source>
       <translation>Spur {0}, Variante {1}: {2}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="350" />
+      <location filename="../plugin/dock.py" line="364" />
       <source>The backend offers: {0}</source>
       <translation>Das Backend bietet: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="158" />
+      <location filename="../plugin/dock.py" line="172" />
       <source>Overwrite?</source>
       <translation>Überschreiben?</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="160" />
+      <location filename="../plugin/dock.py" line="174" />
       <source>Saving cancelled; {0} was left as it was.</source>
       <translation>Speichern abgebrochen; {0} blieb unverändert.</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="225" />
+      <location filename="../plugin/dock.py" line="239" />
       <source>The request is not valid: {0}</source>
       <translation>Die Anfrage ist ungültig: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="332" />
+      <location filename="../plugin/dock.py" line="346" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Das Sig2GPS-Backend ist nicht verfügbar: {0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="158" />
+      <location filename="../plugin/dock.py" line="172" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} existiert. Ersetzen?</translation>
     </message>

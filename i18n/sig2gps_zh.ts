@@ -29,132 +29,142 @@
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="335" />
+      <location filename="../plugin/dock.py" line="89" />
+      <source>Help</source>
+      <translation>帮助</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="90" />
+      <source>Open the user guide</source>
+      <translation>打开用户指南</translation>
+    </message>
+    <message>
+      <location filename="../plugin/dock.py" line="349" />
       <source>Sig2GPS: asking the backend for its methods</source>
       <translation>Sig2GPS：正在查询后端提供的方法</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="377" />
+      <location filename="../plugin/dock.py" line="391" />
       <source>The backend was stopped; it starts again with the next reconstruction.</source>
       <translation>后端已停止；下次重建时会重新启动。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="147" />
+      <location filename="../plugin/dock.py" line="161" />
       <source>Nothing to save yet: run a reconstruction first.</source>
       <translation>尚无可保存的内容：请先运行一次重建。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="150" />
+      <location filename="../plugin/dock.py" line="164" />
       <source>Save the runs' layers</source>
       <translation>保存各次运行的图层</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="150" />
+      <location filename="../plugin/dock.py" line="164" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="232" />
+      <location filename="../plugin/dock.py" line="246" />
       <source>A reconstruction is already running.</source>
       <translation>已有重建任务在运行。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="252" />
+      <location filename="../plugin/dock.py" line="266" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="302" />
+      <location filename="../plugin/dock.py" line="316" />
       <source>{0} rollout(s) of {1} trace(s) in {2:.1f} s ({3}).</source>
       <translation>{1} 条轨迹的 {0} 个候选，用时 {2:.1f} 秒（{3}）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="306" />
+      <location filename="../plugin/dock.py" line="320" />
       <source>Cancelled; what finished before: </source>
       <translation>已取消；取消前完成的部分：</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="339" />
+      <location filename="../plugin/dock.py" line="353" />
       <source>Starting the backend…</source>
       <translation>正在启动后端…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="370" />
+      <location filename="../plugin/dock.py" line="384" />
       <source>(the backend has not written anything yet)</source>
       <translation>（后端尚未输出任何内容）</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="175" />
+      <location filename="../plugin/dock.py" line="189" />
       <source>Saved {0} run(s) to {1}; the map now shows the saved layers.</source>
       <translation>已将 {0} 次运行保存到 {1}；地图现在显示已保存的图层。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="218" />
+      <location filename="../plugin/dock.py" line="232" />
       <source>The conditioning tile belongs to one trace: tick a single trace to send it.</source>
       <translation>条件瓦片对应单条轨迹：请只勾选一条轨迹再发送。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="246" />
+      <location filename="../plugin/dock.py" line="260" />
       <source>Reconstructing {0} trace(s) with {1}…</source>
       <translation>正在用 {1} 重建 {0} 条轨迹…</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="286" />
+      <location filename="../plugin/dock.py" line="300" />
       <source>Cancelled before any trace was finished.</source>
       <translation>已取消，尚无轨迹完成。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="288" />
+      <location filename="../plugin/dock.py" line="302" />
       <source>No trajectory came back; see the log tab.</source>
       <translation>没有返回任何轨迹；请查看日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="368" />
+      <location filename="../plugin/dock.py" line="382" />
       <source>The Sig2GPS backend (process {0}) {1}. It restarts with the next reconstruction (or use Restart backend in the log tab); its log is in the log tab.</source>
       <translation>Sig2GPS 后端（进程 {0}）{1}。下次重建时会自动重启（也可在日志页点击“重启后端”）；其日志见日志页。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="309" />
+      <location filename="../plugin/dock.py" line="323" />
       <source>{0} trace(s) failed (see the log tab).</source>
       <translation>{0} 条轨迹失败（见日志页）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="314" />
+      <location filename="../plugin/dock.py" line="328" />
       <source>{0} rollout(s) failed the plausibility check (grey on the map, red in the table).</source>
       <translation>{0} 个候选未通过合理性检查（地图上为灰色，表格中为红色）。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="317" />
+      <location filename="../plugin/dock.py" line="331" />
       <source>trace {0}, rollout {1}: {2}</source>
       <translation>轨迹 {0}，候选 {1}：{2}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="350" />
+      <location filename="../plugin/dock.py" line="364" />
       <source>The backend offers: {0}</source>
       <translation>后端提供：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="158" />
+      <location filename="../plugin/dock.py" line="172" />
       <source>Overwrite?</source>
       <translation>覆盖？</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="160" />
+      <location filename="../plugin/dock.py" line="174" />
       <source>Saving cancelled; {0} was left as it was.</source>
       <translation>已取消保存；{0} 保持不变。</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="225" />
+      <location filename="../plugin/dock.py" line="239" />
       <source>The request is not valid: {0}</source>
       <translation>请求无效：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="332" />
+      <location filename="../plugin/dock.py" line="346" />
       <source>The Sig2GPS backend is not available: {0}</source>
       <translation>Sig2GPS 后端不可用：{0}</translation>
     </message>
     <message>
-      <location filename="../plugin/dock.py" line="158" />
+      <location filename="../plugin/dock.py" line="172" />
       <source>{0} exists. Replace it?</source>
       <translation>{0} 已存在。是否替换？</translation>
     </message>

@@ -86,7 +86,10 @@ class Sig2GpsDock(QgsDockWidget):
         self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        outer.addLayout(hbox(self.run_button, self.cancel_button))
+        help_button = QPushButton(tr("Help"))
+        help_button.setToolTip(tr("Open the user guide"))
+        help_button.clicked.connect(lambda: self.open_help())
+        outer.addLayout(hbox(self.run_button, self.cancel_button, help_button))
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.status = QLabel("")
@@ -103,6 +106,17 @@ class Sig2GpsDock(QgsDockWidget):
     @property
     def compare_task(self):
         return self.results.compare_task
+
+    def open_help(self, opener=None):
+        """Open the user guide shipped with the plugin in the browser; returns its URL."""
+        from qgis.PyQt.QtCore import QUrl
+        from qgis.PyQt.QtGui import QDesktopServices
+
+        from .paths import help_path
+
+        url = QUrl.fromLocalFile(str(help_path()))
+        (opener or QDesktopServices.openUrl)(url)
+        return url
 
     # ------------------------------------------------------------------ messages
     def message(self, text: str, level=Qgis.Info, details: str = "") -> None:

@@ -355,3 +355,13 @@ def test_save_runs_keeps_every_run_in_a_geopackage_in_its_group(dock, tmp_path):
     assert dock.result_layers == (dock.runs[-1].lines, dock.runs[-1].points)
     assert not any(c.renderState() for c in dock.result_layers[0].renderer().categories())
     assert dock.save_runs(str(out), confirm_overwrite=lambda p: False) is None
+
+
+def test_help_opens_the_user_guide(dock):
+    opened = []
+    url = dock.open_help(opener=opened.append)
+    assert opened == [url] and url.isLocalFile()
+    from pathlib import Path
+
+    guide = Path(url.toLocalFile())
+    assert guide.exists() and "Save runs" in guide.read_text(encoding="utf-8")
