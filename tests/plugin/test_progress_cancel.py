@@ -56,6 +56,7 @@ def test_progress_values_reach_the_task_while_the_job_runs(qgis_app, slow_backen
     outcome, seen, _ = run_task(qgis_app, slow_backend, req)
     assert outcome["done"].complete
     running = [v for v in seen if 0 < v < 99]
+    print(f"progress values seen during a 20-step job: {len(set(running))} distinct")
     assert len(set(running)) >= 5, seen  # it moves, rather than sitting at 0 and jumping to the end
     assert running == sorted(running)
 
@@ -65,6 +66,7 @@ def test_cancel_ends_the_job_within_seconds(qgis_app, slow_backend, signaling_cs
     req = build_request("_test_slow", traces=traces_of(signaling_csv), extra={"steps": 300, "step_s": 0.1},
                         frames_mode="none")
     outcome, seen, after_cancel = run_task(qgis_app, slow_backend, req, cancel_when=lambda seen: any(seen))
+    print(f"cancel between steps: job ended {after_cancel:.2f} s after Cancel")
     assert after_cancel < 3.0
     result = outcome["done"]
     assert result.complete is False and result.rollouts == []
@@ -74,6 +76,7 @@ def test_cancel_of_a_method_that_ignores_it_still_frees_the_user(qgis_app, slow_
     req = build_request("_test_slow", traces=traces_of(signaling_csv)[:1],
                         extra={"steps": 150, "step_s": 0.1, "ignore_cancel": True}, frames_mode="none")
     outcome, _, after_cancel = run_task(qgis_app, slow_backend, req, cancel_when=lambda seen: True)
+    print(f"cancel ignored by the method: user freed {after_cancel:.2f} s after Cancel")
     assert after_cancel < 8.0  # the client's grace (5 s) and a poll
     err = outcome["error"]
     assert err.level == Qgis.Info and "Cancelled" in err.message
