@@ -72,6 +72,11 @@ class JobTimeout(BackendError):
     """`wait` gave up before the job finished (the job may still be running)."""
 
 
+class CancelNotHonoured(BackendError):
+    """The job was cancelled but did not stop within the grace period (a method step that takes long, or a
+    method that ignores cancels); the caller stops waiting, the backend drops the job when it can."""
+
+
 # ---------------------------------------------------------------- connection file
 @dataclass(frozen=True)
 class Connection:
@@ -189,14 +194,16 @@ class BackendClient:
 
     # -- waiting
     def wait(self, job_id: str, poll_s: float = 0.5, timeout: float | None = None, on_progress=None,
-             should_cancel=None) -> dict:
+             should_cancel=None, cancel_grace_s: float = 5.0) -> dict:
         """Poll until the job ends; return its result (partial when cancelled: result['complete'] is False).
 
         on_progress(status) is called after each poll; should_cancel() -> True cancels the job (a QgsTask's
-        isCanceled). Raises JobFailed, JobTimeout, or BackendUnavailable if the backend dies meanwhile.
+        isCanceled). A cancelled job that has not stopped `cancel_grace_s` seconds later raises
+        CancelNotHonoured, so a Cancel button never waits on a long step. Raises JobFailed, JobTimeout, or
+        BackendUnavailable if the backend dies meanwhile.
         """
         t0 = time.monotonic()
-        cancel_sent = False
+        cancel_sent = None  # when the cancel was sent
         while True:
             st = self.status(job_id)
             if on_progress:
@@ -207,9 +214,14 @@ class BackendClient:
                                 err.get("code", "job_failed"), err.get("field"))
             if st["state"] in ("done", "cancelled"):
                 return self.result(job_id)
-            if should_cancel and not cancel_sent and should_cancel():
-                self.cancel(job_id)
-                cancel_sent = True
+            if should_cancel and cancel_sent is None and should_cancel():
+                st = self.cancel(job_id)
+                cancel_sent = time.monotonic()
+                if st["state"] in ("done", "cancelled"):  # it was queued, or ended meanwhile
+                    return self.result(job_id)
+            if cancel_sent is not None and time.monotonic() - cancel_sent > cancel_grace_s:
+                raise CancelNotHonoured(f"job {job_id} was cancelled and did not stop within {cancel_grace_s:.0f} s "
+                                        f"({st.get('message', '')})", code="cancelled")
             if timeout is not None and time.monotonic() - t0 > timeout:
                 raise JobTimeout(f"job {job_id} still {st['state']} after {timeout:.0f} s", code="timeout")
             time.sleep(poll_s)

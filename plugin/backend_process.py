@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,10 +74,21 @@ class BackendProcess:
                                      code="unavailable")
         return self._client
 
-    def describe_exit(self) -> str:
+    def how_it_ended(self) -> str:
+        """How the process ended, in words: 'was killed by signal 9 (SIGKILL)', 'exited with code 1'."""
         code = self.returncode
-        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
-        return f"the Sig2GPS backend {how}; its log ({self.log_path}) ends with:\n{self.log_tail(20)}"
+        if code is None:
+            return "is running" if self._proc is not None else "was never started"
+        if code < 0:
+            try:
+                name = f" ({signal.Signals(-code).name})"
+            except ValueError:
+                name = ""
+            return f"was killed by signal {-code}{name}"
+        return f"exited with code {code}"
+
+    def describe_exit(self) -> str:
+        return f"the Sig2GPS backend {self.how_it_ended()}; its log ({self.log_path}) ends with:\n{self.log_tail(20)}"
 
     def log_tail(self, lines: int = 200) -> str:
         """The last `lines` lines of the backend's log (for the plugin's log panel and error messages)."""
@@ -181,12 +193,10 @@ class BackendProcess:
         self._close_log()
 
     def close(self) -> None:
-        """stop() and remove the private folder (keeps a log_path given by the caller)."""
+        """stop() and remove the private temporary folder, its log included (a log_path given by the caller
+        is kept): nothing of the backend is left in the temp directory once the plugin is done with it."""
         self.stop()
-        if self.log_path.parent != self._dir:
-            shutil.rmtree(self._dir, ignore_errors=True)
-        else:
-            self.connection_file.unlink(missing_ok=True)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
     def _close_log(self) -> None:
         if self._log is not None:

@@ -12,8 +12,10 @@ from .settings import PluginSettings
 
 
 class Backend:
-    def __init__(self, python: str | None = None, start_timeout: float = 90.0):
+    def __init__(self, python: str | None = None, start_timeout: float = 90.0, env: dict | None = None):
+        """env: added to the backend process's environment (tests point PYTHONPATH at a checkout's backend)."""
         self._python = python  # None: read from the settings at each start
+        self.env = dict(env or {})
         self._proc = None
         self._lock = threading.RLock()
         self.start_timeout = start_timeout
@@ -31,7 +33,7 @@ class Backend:
                 self._proc.close()  # the user chose another interpreter
                 self._proc = None
             if self._proc is None:
-                self._proc = BackendProcess(py, start_timeout=self.start_timeout)
+                self._proc = BackendProcess(py, start_timeout=self.start_timeout, env=self.env)
             return self._proc.ensure_running()
 
     def is_running(self) -> bool:
@@ -65,6 +67,11 @@ class Backend:
             return self._proc.log_tail(lines) if self._proc is not None else ""
         finally:
             self._lock.release()
+
+    def how_it_ended(self) -> str:
+        """'was killed by signal 9 (SIGKILL)', 'exited with code 1', ...; never waits (GUI thread)."""
+        p = self._proc
+        return p.how_it_ended() if p is not None else "was never started"
 
     def methods(self) -> list[dict]:
         return self.client().methods()

@@ -21,3 +21,9 @@ class InputError(Sig2GpsError):
 
 class BackendError(Sig2GpsError):
     """The backend is not reachable, crashed, or refused the job."""
+
+
+class Cancelled(Sig2GpsError):
+    """The user cancelled: said plainly, never as a success nor as a failure."""
+
+    level = Qgis.Info

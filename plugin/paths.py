@@ -20,3 +20,8 @@ def styles_dir() -> Path:
 def i18n_dir() -> Path:
     """Compiled .qm files: locale/ in the installed plugin (i18n/ there would shadow i18n.py), i18n/ here."""
     return _first(HERE / "locale", HERE.parent / "i18n")
+
+
+def help_path() -> Path:
+    """The user guide (help/index.html), the same in the checkout and in the installed plugin."""
+    return HERE / "help" / "index.html"

@@ -1,6 +1,8 @@
 """The plugin object QGIS holds: actions, the dock, the Processing provider, the translator."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
@@ -10,12 +12,27 @@ from .i18n import tr
 from .paths import i18n_dir, icon_path
 
 
-def install_translator():
-    """Load i18n/sig2gps_<lang>.qm for QGIS's UI language (or the system's); None when there is none."""
-    override = QgsSettings().value("locale/overrideFlag", False, type=bool)
-    locale = QgsSettings().value("locale/userLocale", "", type=str) if override else QLocale.system().name()
-    for name in (locale, locale[:2]):
-        qm = i18n_dir() / f"sig2gps_{name}.qm"
+def ui_locale() -> str:
+    """QGIS's own UI language, not the system's: what QGIS chose at start (QgsApplication.translation(),
+    from `locale/overrideFlag` + `locale/userLocale`, else the system locale), read again from the
+    settings when the user has overridden it since, as QGIS's Options dialog does."""
+    settings = QgsSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        user = settings.value("locale/userLocale", "", type=str)
+        if user:
+            return user
+    app = QgsApplication.instance()
+    return (app.translation() if app is not None else "") or QLocale.system().name()
+
+
+def install_translator(locale: str | None = None, directory=None):
+    """Load sig2gps_<lang>.qm for QGIS's UI language (ui_locale()); None when there is none (English).
+
+    locale: e.g. "de_DE" or "zh"; directory: where the .qm files are (default: the plugin's locale/)."""
+    locale = locale or ui_locale()
+    folder = Path(directory) if directory is not None else i18n_dir()
+    for name in dict.fromkeys((locale, locale.split("_")[0][:2])):
+        qm = folder / f"sig2gps_{name}.qm"
         if qm.exists():
             translator = QTranslator()
             if translator.load(str(qm)):

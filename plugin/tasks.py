@@ -10,7 +10,7 @@ import traceback
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
 
-from .errors import BackendError, Sig2GpsError
+from .errors import BackendError, Cancelled, Sig2GpsError
 from .i18n import tr
 
 LOG_TAG = "Sig2GPS"
@@ -41,8 +41,7 @@ class BaseTask(QgsTask):
         elif not ok:
             err = self.exception
             if err is None:  # cancelled before it produced anything
-                err = Sig2GpsError(tr("{0} was cancelled.").format(self.description()))
-                err.level = Qgis.Info
+                err = Cancelled(tr("{0} was cancelled.").format(self.description()))
             elif not isinstance(err, Sig2GpsError):
                 err = Sig2GpsError(tr("{0} failed: {1}").format(self.description(), str(err)))
             QgsMessageLog.logMessage(err.message, LOG_TAG, err.level)
@@ -90,7 +89,7 @@ def run_job(backend, request: dict, on_progress=None, should_cancel=None, poll_s
 
     Blocking: call it from a QgsTask or a Processing algorithm, never from the GUI thread.
     """
-    from .backend_client import BackendError as ClientError, BackendUnavailable, JobFailed
+    from .backend_client import BackendError as ClientError, BackendUnavailable, CancelNotHonoured, JobFailed
     from .backend_process import BackendStartError
 
     if backend is None:
@@ -104,6 +103,9 @@ def run_job(backend, request: dict, on_progress=None, should_cancel=None, poll_s
             from e
     try:
         return client.run(request, on_progress=on_progress, should_cancel=should_cancel, poll_s=poll_s)
+    except CancelNotHonoured as e:
+        raise Cancelled(tr("Cancelled. The backend was still in a long step; it drops the job when that step "
+                           "ends."), e.message) from e
     except BackendUnavailable as e:
         raise BackendError(tr("The Sig2GPS backend stopped answering ({0}). It will be restarted; "
                               "run the reconstruction again.").format(e.message), backend.log_tail()) from e

@@ -2,6 +2,11 @@
 
 Asking before overwriting is the dock's job (a dialog); this function refuses to replace a file
 unless told to, so no caller can destroy a file by accident.
+
+Times: a GeoPackage stores date-times as ISO 8601 text; QGIS 3.22's writer drops the milliseconds and
+the zone, so the values are rewritten afterwards as UTC with milliseconds ('...T22:13:20.123Z').
+dBASE (Shapefile) has no date-time: they become ISO 8601 text, and numbers get a width that holds
+them (GDAL's default width cannot hold a Unix time with decimals and warns for every feature).
 """
 from __future__ import annotations
 
@@ -68,7 +73,47 @@ def export_layer(layer: QgsVectorLayer, path, selected_only: bool = False, overw
                                                             opts)
     if err != QgsVectorFileWriter.NoError:
         raise Sig2GpsError(tr("Export to {0} failed: {1}").format(str(path), msg))
+    if driver == "GPKG":
+        _gpkg_utc_datetimes(path, opts.layerName, src, selected_only and feature_ids is None)
     return path
+
+
+UTC_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.zzz'Z'"
+
+
+def _gpkg_utc_datetimes(path: Path, table: str, layer: QgsVectorLayer, selected_only: bool) -> None:
+    """Rewrite the date-time columns of a just-written GeoPackage table as UTC with milliseconds, feature by
+    feature in the order the writer wrote them (fid order). Through OGR, whose GeoPackage connection has
+    the spatial functions the table's triggers call."""
+    from osgeo import ogr
+
+    names = [f.name() for f in layer.fields() if f.type() == QVariant.DateTime]
+    if not names:
+        return
+    it = layer.getSelectedFeatures() if selected_only else layer.getFeatures()
+    values = [[v.toUTC().toString(UTC_FORMAT) if isinstance(v, QDateTime) and v.isValid() else None
+               for v in (f[n] for n in names)] for f in it]
+    ds = ogr.Open(str(path), 1)
+    if ds is None:
+        raise Sig2GpsError(tr("Export to {0}: the GeoPackage cannot be reopened to store UTC times.").format(str(path)))
+    try:
+        out = ds.GetLayerByName(table)
+        out.ResetReading()
+        feats = sorted(out, key=lambda f: f.GetFID())
+        if len(feats) != len(values):
+            raise Sig2GpsError(tr("Export to {0}: {1} features written but {2} expected.")
+                               .format(str(path), len(feats), len(values)))
+        ds.StartTransaction()
+        for feat, vals in zip(feats, values):
+            for name, v in zip(names, vals):
+                if v is None:
+                    feat.SetFieldNull(name)
+                else:
+                    feat.SetField(name, v)
+            out.SetFeature(feat)
+        ds.CommitTransaction()
+    finally:
+        ds = None
 
 
 def _datetimes_as_text(layer: QgsVectorLayer, selected_only: bool) -> QgsVectorLayer:
@@ -77,7 +122,12 @@ def _datetimes_as_text(layer: QgsVectorLayer, selected_only: bool) -> QgsVectorL
     for f in layer.fields():
         dt = f.type() == QVariant.DateTime
         is_dt.append(dt)
-        fields.append(QgsField(f.name(), QVariant.String, len=24) if dt else QgsField(f))
+        if dt:
+            fields.append(QgsField(f.name(), QVariant.String, len=24))
+        elif f.type() == QVariant.Double:  # room for a Unix time with milliseconds, and 6 decimals elsewhere
+            fields.append(QgsField(f.name(), QVariant.Double, "double", 20, 6))
+        else:
+            fields.append(QgsField(f))
     out = QgsVectorLayer(f"{QgsWkbTypes.displayString(layer.wkbType())}?crs={layer.crs().authid()}",
                          layer.name(), "memory")
     out.dataProvider().addAttributes(fields.toList())

@@ -27,7 +27,7 @@ class FieldMapping:
     trace_id: str = "trace_id"
     timestamp: str = "timestamp"
     cell_id: str = "cell_id"
-    lon: str = "lon"  # CSV only; layers take positions from their geometry
+    lon: str = "lon"  # CSVs, and layers without geometry (else positions come from the geometry)
     lat: str = "lat"
 
     def required(self, with_positions: bool) -> list[str]:
@@ -35,8 +35,20 @@ class FieldMapping:
         return base + ([self.lon, self.lat] if with_positions else [])
 
 
-# The fields of the layers this module builds (signaling_layer_from_csv): time is a date-time field.
-LAYER_MAPPING = FieldMapping(timestamp="time")
+# The fields of the layers this module builds (signaling_layer_from_csv): the project's CSV columns,
+# trace_id, timestamp (a date-time field here) and cell_id.
+LAYER_MAPPING = FieldMapping()
+
+
+def _lonlat(f, lon_field: str, lat_field: str) -> tuple[float, float]:
+    """A record's position from its lon/lat columns; ValueError naming the problem."""
+    try:
+        lon, lat = float(f[lon_field]), float(f[lat_field])
+    except (TypeError, ValueError):
+        raise ValueError(tr("no number in {0}/{1}").format(lon_field, lat_field)) from None
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        raise ValueError(tr("position {0}, {1} is not a longitude/latitude").format(lon, lat))
+    return lon, lat
 
 
 @dataclass
@@ -68,12 +80,26 @@ def read_cells_csv(path) -> dict:
     return out
 
 
-def cells_from_layer(layer: QgsVectorLayer, cell_field: str = "cell_id") -> dict:
-    """A tower point layer -> {cell_id: (lon, lat)} (positions reprojected to WGS84)."""
-    if layer.fields().indexOf(cell_field) < 0:
+def cells_from_layer(layer: QgsVectorLayer, cell_field: str = "cell_id", lon_field: str = "lon",
+                     lat_field: str = "lat") -> dict:
+    """A towers layer -> {cell_id: (lon, lat)}: positions from its geometry (reprojected to WGS84), or, for
+    a table without geometry (a CSV opened as is), from its lon/lat columns."""
+    names = layer.fields().names()
+    if cell_field not in names:
         raise InputError(tr("Layer {0} has no field {1} for the cell id.").format(layer.name(), cell_field))
-    xf = QgsCoordinateTransform(layer.crs(), WGS84, QgsProject.instance())
     out = {}
+    if not layer.isSpatial():
+        if lon_field not in names or lat_field not in names:
+            raise InputError(tr("Towers layer {0} has no geometry and no {1}/{2} columns; its fields are {3}.")
+                             .format(layer.name(), lon_field, lat_field, ", ".join(names)))
+        for f in layer.getFeatures():
+            try:
+                out[str(f[cell_field])] = _lonlat(f, lon_field, lat_field)
+            except ValueError as e:
+                raise InputError(tr("Towers layer {0}, feature {1}: {2}").format(layer.name(), f.id(), str(e))) \
+                    from None
+        return out
+    xf = QgsCoordinateTransform(layer.crs(), WGS84, QgsProject.instance())
     for f in layer.getFeatures():
         g = f.geometry()
         if g.isEmpty():
@@ -114,7 +140,7 @@ def _coord(text, path, line, name, lo, hi) -> float:
 
 def signaling_layer_from_csv(path, mapping: FieldMapping = FieldMapping(), cells: dict | None = None,
                              name: str | None = None) -> tuple[QgsVectorLayer, list[str]]:
-    """Read a signaling CSV into a WGS84 point layer (fields trace_id, time, t, cell_id).
+    """Read a signaling CSV into a WGS84 point layer (fields trace_id, timestamp (date-time), t, cell_id).
 
     A file-level problem (missing file or column) raises InputError; a bad row drops only its own
     trace and is returned in the problem list (file, line, field), so one bad trace never loses the
@@ -163,7 +189,7 @@ def signaling_layer_from_csv(path, mapping: FieldMapping = FieldMapping(), cells
 
 def new_signaling_layer(name: str) -> QgsVectorLayer:
     layer = QgsVectorLayer("Point?crs=EPSG:4326", name, "memory")
-    layer.dataProvider().addAttributes([QgsField("trace_id", QVariant.String), QgsField("time", QVariant.DateTime),
+    layer.dataProvider().addAttributes([QgsField("trace_id", QVariant.String), QgsField("timestamp", QVariant.DateTime),
                                         QgsField("t", QVariant.Double), QgsField("cell_id", QVariant.String)])
     layer.updateFields()
     return layer
@@ -214,9 +240,10 @@ def traces_from_layer(layer: QgsVectorLayer, mapping: FieldMapping = LAYER_MAPPI
             raise InputError(tr("Layer {0} has no {1} field {2}; its fields are {3}.")
                              .format(layer.name(), role, fname or "''", ", ".join(names)))
     spatial = layer.geometryType() == QgsWkbTypes.PointGeometry
-    if not spatial and cells is None:
-        raise InputError(tr("Layer {0} has no point geometry; give a towers table to place its cells.")
-                         .format(layer.name()))
+    columns = not spatial and mapping.lon in names and mapping.lat in names  # a CSV table with lon/lat
+    if not spatial and cells is None and not columns:
+        raise InputError(tr("Layer {0} has no point geometry and no {1}/{2} columns; give a towers table to "
+                            "place its cells.").format(layer.name(), mapping.lon, mapping.lat))
     xf = QgsCoordinateTransform(layer.crs(), WGS84, QgsProject.instance()) if spatial else None
     want = set(trace_ids) if trace_ids else None
     by_id: dict[str, list] = {}
@@ -239,6 +266,14 @@ def traces_from_layer(layer: QgsVectorLayer, mapping: FieldMapping = LAYER_MAPPI
         if g is not None and not g.isEmpty():
             p = xf.transform(g.asPoint())
             lon, lat = p.x(), p.y()
+        elif columns and f[mapping.lon] not in (None, ""):
+            try:
+                lon, lat = _lonlat(f, mapping.lon, mapping.lat)
+            except ValueError as e:
+                problems.append(tr("Layer {0}, feature {1}: {2} (trace {3} skipped)")
+                                .format(layer.name(), f.id(), str(e), tid))
+                bad.add(tid)
+                continue
         elif cells is not None and cid in cells:
             lon, lat = cells[cid]
         else:
@@ -268,7 +303,7 @@ def trace_ids_of(layer: QgsVectorLayer, id_field: str = "trace_id") -> list[str]
     return sorted(str(v) for v in layer.uniqueValues(idx))
 
 
-def time_range_of(layer: QgsVectorLayer, time_field: str = "time") -> tuple[float, float] | None:
+def time_range_of(layer: QgsVectorLayer, time_field: str = "timestamp") -> tuple[float, float] | None:
     """(min, max) Unix seconds over the layer, or None when the field has no readable time."""
     ts = []
     for f in layer.getFeatures():

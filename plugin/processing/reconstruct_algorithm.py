@@ -1,15 +1,17 @@
 """Processing algorithm "Reconstruct GPS trajectories from signaling".
 
-Inputs: a signaling point layer and its trace id / time / cell fields, an optional towers layer
-(for records without positions), an optional road layer, the method and rollouts. Outputs: a
+Inputs: a signaling layer (points, or a table with lon/lat columns) and its trace id / time / cell
+fields (defaults: the project's CSV columns trace_id, timestamp, cell_id), an optional towers layer
+(points, or a table with lon/lat columns) for records without positions, an optional road layer,
+the method (a drop-down of the backend's methods, processing/methods.py) and rollouts. Outputs: a
 line layer (one feature per trace and rollout) and a timestamped point layer. The work goes to
 the local backend, started on first use, exactly as from the dock.
 """
 from __future__ import annotations
 
 from qgis.core import (QgsFeatureSink, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException,
-                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFeatureSink,
-                       QgsProcessingParameterField, QgsProcessingParameterNumber, QgsProcessingParameterString,
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFeatureSink, QgsProcessingParameterField, QgsProcessingParameterNumber,
                        QgsProcessingParameterVectorLayer, QgsWkbTypes)
 
 from ..errors import Sig2GpsError
@@ -39,18 +41,26 @@ class ReconstructAlgorithm(QgsProcessingAlgorithm):
                   "timestamped points. Without a road layer the backend's own road network is used.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterVectorLayer(self.INPUT, tr("Signaling layer"),
+        self.addParameter(QgsProcessingParameterVectorLayer(self.INPUT, tr("Signaling layer (points, or a table "
+                                                                           "with lon/lat columns)"),
                                                             [QgsProcessing.TypeVector]))
         self.addParameter(QgsProcessingParameterField(self.TRACE_FIELD, tr("Trace id field"), "trace_id", self.INPUT))
-        self.addParameter(QgsProcessingParameterField(self.TIME_FIELD, tr("Time field"), "time", self.INPUT))
+        self.addParameter(QgsProcessingParameterField(self.TIME_FIELD, tr("Time field"), "timestamp", self.INPUT))
         self.addParameter(QgsProcessingParameterField(self.CELL_FIELD, tr("Cell id field"), "cell_id", self.INPUT))
-        self.addParameter(QgsProcessingParameterVectorLayer(self.CELLS, tr("Towers layer (cell positions)"),
-                                                            [QgsProcessing.TypeVectorPoint], optional=True))
+        self.addParameter(QgsProcessingParameterVectorLayer(self.CELLS, tr("Towers layer (points, or a table with "
+                                                                           "lon/lat columns)"),
+                                                            [QgsProcessing.TypeVector], optional=True))
         self.addParameter(QgsProcessingParameterField(self.CELLS_FIELD, tr("Towers' cell id field"), "cell_id",
                                                       self.CELLS, optional=True))
         self.addParameter(QgsProcessingParameterVectorLayer(self.ROADS, tr("Road layer"),
                                                             [QgsProcessing.TypeVectorLine], optional=True))
-        self.addParameter(QgsProcessingParameterString(self.METHOD, tr("Method"), "towers"))
+        from .methods import known_methods
+
+        methods = known_methods()
+        method = QgsProcessingParameterEnum(self.METHOD, tr("Method"), options=methods,
+                                            defaultValue="towers" if "towers" in methods else methods[0])
+        method.setUsesStaticStrings(True)  # models and batch runs store the method's name, not a position
+        self.addParameter(method)
         self.addParameter(QgsProcessingParameterNumber(self.ROLLOUTS, tr("Rollouts per trace"),
                                                        QgsProcessingParameterNumber.Integer, 1, False, 1, 64))
         self.addParameter(QgsProcessingParameterNumber(self.SEED, tr("Random seed"),
@@ -72,10 +82,12 @@ class ReconstructAlgorithm(QgsProcessingAlgorithm):
                                cell_id=self.parameterAsString(parameters, self.CELL_FIELD, context))
         towers = self.parameterAsVectorLayer(parameters, self.CELLS, context)
         roads = self.parameterAsVectorLayer(parameters, self.ROADS, context)
-        params = ReconstructParams(method=self.parameterAsString(parameters, self.METHOD, context).strip(),
+        params = ReconstructParams(method=self.parameterAsEnumString(parameters, self.METHOD, context),
                                    rollouts=self.parameterAsInt(parameters, self.ROLLOUTS, context),
                                    seed=self.parameterAsInt(parameters, self.SEED, context), with_frames=False)
         try:
+            if layer is None:
+                raise QgsProcessingException(tr("No signaling layer was given."))
             cells = cells_from_layer(towers, self.parameterAsString(parameters, self.CELLS_FIELD, context)
                                      or "cell_id") if towers else None
             traces, problems = traces_from_layer(layer, mapping, cells=cells)

@@ -91,8 +91,7 @@ def wait_for_result(dock):
             lines, points = dock.result_layers
             first = dock.table.rollouts[0].trace_id
             sketch = sketch_from_gps(first)
-            dock.sketch_box.setLayer(sketch)
-            status["distances"] = dock.compare_to_sketch(sketch)
+            dock.sketch_box.setLayer(sketch)  # starts the comparison (a QgsTask); read when it ends
             status["trace_ids"] = sorted({r.trace_id for r in dock.table.rollouts})
             status["point_temporal"] = points.temporalProperties().isActive()
             dock.table.selectRow(0)
@@ -103,9 +102,22 @@ def wait_for_result(dock):
             canvas.setExtent(iface.mapCanvas().mapSettings().layerExtentToOutputExtent(lines, extent))
             canvas.refresh()
             status["table_header"] = [dock.table.horizontalHeaderItem(i).text() for i in range(dock.table.columnCount())]
+            status["groups"] = [g.name() for g in QgsProject.instance().layerTreeRoot().findGroups()]
+            status["group_layers"] = [lyr.name() for lyr in dock.result_group.findLayers() for lyr in [lyr.layer()]]
+            status["categories"] = [c.label() for c in lines.renderer().categories()]
+            QTimer.singleShot(200, lambda: wait_for_distances(dock, status))
+            return
         QTimer.singleShot(3000, lambda: (write_status(status), wait_for_quit()))  # let the canvas render
     except Exception:
         write_status({"error": traceback.format_exc()})
+
+
+def wait_for_distances(dock, status):
+    if dock.compare_task is not None or all(d is None for d in dock.table.distances):
+        QTimer.singleShot(200, lambda: wait_for_distances(dock, status))
+        return
+    status["distances"] = dock.table.distances
+    QTimer.singleShot(3000, lambda: (write_status(status), wait_for_quit()))  # let the canvas render
 
 
 def wait_for_quit():

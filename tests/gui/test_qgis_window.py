@@ -92,6 +92,12 @@ def test_dock_reconstructs_in_a_real_qgis_window(profile, tmp_path):
     assert any(n.endswith("points") for n in status["layers"]) and status["point_temporal"]
     assert status["rows"] >= len(status["trace_ids"]) == 3, status
     assert status["table_header"][:3] == ["Trace", "Rollout", "Score"]
+    # one group for the run, named with the method and its parameters, holding the run's layers,
+    # coloured by trace (one legend entry per trace and rollout)
+    assert status["groups"][0].startswith(f"Sig2GPS #1 {status['method']} (3 rollouts, seed 0"), status["groups"]
+    assert len(status["group_layers"]) == 2 and all(n.startswith("#1 ") for n in status["group_layers"])
+    assert len(status["categories"]) == status["rows"]
+    assert {c.split(",")[0] for c in status["categories"]} == set(status["trace_ids"])
     # distances to the sketch (the first trace's true route): its own rollouts are the closest
     d = [x["mean"] for x in status["distances"]]
     assert min(d) < (200.0 if status["method"] == "hmm" else 1000.0), (status["method"], d)

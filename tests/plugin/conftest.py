@@ -47,13 +47,18 @@ def backend_py() -> str:
     return backend_python()
 
 
+def backend_env(*extra_paths) -> dict:
+    """The backend processes run this checkout's backend package (not whatever the venv installed)."""
+    return {"PYTHONPATH": os.pathsep.join([str(p) for p in extra_paths] + [str(ROOT / "backend")])}
+
+
 @pytest.fixture(scope="session")
 def backend(backend_py):
     """One real backend process for the whole run (each start costs seconds); tests that kill it
     leave it to be restarted by the next use, which is the behaviour under test anyway."""
     from sig2gps_qgis.backend_service import Backend
 
-    b = Backend(python=backend_py)
+    b = Backend(python=backend_py, env=backend_env())
     yield b
     b.stop()
 
@@ -64,7 +69,7 @@ def sample_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "sim"
     cli = "import sys; from sig2gps.cli import main; sys.exit(main())"
     subprocess.run([backend_python(), "-c", cli, "simulate", "--traces", "3", "--seed", "7", "--out", str(out)],
-                   check=True, capture_output=True, timeout=120)
+                   check=True, capture_output=True, timeout=120, env=dict(os.environ, **backend_env()))
     return out
 
 

@@ -56,7 +56,7 @@ def test_started_backend_lists_methods_then_crash_is_reported_and_recovered(qgis
         backend._proc._proc.wait(10)
         _until(qgis_app, lambda: d.last_message[1] == Qgis.Warning, what="the crash warning")
         text = d.last_message[0]
-        assert "stopped unexpectedly" in text and "restarts" in text
+        assert f"process {pid}" in text and "killed by signal 9 (SIGKILL)" in text and "restarts" in text
         assert "starting the backend" in d.log_view.toPlainText()  # the end of its log is shown
         d.message("ok")  # one crash is reported once, not at every tick
         for _ in range(10):
@@ -71,3 +71,17 @@ def test_started_backend_lists_methods_then_crash_is_reported_and_recovered(qgis
         d.shutdown()
         d.deleteLater()
     assert not d.watcher.timer.isActive()
+
+
+def test_stopping_the_backend_leaves_no_temporary_folder(backend_py):
+    from sig2gps_qgis.backend_service import Backend
+
+    from conftest import backend_env
+
+    b = Backend(python=backend_py, env=backend_env())
+    b.client()
+    folder = b._proc._dir
+    assert (folder / "backend.log").exists()
+    b.stop()
+    assert not folder.exists()
+

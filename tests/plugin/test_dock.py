@@ -21,12 +21,16 @@ def dock(qgis_iface, qgis_new_project, backend):
     d.deleteLater()
 
 
-def wait(dock, qgis_app, timeout=60):
+def wait_for(qgis_app, done, timeout=60, what="the task"):
     t0 = time.monotonic()
-    while dock.task is not None:
+    while not done():
         qgis_app.processEvents()
         time.sleep(0.02)
-        assert time.monotonic() - t0 < timeout, "the reconstruction did not finish"
+        assert time.monotonic() - t0 < timeout, f"{what} did not finish"
+
+
+def wait(dock, qgis_app, timeout=60):
+    wait_for(qgis_app, lambda: dock.task is None, timeout, "the reconstruction")
 
 
 def reconstruct(dock, qgis_app, csv_path, rollouts=2):
@@ -56,9 +60,11 @@ def test_reconstruct_compare_keep_and_export_round_trip(dock, qgis_app, signalin
 
     # a sketch drawn exactly along rollout 0 of the first row's trace: distance 0 for it, more for others
     r0 = dock.table.rollouts[0]
-    d = dock.compare_to_sketch(sketch_layer(r0.xy()))
+    assert dock.compare_to_sketch(sketch_layer(r0.xy())) is not None  # a QgsTask: the GUI stays free
+    wait_for(qgis_app, lambda: dock.compare_task is None)
+    d = dock.table.distances
     assert d[0]["mean"] < 1.0 and d[0]["hausdorff"] < 1.0 and d[0]["frechet"] < 15.0
-    assert dock.table.item(0, 4).text() != ""
+    assert dock.table.text(0, "mean_m") != ""
     other = [i for i, r in enumerate(dock.table.rollouts) if r.trace_id != r0.trace_id]
     assert other and max(d[i]["hausdorff"] for i in other) > 50.0
 
@@ -173,8 +179,83 @@ def test_cancelled_job_keeps_its_partial_result(dock):
                      complete=False, method="hmm", device="cpu", seconds_total=0.5)
     dock._on_done(part)
     text, level = dock.last_message
-    assert text.startswith("Cancelled: ") and level == Qgis.Success
+    assert text.startswith("Cancelled") and level == Qgis.Warning  # a cancelled job is never a success
     assert dock.table.rowCount() == 1 and dock.result_layers[0].featureCount() == 1
+    assert dock.progress.value() == 0
+
+
+def _rollout(tid, k, info, lon0=24.94):
+    from sig2gps_qgis.layers.results import RolloutResult
+
+    return RolloutResult(tid, k, "video", 0.5, [1000.0, 1030.0, 1060.0], [lon0, lon0 + 0.005, lon0 + 0.01],
+                         [60.17, 60.171, 60.172], info=info)
+
+
+def test_plausibility_in_the_table_and_failures_flagged(dock):
+    from sig2gps_qgis.request import JobResult
+
+    good = {"plausibility": {"ok": True, "max_speed_mps": 12.5, "n_fast_steps": 0, "length_ratio": 1.21,
+                             "on_road_share": 0.97, "n_pieces": 1, "reasons": []}}
+    bad = {"plausibility": {"ok": False, "max_speed_mps": 95.0, "n_fast_steps": 4, "length_ratio": 51.0,
+                            "on_road_share": 0.4, "n_pieces": 7, "reasons": ["4 steps faster than 60 m/s"]},
+           "failed": "implausible: 4 steps faster than 60 m/s"}
+    dock._on_done(JobResult(rollouts=[_rollout("A", 0, good), _rollout("A", 1, bad), _rollout("B", 0, {})],
+                            method="video", device="cpu", seconds_total=1.0))
+    t = dock.table
+    assert (t.text(0, "max_speed_kmh"), t.text(0, "length_ratio"), t.text(0, "on_road"), t.text(0, "check")) == \
+        ("45", "1.21", "97%", "ok")
+    assert t.text(1, "check").startswith("failed") and "60 m/s" in t.text(1, "check")
+    assert {t.text(2, c) for c in ("max_speed_kmh", "length_ratio", "on_road", "check")} == {"–"}  # not sent
+    assert t.failed_rows() == [1]
+    text, level = dock.last_message
+    assert level == Qgis.Warning and "1 rollout(s) failed the plausibility check" in text
+    assert "implausible" in dock.log_view.toPlainText()
+    # nothing about the failed rollout is green, on the map or in the table
+    lines = dock.result_layers[0]
+    f = next(lines.getFeatures("\"trace_id\" = 'A' AND \"rollout\" = 1"))
+    assert f["status"] == "failed" and "60 m/s" in f["reason"]
+    for colour in [t.item(1, c).background().color() for c in range(t.columnCount())] + \
+            [c.symbol().color() for c in lines.renderer().categories() if "failed" in c.label()]:
+        assert not _greenish(colour), colour.name()
+
+
+def _greenish(c) -> bool:
+    return c.green() > c.red() + 30 and c.green() > c.blue() + 30
+
+
+def test_every_run_gets_its_own_named_group_coloured_by_trace(dock, qgis_iface):
+    from sig2gps_qgis.request import JobResult
+
+    rolls = [_rollout("A", 0, {}), _rollout("A", 1, {}), _rollout("B", 0, {}, lon0=24.96)]
+    dock._on_done(JobResult(rollouts=rolls, method="hmm", device="cpu"))
+    dock._on_done(JobResult(rollouts=rolls[:1], method="towers", device="cpu"))
+    groups = [g.name() for g in QgsProject.instance().layerTreeRoot().findGroups()]
+    assert groups[0].startswith("Sig2GPS #2 towers") and groups[1].startswith("Sig2GPS #1 hmm")
+    assert "rollouts" in groups[1] and "seed" in groups[1]
+    assert len(dock.runs) == 2
+    first_lines = dock.runs[0].lines
+    categories = first_lines.renderer().categories()  # a copy: keep it alive while its symbols are read
+    cats = {c.label(): c.symbol().clone() for c in categories}
+    a0, a1, b0 = cats["A, rollout 0"], cats["A, rollout 1"], cats["B, rollout 0"]
+    assert a0.color().hue() == a1.color().hue() and a0.color() != a1.color()  # shades of the trace's colour
+    assert a0.color().hue() != b0.color().hue() and a0.width() > a1.width()
+    # the map shows the last run
+    assert qgis_iface.mapCanvas().extent().intersects(dock.result_layers[0].extent())
+
+
+def test_discarded_rollouts_leave_the_map(dock):
+    from sig2gps_qgis.request import JobResult
+
+    dock._on_done(JobResult(rollouts=[_rollout("A", 0, {}), _rollout("A", 1, {})], method="hmm"))
+    lines, points = dock.result_layers
+
+    def shown(layer):
+        return [c.label() for c in layer.renderer().categories() if c.renderState()]
+
+    dock.keep_selected(False, rows=[1])
+    assert shown(lines) == shown(points) == ["A, rollout 0"]
+    dock.keep_selected(True, rows=[1])
+    assert shown(lines) == ["A, rollout 0", "A, rollout 1"]
 
 
 def test_task_cancelled_before_it_ran_reports_calmly(qgis_new_project, backend):
@@ -247,3 +328,40 @@ def test_consensus_box_reaches_the_request(dock, signaling_csv):
     dock.consensus.setChecked(True)
     req = dock.build_request()
     assert req["options"]["consensus"] is True and req["options"]["rollouts"] == 4
+
+
+def test_save_runs_keeps_every_run_in_a_geopackage_in_its_group(dock, tmp_path):
+    import sqlite3
+
+    from sig2gps_qgis.request import JobResult
+
+    dock._on_done(JobResult(rollouts=[_rollout("A", 0, {}), _rollout("A", 1, {})], method="hmm"))
+    dock._on_done(JobResult(rollouts=[_rollout("B", 0, {}, lon0=24.96)], method="towers"))
+    dock.keep_selected(False, rows=[0])  # the last run's only rollout: hidden, but saved all the same
+    old_ids = [lyr.id() for run in dock.runs for lyr in (run.lines, run.points)]
+    out = dock.save_runs(str(tmp_path / "runs"))
+    assert out == tmp_path / "runs.gpkg" and dock.last_message[1] == Qgis.Success
+    tables = {r[0]: r[1] for r in sqlite3.connect(str(out)).execute(
+        "SELECT table_name, feature_count FROM gpkg_ogr_contents")}
+    assert tables == {"run1_hmm_lines": 2, "run1_hmm_points": 6, "run2_towers_lines": 1, "run2_towers_points": 3}
+    project = QgsProject.instance()
+    assert all(project.mapLayer(i) is None for i in old_ids)  # the memory layers are gone
+    for run in dock.runs:
+        assert run.lines.providerType() == "ogr" and project.mapLayer(run.lines.id()) is not None
+        assert [n.layer() for n in run.group.findLayers()] == [run.lines, run.points]
+        assert run.points.temporalProperties().isActive()
+        assert len(run.lines.renderer().categories()) == run.lines.dataProvider().featureCount()
+    # the Rollouts tab now works on the saved layers, discarded rollouts still hidden
+    assert dock.result_layers == (dock.runs[-1].lines, dock.runs[-1].points)
+    assert not any(c.renderState() for c in dock.result_layers[0].renderer().categories())
+    assert dock.save_runs(str(out), confirm_overwrite=lambda p: False) is None
+
+
+def test_help_opens_the_user_guide(dock):
+    opened = []
+    url = dock.open_help(opener=opened.append)
+    assert opened == [url] and url.isLocalFile()
+    from pathlib import Path
+
+    guide = Path(url.toLocalFile())
+    assert guide.exists() and "Save runs" in guide.read_text(encoding="utf-8")

@@ -130,6 +130,16 @@ def test_temporal_properties_and_distinct_styles(qgis_new_project):
     assert tp.startField() == "time"
     assert lines.temporalProperties().isActive() and lines.temporalProperties().endField() == "end_time"
     cats = lines.renderer().categories()
-    assert [c.value() for c in cats] == [0, 1]
+    assert [c.label() for c in cats] == ["A, rollout 0", "A, rollout 1"]
+    # every feature falls in a category (the renderer's expression gives its value)
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(lines))
+    expr = QgsExpression(lines.renderer().classAttribute())
+    values = set()
+    for f in lines.getFeatures():
+        ctx.setFeature(f)
+        values.add(expr.evaluate(ctx))
+    assert values == {c.value() for c in cats}
     assert cats[0].symbol().color() != cats[1].symbol().color()
     assert cats[0].symbol().width() > cats[1].symbol().width()

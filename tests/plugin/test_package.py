@@ -39,7 +39,7 @@ def test_resources_resolve_inside_the_package(pkg):
 
     paths = import_module("sig2gps_packaged.paths")
     client = import_module("sig2gps_packaged.backend_client")
-    for p in (paths.icon_path(), paths.styles_dir() / "conditioning.json", client.wire_path()):
+    for p in (paths.icon_path(), paths.styles_dir() / "conditioning.json", client.wire_path(), paths.help_path()):
         assert p.exists() and BUILD in p.parents, p
     assert {q.name for q in paths.i18n_dir().glob("*.qm")} == {"sig2gps_zh.qm", "sig2gps_de.qm"}
     assert BUILD in paths.i18n_dir().parents

@@ -28,7 +28,7 @@ def test_processing_run_writes_lines_and_points(provider, qgis_new_project, sign
     layer, _ = signaling_layer_from_csv(signaling_csv)
     QgsProject.instance().addMapLayer(layer)
     out = processing.run("sig2gps:reconstruct", {
-        "INPUT": layer, "TRACE_FIELD": "trace_id", "TIME_FIELD": "time", "CELL_FIELD": "cell_id",
+        "INPUT": layer, "TRACE_FIELD": "trace_id", "TIME_FIELD": "timestamp", "CELL_FIELD": "cell_id",
         "METHOD": "towers", "ROLLOUTS": 2, "SEED": 1,
         "OUTPUT_LINES": str(tmp_path / "lines.gpkg"), "OUTPUT_POINTS": str(tmp_path / "points.gpkg")})
     lines = QgsVectorLayer(out["OUTPUT_LINES"], "lines", "ogr")
@@ -95,7 +95,7 @@ def test_processing_sends_the_road_layer_and_the_method_follows_it(provider, qgi
 
     layer, _ = signaling_layer_from_csv(signaling_csv)
     out = processing.run("sig2gps:reconstruct", {
-        "INPUT": layer, "TRACE_FIELD": "trace_id", "TIME_FIELD": "time", "CELL_FIELD": "cell_id",
+        "INPUT": layer, "TRACE_FIELD": "trace_id", "TIME_FIELD": "timestamp", "CELL_FIELD": "cell_id",
         "ROADS": major_roads, "METHOD": "hmm", "ROLLOUTS": 1, "OUTPUT_LINES": "memory:", "OUTPUT_POINTS": "memory:"})
     points = out["OUTPUT_POINTS"]
     points = points if isinstance(points, QgsVectorLayer) else QgsProject.instance().mapLayer(points)
@@ -114,3 +114,71 @@ def test_processing_sends_the_road_layer_and_the_method_follows_it(provider, qgi
         far += d > 25.0
         dists.append(d)
     assert far / points.featureCount() < 0.02
+
+
+def with_defaults(**params):
+    """The parameters the algorithm dialog opens with (its defaults), plus the given ones."""
+    alg = QgsApplication.processingRegistry().algorithmById("sig2gps:reconstruct")
+    out = {d.name(): d.defaultValue() for d in alg.parameterDefinitions() if d.defaultValue() is not None}
+    out.update(OUTPUT_LINES="memory:", OUTPUT_POINTS="memory:", **params)
+    return out
+
+
+def test_method_is_an_enum_filled_from_the_backend(provider, backend):
+    from qgis.core import QgsProcessingParameterEnum
+
+    from sig2gps_qgis.processing.methods import fill_from_backend
+
+    offered = [m["name"] for m in backend.methods() if not m["name"].startswith("_")]
+    assert fill_from_backend(backend) == offered
+    alg = QgsApplication.processingRegistry().algorithmById("sig2gps:reconstruct")  # rebuilt with the list
+    param = alg.parameterDefinition("METHOD")
+    assert isinstance(param, QgsProcessingParameterEnum) and param.options() == offered
+    assert param.usesStaticStrings() and param.defaultValue() == "towers"
+
+
+def test_defaults_are_the_project_csv_columns_and_lon_lat_tables_work(provider, qgis_new_project, sample_dir):
+    """The project's own signaling.csv opened as a plain table (no geometry): no field to choose, the
+    positions come from its lon/lat columns."""
+    import processing
+
+    alg = QgsApplication.processingRegistry().algorithmById("sig2gps:reconstruct")
+    assert [alg.parameterDefinition(p).defaultValue() for p in ("TRACE_FIELD", "TIME_FIELD", "CELL_FIELD")] == \
+        ["trace_id", "timestamp", "cell_id"]
+    uri = f"file://{sample_dir / 'signaling.csv'}?delimiter=,&geomType=none"
+    table = QgsVectorLayer(uri, "table", "delimitedtext")
+    assert table.isValid() and not table.isSpatial() and "lon" in table.fields().names()
+    out = processing.run("sig2gps:reconstruct", with_defaults(INPUT=table))
+    lines = out["OUTPUT_LINES"]
+    lines = lines if isinstance(lines, QgsVectorLayer) else QgsProject.instance().mapLayer(lines)
+    assert lines.featureCount() == len(table.uniqueValues(table.fields().indexOf("trace_id")))
+
+
+def test_towers_table_without_geometry_is_read_by_its_columns(provider, qgis_new_project, sample_dir, tmp_path):
+    import processing
+
+    sig = tmp_path / "no_positions.csv"
+    rows = (sample_dir / "signaling.csv").read_text().splitlines()
+    head = rows[0].split(",")
+    keep = [head.index(c) for c in ("trace_id", "timestamp", "cell_id")]
+    sig.write_text("\n".join(",".join(r.split(",")[i] for i in keep) for r in rows) + "\n")
+    plain = QgsVectorLayer(f"file://{sig}?delimiter=,&geomType=none", "plain", "delimitedtext")
+    towers = QgsVectorLayer(f"file://{sample_dir / 'cells.csv'}?delimiter=,&geomType=none", "towers", "delimitedtext")
+    assert plain.isValid() and towers.isValid() and not towers.isSpatial()
+    out = processing.run("sig2gps:reconstruct", with_defaults(INPUT=plain, CELLS=towers, CELLS_FIELD="cell_id"))
+    lines = out["OUTPUT_LINES"]
+    lines = lines if isinstance(lines, QgsVectorLayer) else QgsProject.instance().mapLayer(lines)
+    assert lines.featureCount() == len(plain.uniqueValues(plain.fields().indexOf("trace_id")))
+
+
+def test_missing_field_is_named_with_the_layer_fields(provider, qgis_new_project, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    p = tmp_path / "odd.csv"
+    p.write_text("imsi,timestamp,cell_id,lon,lat\nA,1,c1,24.9,60.2\nA,2,c2,24.91,60.21\n")
+    layer = QgsVectorLayer(f"file://{p}?delimiter=,&geomType=none", "odd", "delimitedtext")
+    with pytest.raises(QgsProcessingException) as e:
+        processing.run("sig2gps:reconstruct", with_defaults(INPUT=layer))
+    msg = str(e.value)
+    assert "odd" in msg and "trace_id" in msg and "imsi" in msg, msg

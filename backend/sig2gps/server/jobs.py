@@ -2,8 +2,17 @@
 
 A job runs the method through the registry exactly as `sig2gps.pipeline.reconstruct_traces` does, but
 in chunks of traces with one method instance, so that progress can be reported and a cancel honoured
-between chunks without reloading a model. Nothing a job does can stop the workers: every exception,
-even SystemExit from a misbehaving method, ends only that job, in state "failed".
+between chunks without reloading a model. A method that does not batch (it keeps the base class's
+reconstruct_many) gets one trace per chunk: progress moves, and a cancel lands, per trace. Nothing a
+job does can stop the workers: every exception, even SystemExit from a misbehaving method, ends only
+that job, in state "failed".
+
+Progress inside a chunk (e.g. per sampler step of the video model): before each chunk the job sets
+`method.progress_callback = fn(done, total, message=None)` on the method instance. A method that can
+report finer progress calls it from inside reconstruct_many (`getattr(self, "progress_callback",
+None)`); `done/total` is the share of the chunk finished. The call raises JobCancelled when the user
+cancelled, so a long batch stops at the next step; JobCancelled is a BaseException, so a method's
+per-trace `except Exception` does not swallow it. Methods that never call it lose nothing.
 """
 from __future__ import annotations
 
@@ -24,8 +33,9 @@ from .convert import frames_array, method_options, network_source, read_inputs, 
 log = logging.getLogger("sig2gps.server")
 
 
-class JobCancelled(Exception):
-    pass
+class JobCancelled(BaseException):
+    """Raised in the job's worker thread once the job has been finished as "cancelled" (its partial result
+    stored). A BaseException so that it passes through a method's per-trace `except Exception`."""
 
 
 @dataclass
@@ -178,6 +188,8 @@ class JobManager:
             self._finish(job, "failed", message)
 
     def _check_cancel(self, job: Job, done: list, errors: list, warnings: list, device: str, t0: float) -> None:
+        if job.state in self.wire.FINAL_STATES:  # already finished (a method swallowed an earlier JobCancelled)
+            raise JobCancelled
         if job.cancel.is_set():
             result = self._result(job, done, errors, warnings, device, time.perf_counter() - t0)  # PNGs: no lock
             with self._lock:
@@ -188,6 +200,7 @@ class JobManager:
 
     def _run(self, job: Job) -> None:
         from ..methods import get_method
+        from ..methods.base import ReconstructionMethod
         from ..network import load_network
 
         req = job.request
@@ -206,17 +219,24 @@ class JobManager:
         job.message = f"starting {cls.name}"
         method = cls(net, method_options(req))
         done, errors = [], list(inp.errors)
-        # at least ~10 progress steps for a long job, at most chunk_traces per reconstruct_many call (batching)
-        step = max(1, min(self.cfg.chunk_traces, -(-len(inp.traces) // 10)))
-        for i in range(0, len(inp.traces), step):
+        n = len(inp.traces)
+        batches = type(method).reconstruct_many is not ReconstructionMethod.reconstruct_many
+        # a batching method: at least ~10 progress steps for a long job, at most chunk_traces per call;
+        # any other method: one trace per call (no batching to lose), so progress and cancel are per trace
+        step = max(1, min(self.cfg.chunk_traces, -(-n // 10))) if batches else 1
+        for i in range(0, n, step):
             self._check_cancel(job, done, errors, inp.warnings, method.device, t0)
             chunk = inp.traces[i:i + step]
-            job.message = f"reconstructing traces {i + 1}-{i + len(chunk)} of {len(inp.traces)}"
+            what = (f"trace {i + 1} of {n}" if len(chunk) == 1 else f"traces {i + 1}-{i + len(chunk)} of {n}")
+            job.message = f"reconstructing {what}"
+            method.progress_callback = self._step_callback(job, i, len(chunk), n, what, done, errors, inp.warnings,
+                                                           method, t0)
             recs, errs = method.reconstruct_many(chunk)
             done += recs
             errors += errs
             job.traces_done, job.traces_failed = len(done), len(errors)
-            job.progress = (i + len(chunk)) / len(inp.traces) * 0.99  # the last 1% is building the result
+            job.progress = (i + len(chunk)) / n * 0.99  # the last 1% is building the result
+        method.progress_callback = None
         result = self._result(job, done, errors, inp.warnings, method.device, time.perf_counter() - t0,
                               complete=True)
         with self._lock:
@@ -224,6 +244,19 @@ class JobManager:
             self._finish(job, "done", f"{len(done)} of {job.traces_total} trace(s) reconstructed"
                          + (f", {len(errors)} failed" if errors else ""))
         log.info("job %s done: %s", job.id, job.message)
+
+    def _step_callback(self, job: Job, first: int, size: int, n: int, what: str, done: list, errors: list,
+                       warnings: list, method, t0: float):
+        """The progress_callback of one chunk (see the module docstring): moves the job's progress within
+        the chunk's share, and ends the job as cancelled (keeping the traces of earlier chunks) when asked."""
+        def callback(steps_done: float, steps_total: float, message: str | None = None) -> None:
+            share = min(max(float(steps_done) / float(steps_total), 0.0), 1.0) if steps_total else 0.0
+            job.progress = max(job.progress, (first + share * size) / n * 0.99)
+            job.message = f"reconstructing {what}: {message}" if message else \
+                f"reconstructing {what}: step {int(steps_done)} of {int(steps_total)}"
+            self._check_cancel(job, done, errors, warnings, method.device, t0)
+
+        return callback
 
     def _result(self, job: Job, recs: list, errors: list, warnings: list, device: str, seconds: float,
                 complete: bool = False) -> dict:
