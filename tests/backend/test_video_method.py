@@ -148,3 +148,54 @@ def test_chunked_trace_is_stitched_in_time(world):
     assert len(raw.track.t) == w * 3 + 1  # 5 frames = 4 dots per window, neighbours share one
     with pytest.raises(ValueError, match="chunk"):
         get_method("video")(net, _opts(model, chunk_m=-1.0)).reconstruct(tr)
+
+
+def test_progress_moves_per_sampler_step_and_a_cancel_stops_between_steps(world):
+    net, sim, model = world
+    traces = [t.signaling for t in sim.traces[:2]]
+    m = get_method("video")(net, _opts(model, steps=3, rollouts=1))
+    seen = []
+    m.progress_callback = lambda done, total, message=None: seen.append((done, total))
+    recs, errs = m.reconstruct_many(traces)
+    assert not errs and len(recs) == 2
+    totals = {t for _, t in seen}
+    assert len(totals) == 1 and [d for d, _ in seen] == list(range(1, totals.pop() + 1))
+
+    class Stop(BaseException):
+        pass
+
+    calls = []
+
+    def cancel(done, total, message=None):
+        calls.append(done)
+        raise Stop
+
+    m.progress_callback = cancel
+    with pytest.raises(Stop):
+        m.reconstruct_many(traces)
+    assert calls == [1]  # stopped after the first sampler step
+
+
+def test_a_prior_model_draws_hmms_route_and_decodes_along_it(world, tmp_path):
+    """A model with prior channels runs hmm first; its rollouts are hmm's road route, timed by the model."""
+    from dataclasses import replace
+
+    from sig2gps.model.scene import SceneConfig
+
+    net, sim, _ = world
+    cfg = VideoModelConfig(transformer=PRESETS["tiny"], scene=SceneConfig(prior=True))
+    save_video_model(tmp_path / "p", build_transformer(cfg, seed=2), cfg, dtype=torch.float32)
+    traces = [t.signaling for t in sim.traces[:2]]
+    recs, errs = get_method("video")(net, _opts(tmp_path / "p", consensus=True)).reconstruct_many(traces)
+    hmm, _ = get_method("hmm")(net, MethodOptions(seed=3)).reconstruct_many(traces)
+    assert not errs and len(recs) == 2
+    for rec, h in zip(recs, hmm):
+        assert [r.info["decode"] for r in rec.rollouts] == ["consensus-route", "route", "route"]
+        assert all(r.info["prior"] == "hmm" for r in rec.rollouts)
+        hx, hy = net.to_xy(h.rollouts[0].track.lon, h.rollouts[0].track.lat)
+        for r in rec.rollouts:
+            x, y = net.to_xy(r.track.lon, r.track.lat)
+            d = np.min(np.hypot(x[:, None] - hx[None], y[:, None] - hy[None]), 1)
+            assert np.median(d) < 30.0  # on hmm's route (its vertices; points between them lie on its segments)
+            assert (np.diff(r.track.t) > 0).all()
+

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io.names import safe_filename
 from ..types import GpsTrace, Reconstruction, Rollout, TraceError
 from .base import ReconstructionMethod, check_trace
 from .registry import register
@@ -192,13 +193,21 @@ class VideoMethod(ReconstructionMethod):
         items = [(j, c, k) for j in range(len(jobs)) for c in range(len(jobs[j][3])) for k in range(opt.rollouts)]
         batch = int(opt.extra.get("batch", 64 if self.device == "cuda" else 4))
         overlays, seconds = {}, np.zeros(len(jobs))
+        report = getattr(self, "progress_callback", None)  # set by the server's job (server/jobs.py)
+        n_batches = (len(items) + batch - 1) // batch
         for a in range(0, len(items), batch):
             chunk = items[a:a + batch]
             t0 = time.perf_counter()
             cond = np.stack([jobs[j][3][c].cond for j, c, _ in chunk])
             gens = [torch.Generator().manual_seed(self._seed(jobs[j][0].trace_id, k, c)) for j, c, k in chunk]
+            step_cb = None
+            if report is not None:
+                b = a // batch
+
+                def step_cb(i, n, b=b):  # progress per sampler step; a cancel raises here, between steps
+                    report(b * n + i, n_batches * n, f"sampling: batch {b + 1} of {n_batches}, step {i} of {n}")
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
-                out = pipe(cond, opt.frames, opt.steps, gens).overlay
+                out = pipe(cond, opt.frames, opt.steps, gens, callback=step_cb).overlay
             dt = (time.perf_counter() - t0) / len(chunk)
             for (j, c, k), o in zip(chunk, out):
                 overlays[(j, c, k)] = o
@@ -219,7 +228,7 @@ class VideoMethod(ReconstructionMethod):
                     d.mkdir(parents=True, exist_ok=True)
                     for k, r in enumerate(rolls):
                         big = np.repeat(np.repeat(r.frames, 4, 1), 4, 2)  # 64 px frames are tiny on screen
-                        write_gif(d / f"{tr.trace_id}_r{k}.gif", big)
+                        write_gif(d / f"{safe_filename(tr.trace_id)}_r{k}.gif", big)
                 rec = Reconstruction(tr.trace_id, self.name, rolls)
                 rec.seconds = float(seconds[j] + time.perf_counter() - t0)
                 recs.append(rec)

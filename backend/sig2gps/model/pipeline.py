@@ -80,10 +80,11 @@ class Sig2GpsVideoPipeline:
 
     @torch.no_grad()
     def __call__(self, cond, frames: int, steps: int = 10, generator=None, init=None,
-                 strength: float = 1.0) -> VideoPipelineOutput:
+                 strength: float = 1.0, callback=None) -> VideoPipelineOutput:
         """Sample overlay videos. `init` (B, 2, T, S, S) overlay probabilities and `strength` < 1: SDEdit — start
         from `init` noised to that level and integrate only the rest of the schedule (with a prior: the prior's
-        own drawing, which the model then corrects)."""
+        own drawing, which the model then corrects). `callback(step, steps)` after each sampler step (progress;
+        it may raise to stop between steps)."""
         cond = torch.as_tensor(cond, dtype=torch.float32, device=self.device)
         self.check_inputs(cond, frames, steps)
         if not 0 < strength <= 1:
@@ -107,4 +108,6 @@ class Sig2GpsVideoPipeline:
             x_next = x + (sig[i + 1] - sig[i]) * v
             x_next[:, :, :1] = x[:, :, :1]  # the condition frame never moves
             x = x_next
+            if callback is not None:
+                callback(i + 1, steps)
         return VideoPipelineOutput(overlay=self.codec.decode(x, ctx).cpu().numpy())
