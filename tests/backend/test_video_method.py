@@ -178,7 +178,6 @@ def test_progress_moves_per_sampler_step_and_a_cancel_stops_between_steps(world)
 
 def test_a_prior_model_draws_hmms_route_and_decodes_along_it(world, tmp_path):
     """A model with prior channels runs hmm first; its rollouts are hmm's road route, timed by the model."""
-    from dataclasses import replace
 
     from sig2gps.model.scene import SceneConfig
 
