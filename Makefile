@@ -48,7 +48,7 @@ demo: venv
 test: test-backend test-plugin
 
 test-backend: venv
-	$(BIN)/python -m pytest -q tests/backend tests/contract $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q tests/backend tests/experiments tests/contract $(PYTEST_ARGS)
 
 # Plugin tests: headless (pytest-qgis, offscreen), then one real QGIS window under Xvfb with the
 # packaged plugin loaded from a throw-away profile. pytest-qgis keeps its QGIS settings in the
@@ -107,8 +107,11 @@ qgis: install-plugin
 i18n-update:
 	$(QGIS_PYTHON) i18n/extract.py zh de
 
+# The package's sections (measured here), then the recorded runs and probes of experiments/ (rendered from their
+# records; `python experiments/render.py --list` names them).
 bench: venv
 	$(BIN)/sig2gps bench --out docs/BENCHMARKS.md
+	$(BIN)/python experiments/render.py --out docs/BENCHMARKS.md
 
 clean:
 	rm -rf out build dist .pytest_cache
