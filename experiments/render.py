@@ -8,6 +8,7 @@ than a spec expression (a picture, a running minimum) has a `derive.py` whose de
 
     python experiments/render.py [--out docs/BENCHMARKS.md] [--only KEY ...] [--list] [--stdout]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,13 @@ def namespace(folder: Path, spec: dict, cpu_root: str | None = None, records: di
             ns[name] = None
             ns["missing"].append(name)
     keys = [r.get("benchmark_key") for r in ns.values() if isinstance(r, dict) and r.get("benchmark_key")]
-    keys += [run.get("benchmark_key") for r in ns.values() if isinstance(r, dict)
-             for run in (r.get("runs") or (r.get("test") or {}).get("runs") or []) if isinstance(run, dict)]
+    keys += [
+        run.get("benchmark_key")
+        for r in ns.values()
+        if isinstance(r, dict)
+        for run in (r.get("runs") or (r.get("test") or {}).get("runs") or [])
+        if isinstance(run, dict)
+    ]
     keys = [k for k in keys if k]
     ns["cpu"] = cached_rows(keys[0], cpu_root) if keys else []
     return ns
@@ -81,8 +87,9 @@ def load_derive(folder: Path):
     return mod
 
 
-def render(folder: Path, spec: dict | None = None, cpu_root: str | None = None, records: dict | None = None,
-           **names) -> str:
+def render(
+    folder: Path, spec: dict | None = None, cpu_root: str | None = None, records: dict | None = None, **names
+) -> str:
     """The markdown body of one run's section (`names` override the namespace, e.g. picture=PATH)."""
     spec = spec or json.loads((folder / "section.json").read_text())
     ns = {**namespace(folder, spec, cpu_root, records), **names}

@@ -1,4 +1,5 @@
 """The one line that says where a measurement ran (CPU, cores, memory, device, date), for every record."""
+
 from __future__ import annotations
 
 import platform

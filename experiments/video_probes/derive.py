@@ -5,6 +5,7 @@ picture. experiments/render.py calls derive(ns) before rendering section.json.
 Why: issue 5 asks, after about 4 GPU-hours, for the curves that show whether training still makes clear progress
 toward its targets; every training run counts, shipped or not, with its cumulative GPU-minutes.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,8 +45,11 @@ def shipped_steps(points: list) -> list:
 def gain_table(history: list) -> list[str]:
     """Per protocol, each shipped improvement: the GPU-minutes spent since the one before (unshipped runs
     included), the metres it gained, and what was spent after the last one without shipping anything."""
-    out = ["| validation protocol | shipped at (cumulative GPU-min) | GPU-min since the previous shipped model | "
-           "shipped figure (m) | gain (m) | m per GPU-min |", "|---|---|---|---|---|---|"]
+    out = [
+        "| validation protocol | shipped at (cumulative GPU-min) | GPU-min since the previous shipped model | "
+        "shipped figure (m) | gain (m) | m per GPU-min |",
+        "|---|---|---|---|---|---|",
+    ]
     total = max((float(h["cumulative_gpu_minutes"]) for h in history), default=0.0)
     for k, name in PROTOCOLS:
         prev = None
@@ -54,8 +58,10 @@ def gain_table(history: list) -> list[str]:
                 out.append(f"| {name} | {gpu:.1f} | – | {v:.1f} | – | – |")
             else:
                 spent = gpu - prev[0]
-                out.append(f"| {name} | {gpu:.1f} | {spent:.1f} | {v:.1f} | {prev[1] - v:.1f} | "
-                           f"{(prev[1] - v) / max(spent, 1e-9):.2f} |")
+                out.append(
+                    f"| {name} | {gpu:.1f} | {spent:.1f} | {v:.1f} | {prev[1] - v:.1f} | "
+                    f"{(prev[1] - v) / max(spent, 1e-9):.2f} |"
+                )
             prev = (gpu, v)
     last = max((float(h["cumulative_gpu_minutes"]) for h in history if h["shipped"]), default=total)
     if total > last:
@@ -75,10 +81,20 @@ def plot_progress(history: list, path: Path) -> None:
         if not pts[k]:
             continue
         g, v, s = zip(*pts[k])
-        ax.scatter([x for x, sh in zip(g, s) if sh], [y for y, sh in zip(v, s) if sh], color=colour, marker="o",
-                   label=f"{name}: shipped")
-        ax.scatter([x for x, sh in zip(g, s) if not sh], [y for y, sh in zip(v, s) if not sh], color=colour,
-                   marker="x", label=f"{name}: not shipped")
+        ax.scatter(
+            [x for x, sh in zip(g, s) if sh],
+            [y for y, sh in zip(v, s) if sh],
+            color=colour,
+            marker="o",
+            label=f"{name}: shipped",
+        )
+        ax.scatter(
+            [x for x, sh in zip(g, s) if not sh],
+            [y for y, sh in zip(v, s) if not sh],
+            color=colour,
+            marker="x",
+            label=f"{name}: not shipped",
+        )
         line = shipped_steps(pts[k])
         if line:  # the shipped figure holds until now, whatever was spent after it
             line.append((max(float(h["cumulative_gpu_minutes"]) for h in history), line[-1][1]))

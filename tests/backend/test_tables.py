@@ -1,22 +1,74 @@
 """The one renderer of typed rows and section specs (sig2gps.benchmark.tables): lookups by field, templates with
 formats and missing values, the safe expression subset, blocks, pooling over cities."""
+
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from sig2gps.benchmark.tables import (SpecError, distinct, evaluate, fill, label, like, md_table, pool, render_spec,
-                                      run_key, select, val)
+from sig2gps.benchmark.tables import (
+    SpecError,
+    distinct,
+    evaluate,
+    fill,
+    label,
+    like,
+    md_table,
+    pool,
+    render_spec,
+    run_key,
+    select,
+    val,
+)
 
 ROWS = [
     {"method": "towers", "model": None, "city": "a", "scope": "overall", "mae_m": 400.0, "n": 10, "failed": 0},
-    {"method": "video", "model": "m", "frames": 13, "decode": "raw", "rollouts": 8, "window": 1000.0, "pick": "consensus",
-     "samples": "", "city": "a", "scope": "overall", "mae_m": 300.0, "n": 10, "failed": 0},
-    {"method": "video", "model": "m", "frames": 13, "decode": "raw", "rollouts": 8, "window": 1000.0, "pick": "best",
-     "samples": "", "city": "a", "scope": "overall", "mae_m": 320.0, "n": 10, "failed": 0},
-    {"method": "video", "model": "m", "frames": 13, "decode": "raw", "rollouts": 8, "window": 1000.0, "pick": "consensus",
-     "samples": "", "city": "a", "scope": "small", "mae_m": 250.0, "n": 4, "failed": 0},
+    {
+        "method": "video",
+        "model": "m",
+        "frames": 13,
+        "decode": "raw",
+        "rollouts": 8,
+        "window": 1000.0,
+        "pick": "consensus",
+        "samples": "",
+        "city": "a",
+        "scope": "overall",
+        "mae_m": 300.0,
+        "n": 10,
+        "failed": 0,
+    },
+    {
+        "method": "video",
+        "model": "m",
+        "frames": 13,
+        "decode": "raw",
+        "rollouts": 8,
+        "window": 1000.0,
+        "pick": "best",
+        "samples": "",
+        "city": "a",
+        "scope": "overall",
+        "mae_m": 320.0,
+        "n": 10,
+        "failed": 0,
+    },
+    {
+        "method": "video",
+        "model": "m",
+        "frames": 13,
+        "decode": "raw",
+        "rollouts": 8,
+        "window": 1000.0,
+        "pick": "consensus",
+        "samples": "",
+        "city": "a",
+        "scope": "small",
+        "mae_m": 250.0,
+        "n": 4,
+        "failed": 0,
+    },
 ]
 
 
@@ -41,30 +93,62 @@ def test_templates_format_and_say_what_is_missing():
     assert fill("{', '.join([s + '!' for s in ['a', 'b']])}", {}) == "a!, b!"
 
 
-@pytest.mark.parametrize("expr", ["__import__('os')", "open('x')", "r.__class__", "(lambda: 1)()", "f'{1}'",
-                                  "[x for x in [1] for y in [2]]"])
+@pytest.mark.parametrize(
+    "expr", ["__import__('os')", "open('x')", "r.__class__", "(lambda: 1)()", "f'{1}'", "[x for x in [1] for y in [2]]"]
+)
 def test_only_the_safe_subset_is_evaluated(expr):
     with pytest.raises(SpecError):
         evaluate(expr, {"r": {"a": 1}})
 
 
 def test_blocks_tables_loops_and_includes():
-    spec = {"blocks": [
-        {"let": {"cities": "distinct(rows, 'city')"}},
-        "Cities: {len(cities)}.",
-        {"for": "cities", "as": "c", "blocks": [
-            "### {c}",
-            {"table": {"header": ["pick", {"each": "['overall', 'small']", "as": "s", "cell": "{s}"}],
-                       "each": "distinct(select(rows, method='video'), 'pick')", "as": "pk",
-                       "cells": ["{pk}", {"each": "['overall', 'small']", "as": "s",
-                                          "cell": "{val(rows, 'mae_m', pick=pk, scope=s, city=c):.0f}"}],
-                       "align": ["---", "---:", "---:"]}}]},
-        {"if": "len(rows) > 10", "blocks": ["many"], "else": [{"include": "tail"}]},
-        {"list": "[1, 2]", "as": "i", "item": "- {i}"},
-    ]}
+    spec = {
+        "blocks": [
+            {"let": {"cities": "distinct(rows, 'city')"}},
+            "Cities: {len(cities)}.",
+            {
+                "for": "cities",
+                "as": "c",
+                "blocks": [
+                    "### {c}",
+                    {
+                        "table": {
+                            "header": ["pick", {"each": "['overall', 'small']", "as": "s", "cell": "{s}"}],
+                            "each": "distinct(select(rows, method='video'), 'pick')",
+                            "as": "pk",
+                            "cells": [
+                                "{pk}",
+                                {
+                                    "each": "['overall', 'small']",
+                                    "as": "s",
+                                    "cell": "{val(rows, 'mae_m', pick=pk, scope=s, city=c):.0f}",
+                                },
+                            ],
+                            "align": ["---", "---:", "---:"],
+                        }
+                    },
+                ],
+            },
+            {"if": "len(rows) > 10", "blocks": ["many"], "else": [{"include": "tail"}]},
+            {"list": "[1, 2]", "as": "i", "item": "- {i}"},
+        ]
+    }
     md = render_spec(spec, {"rows": ROWS}, include=lambda name: ["({name})".replace("{name}", name)])
-    assert md.splitlines() == ["Cities: 1.", "", "### a", "", "| pick | overall | small |", "|---|---:|---:|",
-                               "| consensus | 300 | 250 |", "| best | 320 | – |", "", "(tail)", "", "- 1", "- 2"]
+    assert md.splitlines() == [
+        "Cities: 1.",
+        "",
+        "### a",
+        "",
+        "| pick | overall | small |",
+        "|---|---:|---:|",
+        "| consensus | 300 | 250 |",
+        "| best | 320 | – |",
+        "",
+        "(tail)",
+        "",
+        "- 1",
+        "- 2",
+    ]
     with pytest.raises(SpecError, match="unknown block"):
         render_spec({"blocks": [{"nope": 1}]}, {})
 

@@ -178,7 +178,7 @@ def test_consensus_rows_and_their_section(world, tmp_path, render_experiment):
     md = render_all({"k8": k8, "k": kk, "k1": k1, "win": none, "sweep": none, "both": none}, cpu_root=tmp_path)
     con = by[("tiny f5 raw K3 consensus", "overall")]["mae_m"]
     assert f"| helsinki | {2 * con:.0f} | " in md and "| -50% |" in md  # consensus vs the (doubled) single sample
-    assert f"K=3 consensus / best" in md and f"{con:.0f} / " in md
+    assert "K=3 consensus / best" in md and f"{con:.0f} / " in md
     assert "video_decode" in md and "Not measured" not in md
     assert "Not measured yet" in render_all({"k8": none, "win": none})
 
@@ -201,4 +201,4 @@ def test_window_rows_and_their_table(world, tmp_path, render_experiment):
     none = tmp_path / "none.json"
     md = render_all({"k8": none, "k": none, "k1": none, "win": w, "sweep": w, "both": none}, cpu_root=tmp_path)
     assert "| one window | 1000 m windows |" in md
-    assert f"| helsinki | overall | " in md and f"{a['overall']:.0f} | {b['overall']:.0f} |" in md
+    assert "| helsinki | overall | " in md and f"{a['overall']:.0f} | {b['overall']:.0f} |" in md

@@ -3,6 +3,7 @@ experiments/, and does not know where it is checked out (no path climbing out of
 
 experiments/ may import the package; the package reads a record only when a caller hands it one. Checked
 statically over every .py file of backend/sig2gps."""
+
 import ast
 import re
 from pathlib import Path
@@ -33,8 +34,14 @@ def climbs_out(path: Path, rel: str) -> list[str]:
     top = len(Path(rel).parts) - 1  # parents[top] is the package folder itself
     out = []
     for n in ast.walk(tree):
-        if (isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and n.value.attr == "parents"
-                and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, int) and n.slice.value > top):
+        if (
+            isinstance(n, ast.Subscript)
+            and isinstance(n.value, ast.Attribute)
+            and n.value.attr == "parents"
+            and isinstance(n.slice, ast.Constant)
+            and isinstance(n.slice.value, int)
+            and n.slice.value > top
+        ):
             out.append(f"line {n.lineno}: parents[{n.slice.value}]")
         if isinstance(n, ast.Attribute) and n.attr == "parent":
             depth, x = 0, n
@@ -54,8 +61,11 @@ def test_the_package_reads_no_recorded_json():
     bad = []
     for f in _files():
         tree = ast.parse(f.read_text(), filename=str(f))
-        doc = {ast.get_docstring(n, clean=False) for n in ast.walk(tree)
-               if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
+        doc = {
+            ast.get_docstring(n, clean=False)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        }
         for s in _strings(tree):
             if s not in doc and RECORD_PATH.search(s):
                 bad.append(f"{f.relative_to(ROOT)}: {s[:80]!r}")
@@ -77,8 +87,10 @@ def test_the_package_does_not_know_its_checkout():
 
 def test_the_checks_catch_a_violation(tmp_path):
     f = tmp_path / "x.py"
-    f.write_text("from pathlib import Path\nREPO = Path(__file__).resolve().parents[3]\nimport experiments.render\n"
-                 "UP = Path(__file__).parent.parent.parent\n")
+    f.write_text(
+        "from pathlib import Path\nREPO = Path(__file__).resolve().parents[3]\nimport experiments.render\n"
+        "UP = Path(__file__).parent.parent.parent\n"
+    )
     assert "experiments" in imported_roots(f)
     assert climbs_out(f, "benchmark/x.py") == ["line 2: parents[3]", "line 4: .parent x3"]
     assert climbs_out(f, "a/b/c/x.py") == []  # deep enough: both stay inside the package

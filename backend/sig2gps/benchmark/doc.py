@@ -1,4 +1,5 @@
 """Writing one section of docs/BENCHMARKS.md between markers, leaving the rest as it is."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,9 @@ from pathlib import Path
 def write_section(doc: Path, key: str, title: str, body: str, order: int = 50) -> None:
     """Replace (or add, ordered by `order`) the section `key` of the markdown file `doc`."""
     doc = Path(doc)
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n\nMeasured figures, each with machine, date and command.\n"
+    text = (
+        doc.read_text() if doc.exists() else "# Benchmarks\n\nMeasured figures, each with machine, date and command.\n"
+    )
     begin, end = f"<!-- BEGIN {key} order={order} -->", f"<!-- END {key} -->"
     block = f"{begin}\n## {title}\n\n{body.strip()}\n{end}"
     pat = re.compile(rf"<!-- BEGIN {re.escape(key)} order=\d+ -->.*?<!-- END {re.escape(key)} -->", re.S)

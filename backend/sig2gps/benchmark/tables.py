@@ -23,6 +23,7 @@ of Python (names, attribute/item access, arithmetic, comparisons, conditionals, 
     {"lines": expr}                         the lines an expression gives (a list of strings)
     {"list": expr, "as": name, "item": tpl}  one line per item (e.g. "- {it}")
 """
+
 from __future__ import annotations
 
 import ast
@@ -31,26 +32,38 @@ import math
 import operator
 import re
 
-ROW_FIELDS = ("method", "model", "frames", "decode", "rollouts", "window", "pick", "samples", "city", "unseen",
-              "scope")
+ROW_FIELDS = ("method", "model", "frames", "decode", "rollouts", "window", "pick", "samples", "city", "unseen", "scope")
 METRICS = ("n", "failed", "mae_m", "rmse_m", "l100", "g1000", "s_per_trace", "one_piece", "on_road")
 SCOPES = ("small", "medium", "large")
 MISSING = "–"
 
 
-def row_label(model: str, frames: int, decode: str, rollouts: int = 1, window: float = 0.0, pick: str = "",
-              samples: str = "") -> str:
+def row_label(
+    model: str, frames: int, decode: str, rollouts: int = 1, window: float = 0.0, pick: str = "", samples: str = ""
+) -> str:
     """What a table prints for a video row: "NAME fF raw|snap[ KK][ wM][ consensus| best][ (snap samples)]"."""
-    return (f"{model} f{frames} {decode}" + (f" K{rollouts}" if rollouts > 1 else "") + (f" w{window:g}" if window else "")
-            + (f" {pick}" if pick else "") + (f" ({samples} samples)" if samples else ""))
+    return (
+        f"{model} f{frames} {decode}"
+        + (f" K{rollouts}" if rollouts > 1 else "")
+        + (f" w{window:g}" if window else "")
+        + (f" {pick}" if pick else "")
+        + (f" ({samples} samples)" if samples else "")
+    )
 
 
 def label(r: dict) -> str:
     """A row's printed name, from its fields."""
     if r.get("method") != "video":
         return r["method"]
-    return row_label(r["model"], r["frames"], r["decode"], r.get("rollouts") or 1, r.get("window") or 0.0,
-                     r.get("pick") or "", r.get("samples") or "")
+    return row_label(
+        r["model"],
+        r["frames"],
+        r["decode"],
+        r.get("rollouts") or 1,
+        r.get("window") or 0.0,
+        r.get("pick") or "",
+        r.get("samples") or "",
+    )
 
 
 def select(rows: list, **where) -> list:
@@ -91,8 +104,16 @@ def run_key(run: dict, pick: str = "", decode: str = "raw") -> dict:
     """The fields of the video rows a recorded video_bench run made for its first model and frames (a run
     recorded without chunk_m drew one window)."""
     c = run["config"]
-    return {"method": "video", "model": c["models"][0][0], "frames": c["frames"][0], "decode": decode,
-            "rollouts": c.get("rollouts") or 1, "window": c.get("chunk_m") or 0.0, "pick": pick, "samples": ""}
+    return {
+        "method": "video",
+        "model": c["models"][0][0],
+        "frames": c["frames"][0],
+        "decode": decode,
+        "rollouts": c.get("rollouts") or 1,
+        "window": c.get("chunk_m") or 0.0,
+        "pick": pick,
+        "samples": "",
+    }
 
 
 def pool(rows: list) -> dict:
@@ -108,16 +129,24 @@ def pool(rows: list) -> dict:
         return float(sum(a * b for a, b in v) / sum(b for _, b in v)) if v else None
 
     rm = [(r["rmse_m"], wi) for r, wi in zip(rows, w) if r.get("rmse_m") is not None]
-    return {"n": sum(r["n"] for r in rows), "failed": sum(r.get("failed") or 0 for r in rows), "mae_m": avg("mae_m"),
-            "rmse_m": math.sqrt(sum(a * a * b for a, b in rm) / sum(b for _, b in rm)) if rm else None,
-            "l100": avg("l100"), "g1000": avg("g1000"), "on_road": avg("on_road"), "pooled": True}
+    return {
+        "n": sum(r["n"] for r in rows),
+        "failed": sum(r.get("failed") or 0 for r in rows),
+        "mae_m": avg("mae_m"),
+        "rmse_m": math.sqrt(sum(a * a * b for a, b in rm) / sum(b for _, b in rm)) if rm else None,
+        "l100": avg("l100"),
+        "g1000": avg("g1000"),
+        "on_road": avg("on_road"),
+        "pooled": True,
+    }
 
 
 def md_table(header: list[str], body: list[list[str]], align: str | list = "---") -> list[str]:
     """A markdown table; `align` is one marker for every column ("---", "---:") or one per column."""
     marks = [align] * len(header) if isinstance(align, str) else list(align)
-    return ["| " + " | ".join(header) + " |", "|" + "".join(f"{m}|" for m in marks)] + \
-        ["| " + " | ".join(cells) + " |" for cells in body]
+    return ["| " + " | ".join(header) + " |", "|" + "".join(f"{m}|" for m in marks)] + [
+        "| " + " | ".join(cells) + " |" for cells in body
+    ]
 
 
 def like(rows: list, r: dict, **changes) -> dict | None:
@@ -150,22 +179,83 @@ def _present(xs):
 
 
 FUNCTIONS = {
-    "select": select, "find": find, "val": val, "distinct": distinct, "distinct_rows": distinct_rows, "flat": flat, "run_key": run_key, "pool": pool, "label": label, "row_label": row_label,
-    "pct_change": _pct_change, "ratio": _ratio, "present": _present, "product": lambda *a: list(itertools.product(*a)),
-    "min": min, "max": max, "len": len, "sum": sum, "abs": abs, "round": round, "any": any, "all": all,
-    "sorted": sorted, "list": list, "dict": dict, "zip": lambda *a: list(zip(*a)), "enumerate": lambda a: list(enumerate(a)),
-    "range": lambda *a: list(range(*a)), "str": str, "int": int, "float": float, "sqrt": math.sqrt, "join": str.join,
-    "fmt": format, "like": like, "cell": cell, "is_list": lambda x: isinstance(x, list),
+    "select": select,
+    "find": find,
+    "val": val,
+    "distinct": distinct,
+    "distinct_rows": distinct_rows,
+    "flat": flat,
+    "run_key": run_key,
+    "pool": pool,
+    "label": label,
+    "row_label": row_label,
+    "pct_change": _pct_change,
+    "ratio": _ratio,
+    "present": _present,
+    "product": lambda *a: list(itertools.product(*a)),
+    "min": min,
+    "max": max,
+    "len": len,
+    "sum": sum,
+    "abs": abs,
+    "round": round,
+    "any": any,
+    "all": all,
+    "sorted": sorted,
+    "list": list,
+    "dict": dict,
+    "zip": lambda *a: list(zip(*a)),
+    "enumerate": lambda a: list(enumerate(a)),
+    "range": lambda *a: list(range(*a)),
+    "str": str,
+    "int": int,
+    "float": float,
+    "sqrt": math.sqrt,
+    "join": str.join,
+    "fmt": format,
+    "like": like,
+    "cell": cell,
+    "is_list": lambda x: isinstance(x, list),
 }
-_BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-        ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow}
-_CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
-        ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
-        ast.Is: operator.is_, ast.IsNot: operator.is_not}
+_BIN = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+_CMP = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
 
 
-_METHODS = {"get", "keys", "values", "items", "split", "join", "strip", "startswith", "endswith", "replace", "count",
-            "index", "lower", "upper"}  # read-only methods of str, dict and list a spec may call
+_METHODS = {
+    "get",
+    "keys",
+    "values",
+    "items",
+    "split",
+    "join",
+    "strip",
+    "startswith",
+    "endswith",
+    "replace",
+    "count",
+    "index",
+    "lower",
+    "upper",
+}  # read-only methods of str, dict and list a spec may call
 
 
 class SpecError(ValueError):
@@ -242,7 +332,9 @@ def _ev(n, ns, src):  # noqa: C901 — one small interpreter, one branch per nod
         left = _ev(n.left, ns, src)
         for op, right in zip(n.ops, n.comparators):
             r = _ev(right, ns, src)
-            if not isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and (left is None or r is None):
+            if not isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and (
+                left is None or r is None
+            ):
                 return None
             if not _CMP[type(op)](left, r):
                 return False
@@ -312,13 +404,14 @@ def _split(body: str) -> tuple[str, str, str]:
     if colon < 0:
         return body, "", MISSING
     if bar < 0:
-        return body[:colon], body[colon + 1:], MISSING
-    return body[:colon], body[colon + 1:bar], body[bar + 1:]
+        return body[:colon], body[colon + 1 :], MISSING
+    return body[:colon], body[colon + 1 : bar], body[bar + 1 :]
 
 
 def fill(template: str, ns: dict, strict: bool = False) -> str:
     """The template with every {expr[:fmt[|missing]]} replaced by the formatted value (strict: a missing value
     raises instead)."""
+
     def one(m):
         if m.group(0) in ("{{", "}}"):
             return m.group(0)[0]
@@ -332,6 +425,7 @@ def fill(template: str, ns: dict, strict: bool = False) -> str:
             return format(v, spec)
         except (ValueError, TypeError) as e:
             raise SpecError(f"cannot format {v!r} with {spec!r} in {template!r}: {e}") from None
+
     return _FIELD.sub(one, template)
 
 
@@ -393,8 +487,15 @@ def render_blocks(blocks: list, ns: dict, include=None) -> list[str]:
             if got:
                 para(got)
         elif "details" in b:
-            para([f"<details><summary>{fill(b['details'], ns)}</summary>", "",
-                  *render_blocks(b["blocks"], ns, include), "", "</details>"])
+            para(
+                [
+                    f"<details><summary>{fill(b['details'], ns)}</summary>",
+                    "",
+                    *render_blocks(b["blocks"], ns, include),
+                    "",
+                    "</details>",
+                ]
+            )
         elif "include" in b:
             if include is None:
                 raise SpecError(f"no way to include {b['include']!r} here")

@@ -3,6 +3,7 @@
 Shared by training (train/pairs.py stores them with every pair) and inference (methods/video.py), so neither
 imports the other.
 """
+
 from __future__ import annotations
 
 import numpy as np
