@@ -41,7 +41,7 @@ MISSING = "–"
 def row_label(
     model: str, frames: int, decode: str, rollouts: int = 1, window: float = 0.0, pick: str = "", samples: str = ""
 ) -> str:
-    """What a table prints for a video row: "NAME fF raw|snap[ KK][ wM][ consensus| best][ (snap samples)]"."""
+    """What a table prints for a video row: "NAME fF DECODE[ KK][ wM][ PICK][ (SAMPLES samples)]"."""
     return (
         f"{model} f{frames} {decode}"
         + (f" K{rollouts}" if rollouts > 1 else "")
