@@ -11,7 +11,7 @@ APT_PKGS    := qgis python3-qgis qgis-providers xvfb xauth imagemagick python3-v
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: all system-deps venv qgis-venv demo test test-backend test-plugin bench install-plugin package qgis clean \
+.PHONY: all system-deps venv qgis-venv demo test lint test-backend test-plugin bench install-plugin package qgis clean \
         plugin-build i18n-update
 
 all: venv
@@ -45,10 +45,19 @@ $(QVENV)/.stamp: .system-deps.stamp
 demo: venv
 	$(BIN)/sig2gps demo --out out/demo
 
-test: test-backend test-plugin
+test: lint test-backend test-plugin
+
+# ruff (settings in pyproject.toml): lint every Python file; format-check the files already in ruff's format.
+# A file joins RUFF_FORMATTED when it is created or rewritten (`$(BIN)/ruff format FILE`), never the whole tree.
+RUFF_FORMATTED := backend/sig2gps/benchmark/tables.py backend/sig2gps/benchmark/doc.py backend/sig2gps/machine.py \
+                  backend/sig2gps/network/pieces.py experiments/render.py experiments/video_probes/derive.py \
+                  tests/backend/test_tables.py tests/contract/test_layout.py
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check $(RUFF_FORMATTED)
 
 test-backend: venv
-	$(BIN)/python -m pytest -q tests/backend tests/contract $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q tests/backend tests/experiments tests/contract $(PYTEST_ARGS)
 
 # Plugin tests: headless (pytest-qgis, offscreen), then one real QGIS window under Xvfb with the
 # packaged plugin loaded from a throw-away profile. pytest-qgis keeps its QGIS settings in the
@@ -107,8 +116,11 @@ qgis: install-plugin
 i18n-update:
 	$(QGIS_PYTHON) i18n/extract.py zh de
 
+# The package's sections (measured here), then the recorded runs and probes of experiments/ (rendered from their
+# records; `python experiments/render.py --list` names them).
 bench: venv
 	$(BIN)/sig2gps bench --out docs/BENCHMARKS.md
+	$(BIN)/python experiments/render.py --out docs/BENCHMARKS.md
 
 clean:
 	rm -rf out build dist .pytest_cache

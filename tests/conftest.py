@@ -37,3 +37,27 @@ def helsinki_pairs(tmp_path_factory):
         return made[(n, seed)]
 
     return make
+
+
+def _experiments_runner():
+    """experiments/render.py, loaded by path: the package never imports experiments/, and neither do tests by name."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("experiments_render", ROOT / "experiments" / "render.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def render_experiment():
+    """(run, cpu_root=None, names=None, **records) -> the markdown of experiments/<run>/'s section, its records
+    replaced by the given files (record name -> path) and the CPU methods table read from cpu_root."""
+    runner = _experiments_runner()
+
+    def render(run: str, cpu_root=None, names: dict | None = None, **records) -> str:
+        folder = ROOT / "experiments" / run
+        return runner.render(folder, cpu_root=str(cpu_root) if cpu_root else None,
+                             records={k: str(v) for k, v in records.items()}, **(names or {}))
+
+    return render

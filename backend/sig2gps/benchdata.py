@@ -16,14 +16,18 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_OSM_DIR = REPO.parent / "shared" / "data" / "osm"
+# Relative to where `sig2gps` runs (the checkout's root under `make`): the package does not know where it is checked
+# out. SIG2GPS_DATA, SIG2GPS_OSM_DIR and SIG2GPS_BENCH_ROOT point elsewhere.
+DEFAULT_DATA_DIR = os.environ.get("SIG2GPS_DATA", str(Path("..") / "shared" / "data"))
+DEFAULT_OSM_DIR = os.environ.get("SIG2GPS_OSM_DIR", str(Path(DEFAULT_DATA_DIR) / "osm"))
+DEFAULT_ROOT = os.environ.get("SIG2GPS_BENCH_ROOT", str(Path("out") / "benchmark"))
 
 CITY_FILES = {
     "baltimore": "baltimore.osm.pbf", "liechtenstein": "liechtenstein.osm.pbf", "harrisburg": "harrisburg.osm.pbf",
@@ -42,7 +46,7 @@ class BenchConfig:
     pool_factor: float = 6.0  # simulate this many x test_per_scope trips per city to fill every scope
     seed: int = 2026
     osm_dir: str = str(DEFAULT_OSM_DIR)
-    root: str = str(REPO / "out" / "benchmark")
+    root: str = DEFAULT_ROOT
 
     @property
     def unseen_cities(self) -> tuple:

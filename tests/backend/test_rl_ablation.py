@@ -1,4 +1,5 @@
-"""The Traj-GDPO ablation driver on a tiny seeded model (CPU, seconds): files, ablation.json, re-fusing."""
+"""The Traj-GDPO ablation driver on a tiny seeded model (CPU, seconds): files, ablation.json, re-fusing; and the
+section that renders such records (experiments/rl_ablation)."""
 from __future__ import annotations
 
 import json
@@ -93,7 +94,7 @@ def _video_bench_rows(offset_m: dict, on_road: dict, seed=0, kind="raw"):
     shifted north by offset_m[label] metres plus noise, per city; also the metrics over all traces."""
     from types import SimpleNamespace as NS
 
-    from sig2gps.benchmark.video_bench import score_rows
+    from sig2gps.benchmark.video_bench import score_rows, video_row
     from sig2gps.metrics import evaluate_tracks, od_distance_m, scope_of
 
     rng = np.random.default_rng(seed)
@@ -107,22 +108,34 @@ def _video_bench_rows(offset_m: dict, on_road: dict, seed=0, kind="raw"):
             pred = {k: (t, lon, lat + (off + rng.normal(0, 20, len(t))) / 111_320) for k, (t, lon, lat) in truth.items()}
             recs = [NS(trace_id=k, rollouts=[NS(track=NS(t=t, lon=lon, lat=lat), info={"on_road": on_road[lb]})])
                     for k, (t, lon, lat) in pred.items()]
-            label = "towers" if lb == "towers" else f"{lb} f13 {kind}"
-            rows += score_rows(dict(label=label, method="video", model=f"/m/{lb}", frames=13, snap=kind == "snap"),
-                               tc, traces, recs, 1.0)
+            if lb == "towers":
+                fields = dict(label="towers", method="towers", model=None, frames=None, snap=False)
+            else:
+                fields = video_row(lb, 13, kind, 1, 0.0)
+            rows += score_rows(fields, tc, traces, recs, 1.0)
             pred_all[lb].update({f"{city}{k}": v for k, v in pred.items()})
         truth_all.update({f"{city}{k}": v for k, v in truth.items()})
     return rows, {lb: evaluate_tracks(truth_all, p) for lb, p in pred_all.items()}
 
 
-def test_ablation_section_renders_the_table_summaries_and_target_check(ablation):
-    from sig2gps.benchmark.rl import ablation_report, arm_rows, scope_table
+@pytest.fixture
+def ablation_report(render_experiment, tmp_path):
+    """The rl_ablation section (experiments/rl_ablation) of an ablation.json and video_bench rows."""
+    def report(abl: dict, rows: list) -> str:
+        (tmp_path / "abl.json").write_text(json.dumps(abl))
+        (tmp_path / "vb.json").write_text(json.dumps({"rows": rows}))
+        return render_experiment("rl_ablation", abl=tmp_path / "abl.json", vb=tmp_path / "vb.json")
+    return report
+
+
+def test_ablation_section_renders_the_table_summaries_and_target_check(ablation, ablation_report):
+    from sig2gps.benchmark.tables import pool, select
 
     _, res = ablation
     good = {"sft": 300.0, "gdpo": 60.0, "no_kl": 200.0}
     rows, pooled = _video_bench_rows(good, {"sft": 0.9, "gdpo": 0.89, "no_kl": 0.7})
     assert {r["label"] for r in rows} == {"sft f13 raw", "gdpo f13 raw", "no_kl f13 raw"}
-    tab = scope_table(arm_rows(rows))
+    tab = {(lb, sc): pool(select(rows, model=lb, scope=sc)) for lb in good for sc in ("small", "medium", "large", "overall")}
     for lb in good:  # cities pooled by traces == the metrics over all traces (equal points per trace)
         for sc in ("small", "medium", "large", "overall"):
             assert tab[lb, sc]["mae_m"] == pytest.approx(pooled[lb][sc]["mae_m"], rel=1e-9)
@@ -151,13 +164,14 @@ def test_ablation_section_renders_the_table_summaries_and_target_check(ablation)
     assert "not met" in ablation_report(abl, rows)
 
 
-def test_gpu_section_reads_the_recorded_files(ablation, tmp_path):
-    from sig2gps.benchmark.rl import gpu_section
+def test_gpu_section_reads_the_recorded_files(ablation, tmp_path, render_experiment):
+    def gpu_section(abl, vb):
+        return render_experiment("rl_ablation", abl=abl, vb=vb)
 
     out, _ = ablation
     rows, pooled = _video_bench_rows({"sft": 250.0, "gdpo": 90.0}, {"sft": 0.9, "gdpo": 0.9}, seed=4)
     vb = tmp_path / "vb.json"
-    assert gpu_section(str(out / "ablation.json"), str(vb)) is None  # nothing recorded yet: CPU part only
+    assert "Not measured yet" in gpu_section(str(out / "ablation.json"), str(vb))  # nothing recorded yet: no table
     vb.write_text(json.dumps({"rows": rows}))
     md = gpu_section(str(out / "ablation.json"), str(vb))
     assert f"| Traj-GDPO | {pooled['gdpo']['small']['mae_m']:.0f} |" in md and str(vb) in md

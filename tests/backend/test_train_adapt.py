@@ -22,7 +22,7 @@ def setup(tmp_path_factory, helsinki_pairs):
     return d
 
 
-def test_adapter_moves_only_its_layers_and_reports_before_after(setup):
+def test_adapter_moves_only_its_layers_and_reports_before_after(setup, render_experiment):
     cfg = AdaptConfig(pairs=str(setup / "train.npz"), val_pairs=str(setup / "val.npz"), out=str(setup / "run"),
                       init=str(setup / "init"), rank=4, targets=("to_q", "to_v"), steps=3, batch=2,
                       frames=(5,), lr=5e-2, val_n=2, val_frames=5, val_steps=2, workers=0)
@@ -41,9 +41,7 @@ def test_adapter_moves_only_its_layers_and_reports_before_after(setup):
     assert moved, "the adapter did not change the model"
     assert all((".to_q." in k or ".to_v." in k) for k in moved), sorted(moved)[:5]
 
-    from sig2gps.benchmark.adapt import render
-
-    text = render(saved)
+    text = render_experiment("adapt", res=setup / "run" / "adapt.json")  # its section (experiments/adapt)
     assert f"| {saved['before']['val_mae_m']:.0f} |" in text and f"| {saved['after']['val_mae_m']:.0f} |" in text
     gain = saved["before"]["val_mae_m"] - saved["after"]["val_mae_m"]
     assert ("It helps" in text) == (gain > 0)

@@ -1,4 +1,4 @@
-"""Every training config the repository ships reads into its dataclass (a typo in a field fails here, not on the
+"""Every training config the repository keeps reads into its dataclass (a typo in a field fails here, not on the
 GPU machine ten minutes into a lease)."""
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from sig2gps.train.rl import RlConfig
 from sig2gps.train.rl_rounds import RoundsConfig
 from sig2gps.train.sft import SftConfig
 
-CONFIGS = sorted((Path(__file__).resolve().parents[2] / "backend/sig2gps/train/configs").glob("*.json"))
+ROOT = Path(__file__).resolve().parents[2]
+# the package's defaults, and the configs of the recorded runs (experiments/<run>/configs/)
+CONFIGS = sorted([*(ROOT / "backend/sig2gps/train/configs").glob("*.json"), *ROOT.glob("experiments/*/configs/*.json")])
 KIND = {"rl_": RlConfig, "rounds_": RoundsConfig, "video_": SftConfig}
 
 

@@ -1,6 +1,7 @@
 """The GPU measurement of the video model, run here on a tiny seeded model and a simulated Helsinki test set:
 export -> load round trip, the entry point's JSON rows, towers rows equal the methods table's, raw rows of the
-snap pass are the raw pass's samples, the worker-process path, and the markdown renderer."""
+snap pass are the raw pass's samples, the worker-process path, and the sections that render such records
+(experiments/video_bench_sft, experiments/video_decode: the package's one renderer over their specs)."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import torch
 
 from sig2gps.benchdata import Benchmark, BenchConfig, export_test, load_test_export
 from sig2gps.benchmark import video_bench
-from sig2gps.benchmark._video_bench_render import render, render_recorded
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_worker_processes_give_the_same_reconstructions(world):
         assert b.rollouts[0].frames is None  # not shipped back from the workers
 
 
-def test_renderer_tables_targets_and_scaling(world, tmp_path):
+def test_renderer_tables_targets_and_scaling(world, tmp_path, render_experiment):
     bench, root, _ = world
     res = _run(root, "--frames", "5", "9", "--workers", "1", "--chunk-m", "0")
     rows = [r for r in res["rows"] if r["label"] == "towers"]
@@ -138,20 +138,21 @@ def test_renderer_tables_targets_and_scaling(world, tmp_path):
     (tmp_path / "key0").mkdir()
     (tmp_path / "key0" / "results.json").write_text(json.dumps({"hmm": {"helsinki": city}, "towers": {"helsinki": city}}))
     (tmp_path / "rec.json").write_text(json.dumps(res))
-    md = render_recorded(tmp_path / "rec.json", cpu_root=tmp_path)
+    md = render_experiment("video_bench_sft", cpu_root=tmp_path, rec=tmp_path / "rec.json")
     assert "### helsinki — UNSEEN city" in md and "| hmm (CPU) |" in md and "| tiny f5 raw |" in md
     assert "| towers (GPU run) |" in md and " | 1.00 | " in md
     assert "Issue 5 targets on the unseen city" in md and "tiny f9 raw on helsinki" in md
     assert "| 5 frames | 9 frames |" in md and res["command"] in md
     assert ("— met" in md) or ("NOT met" in md)
     # without cached CPU rows: only the recorded rows, said so
-    md2 = render(res, {}, "x.json")
+    md2 = render_experiment("video_bench_sft", cpu_root=tmp_path / "no-cache", rec=tmp_path / "rec.json")
     assert "not found here" in md2 and "| hmm (CPU) |" not in md2
-    assert "Not measured yet" in render_recorded(tmp_path / "missing.json")
+    assert "Not measured yet" in render_experiment("video_bench_sft", rec=tmp_path / "missing.json")
 
 
-def test_consensus_rows_and_their_section(world, tmp_path):
-    from sig2gps.benchmark.video_decode import render_all
+def test_consensus_rows_and_their_section(world, tmp_path, render_experiment):
+    def render_all(paths, cpu_root=None):
+        return render_experiment("video_decode", cpu_root=cpu_root or tmp_path / "no-cache", **paths)
 
     bench, root, sim = world
     res = _run(root, "--rollouts", "3", "--consensus", "--snap", "--workers", "1", "--chunk-m", "0")
@@ -165,7 +166,9 @@ def test_consensus_rows_and_their_section(world, tmp_path):
     # the section: the K table and the gain over one sample come from the JSONs given
     k8 = tmp_path / "k8.json"
     k8.write_text(json.dumps(res))
-    one = dict(res, rows=[dict(r, label="gdpo f13 raw", mae_m=2 * r["mae_m"]) for r in res["rows"]
+    # the shipped model's single sample (gdpo, 13 frames, K=1, one window), as the section reads it
+    one = dict(res, rows=[dict(r, label="gdpo f13 raw", model="gdpo", frames=13, rollouts=1, window=0.0, pick="",
+                               mae_m=2 * r["mae_m"]) for r in res["rows"]
                           if r["label"] == "tiny f5 raw K3 consensus" and r["scope"] == "overall"])
     k1 = tmp_path / "k1.json"
     k1.write_text(json.dumps(one))
@@ -175,13 +178,14 @@ def test_consensus_rows_and_their_section(world, tmp_path):
     md = render_all({"k8": k8, "k": kk, "k1": k1, "win": none, "sweep": none, "both": none}, cpu_root=tmp_path)
     con = by[("tiny f5 raw K3 consensus", "overall")]["mae_m"]
     assert f"| helsinki | {2 * con:.0f} | " in md and "| -50% |" in md  # consensus vs the (doubled) single sample
-    assert f"K=3 consensus / best" in md and f"{con:.0f} / " in md
+    assert "K=3 consensus / best" in md and f"{con:.0f} / " in md
     assert "video_decode" in md and "Not measured" not in md
     assert "Not measured yet" in render_all({"k8": none, "win": none})
 
 
-def test_window_rows_and_their_table(world, tmp_path):
-    from sig2gps.benchmark.video_decode import render_all
+def test_window_rows_and_their_table(world, tmp_path, render_experiment):
+    def render_all(paths, cpu_root=None):
+        return render_experiment("video_decode", cpu_root=cpu_root or tmp_path / "no-cache", **paths)
 
     bench, root, sim = world
     one = _run(root, "--workers", "1", "--chunk-m", "0")
@@ -197,4 +201,4 @@ def test_window_rows_and_their_table(world, tmp_path):
     none = tmp_path / "none.json"
     md = render_all({"k8": none, "k": none, "k1": none, "win": w, "sweep": w, "both": none}, cpu_root=tmp_path)
     assert "| one window | 1000 m windows |" in md
-    assert f"| helsinki | overall | " in md and f"{a['overall']:.0f} | {b['overall']:.0f} |" in md
+    assert "| helsinki | overall | " in md and f"{a['overall']:.0f} | {b['overall']:.0f} |" in md

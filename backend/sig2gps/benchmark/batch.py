@@ -5,25 +5,20 @@ files), then `run_batch` runs them on a fresh local Ray with 1 and with 2 worker
 `hmm` when it is registered, else `towers` (said in the output). The single-process pipeline on
 the same traces gives the reference throughput and the points the batch output must equal.
 
-The GPU machine's rows (hmm over 1..16 workers, video through the GPU actor pool) come from
-`python3 -m sig2gps.benchmark.batch ... --json PATH` (_batch_device.py); when that JSON is recorded as
-docs/batch_gpu_run.json, run() renders it with its machine line and projects the city day from it.
+The GPU machine's rows (hmm over 1..16 workers, video through the GPU actor pool) are a recorded run of
+their own, outside the package (experiments/batch_gpu).
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
 ORDER = 60
-TITLE = "Batch reconstruction on Ray (sig2gps batch): scaling over local cores, the GPU machine's cores and GPUs"
+TITLE = "Batch reconstruction on Ray (sig2gps batch): scaling over local cores"
 N_TRACES, N_TRACES_QUICK = 5000, 300
 N_FILES, N_PARTITIONS = 8, 16
 CITY_USERS, RECORDS_PER_USER_DAY = 1_000_000, 200  # the projection's assumptions (paper: ~200 records/user/day)
-# Written on the GPU machine by `python3 -m sig2gps.benchmark.batch ... --json` (_batch_device.py);
-# rendered by run() on machines that cannot measure it.
-RECORDED = Path("docs/batch_gpu_run.json")
 
 
 def _write_inputs(d: Path, n: int, network_path: str) -> Path:
@@ -52,7 +47,7 @@ def run(args) -> str:
     from ..methods import MethodOptions, available_methods
     from ..network import load_network
     from ..pipeline import reconstruct_traces
-    from ._doc import machine_line
+    from ..machine import machine_line
 
     method = "hmm" if "hmm" in available_methods() else "towers"
     n = N_TRACES_QUICK if getattr(args, "quick", False) else N_TRACES
@@ -103,7 +98,6 @@ def run(args) -> str:
     # The projection uses CPU time per record (what a dedicated core delivers), not this shared
     # machine's wall time, and says so.
     cpu_rate = min(s["records"] / s["cpu_seconds"] for _, s in rows if s["cpu_seconds"] > 0)
-    rec = json.loads(RECORDED.read_text()) if RECORDED.is_file() else None
     lines += ["",
               "Wall time counts everything (Ray start, reading and shuffling the files, the network load, worker "
               "start, writing Parquet). Worker start = until every actor holds the network and the method; the "
@@ -111,87 +105,20 @@ def run(args) -> str:
               "three Parquet files). Efficiency = throughput / (workers x 1-worker "
               "throughput). Worker CPU s = CPU time the workers spent on partitions (summed): when it stays flat "
               "from 1 to 2 workers, Ray adds no work and a wall-time shortfall is contention for the cores."]
-    if rec:
-        lines += ["", "### Recorded on the GPU machine (docs/batch_gpu_run.json)", ""] + render_recorded(rec)
-    for extra in more_recorded():  # e.g. a 2-GPU machine's video rows, run separately
-        lines += ["", f"### Also recorded ({extra.as_posix()})", ""] + render_recorded(json.loads(extra.read_text()))
-    lines += [""] + projection_lines(cpu_rate, rec)
+    lines += [""] + projection_lines(cpu_rate)
     caveat = (f"Caveats: the 2 cores here are shared with other work (1-min load average {load0:.1f} at the "
               f"start, {load1:.1f} at the end), so the 2-worker figures above are a lower bound.")
-    if not rec:
-        caveat += (" The GPU machine's 16 cores were not measured (16+ rows are projections, not measurements); "
-                   "the GPU actor pool (`--device cuda`: one model load per actor, batches through "
-                   "`reconstruct_many`) is built but not measured here (`python3 -m sig2gps.benchmark.batch "
-                   "--help` measures both on the GPU machine).")
+    caveat += (" The 16+ core rows are projections, not measurements; the GPU machine's measured rows (16 cores,"
+               " the GPU actor pool) are in the section of its recorded runs.")
     lines += ["", caveat, "",
               "Reproduce: `.venv/bin/sig2gps bench --only batch` (about 2-3 minutes here; `--quick` for "
-              f"{N_TRACES_QUICK} traces)" + (f"; the GPU machine's rows: `{rec['command']}`" if rec else "") + "."]
+              f"{N_TRACES_QUICK} traces)."]
     return "\n".join(lines)
 
 
-def _f(x, fmt: str = ".1f") -> str:
-    return "-" if x is None else format(x, fmt)
-
-
-def more_recorded() -> list[Path]:
-    """Other device runs kept beside the main one (docs/batch_gpu*_run.json)."""
-    return [p for p in sorted(RECORDED.parent.glob("batch_gpu*_run.json")) if p.name != RECORDED.name]
-
-
-def render_recorded(rec: dict) -> list[str]:
-    """Markdown lines for a device run's JSON (_batch_device.main): hmm scaling and the video GPU pool."""
-    sim, one = rec.get("simulation", {}), rec.get("single_process", {})
-    lines = [rec["machine"], "", f"Command: `{rec['command']}`", ""]
-    if sim:
-        lines.append(f"Input: {sim['traces']} simulated trips ({sim['records']} signaling records, "
-                     f"{rec['records_per_trace']:.1f} per trip) on the embedded Helsinki network, simulated by "
-                     f"{sim['processes']} processes in {sim['seconds']:.0f} s, one CSV file each; "
-                     f"{rec['partitions']} hash partitions; a fresh local Ray for each row.")
-    if one:
-        lines.append(f"Single process (`pipeline.reconstruct_traces`, no Ray, on {one['traces']} of the trips): "
-                     f"{one['traces_per_s']:.1f} traces/s, {one['records_per_s']:.0f} records/s.")
-    hmm = rec.get("hmm_rows", [])
-    if hmm:
-        base = next((r for r in hmm if r["workers"] == 1), None)
-        lines += ["", f"`{rec.get('method', 'hmm')}` over local Ray workers (batch points equal to the "
-                  "single-process points on the checked trips: see the last column):", "",
-                  "| workers | wall s | traces/s | records/s | efficiency | worker start s | pool s | pool traces/s "
-                  "| pool records/s | pool efficiency | worker CPU s | CPU ms/trace | failed | same points |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-        for r in hmm:
-            w, n = r["workers"], (r["traces_ok"] or 0) + (r["traces_failed"] or 0)
-            eff = lambda k: f"{r[k] / (w * base[k]):.0%}" if base and r.get(k) and base.get(k) else "-"  # noqa: E731
-            lines.append(f"| {w} | {_f(r['seconds_total'])} | {_f(r['traces_per_s'])} | {_f(r['records_per_s'], '.0f')} "
-                         f"| {eff('traces_per_s')} | {_f(r['seconds_worker_start'])} | {_f(r['seconds_partitions'])} "
-                         f"| {_f(r['traces_per_s_partitions'])} | {_f(r['records_per_s_partitions'], '.0f')} "
-                         f"| {eff('traces_per_s_partitions')} | {_f(r['cpu_seconds'])} "
-                         f"| {_f(1000 * r['cpu_seconds'] / max(n, 1) if r.get('cpu_seconds') is not None else None)} "
-                         f"| {r['traces_failed']} | {'yes' if r['same_points_as_pipeline'] else 'NO'} |")
-    vid = rec.get("video_rows", [])
-    if vid:
-        v0 = vid[0]
-        lines += ["", f"`video` through the GPU actor pool (one actor and one model load per GPU; rollouts 1, "
-                  f"frames {v0['frames']}, {v0['steps']} sampler steps, {v0['batch']} videos per forward pass, "
-                  f"read-back on the actor's CPU core; the model loads on an actor's first batch, so inside the pool time; "
-                  f"GPUs 0 = one CPU actor):", "",
-                  "| GPUs | device | traces | wall s | traces/s | records/s | worker start s | pool traces/s "
-                  "| pool traces/s per GPU | pool records/s | failed |",
-                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for r in vid:
-            per = r["traces_per_s_partitions"] / r["gpus"] if r["gpus"] and r.get("traces_per_s_partitions") else None
-            lines.append(f"| {r['gpus']} | {r['device']} | {(r['traces_ok'] or 0) + (r['traces_failed'] or 0)} "
-                         f"| {_f(r['seconds_total'])} | {_f(r['traces_per_s'])} | {_f(r['records_per_s'], '.0f')} "
-                         f"| {_f(r['seconds_worker_start'])} | {_f(r['traces_per_s_partitions'])} | {_f(per)} "
-                         f"| {_f(r['records_per_s_partitions'], '.0f')} | {r['traces_failed']} |")
-    if rec.get("skipped"):
-        lines += ["", "Not run: " + "; ".join(rec["skipped"]) + "."]
-    if rec.get("notes"):  # the reading, added to the JSON by whoever recorded the run
-        lines += ["", "Reading: " + " ".join(rec["notes"])]
-    return lines
-
-
-def projection_lines(cpu_rate: float, rec: dict | None) -> list[str]:
-    """A day of a city's signaling: from this machine's CPU cost and, when recorded, the GPU machine's rates."""
+def projection_lines(cpu_rate: float) -> list[str]:
+    """A day of a city's signaling from this machine's CPU cost (the GPU machine's measured rates are projected in
+    the section of its recorded runs)."""
     day = CITY_USERS * RECORDS_PER_USER_DAY
     lines = [f"Projection, one day of a city: {CITY_USERS:,} users x {RECORDS_PER_USER_DAY} records/user/day "
              f"= {day:,} records (a user's day cut into trips first).", "",
@@ -199,28 +126,6 @@ def projection_lines(cpu_rate: float, rec: dict | None) -> list[str]:
     add = lambda m, where, basis, r: lines.append(f"| {m} | {where} | {basis} | {r:.0f} | {day / r / 3600:.1f} |")  # noqa: E731
     add("hmm", "this machine (2 cores)", f"measured CPU cost ({cpu_rate:.0f} records per CPU-second) x 2, "
         "assuming dedicated cores", 2 * cpu_rate)
-    hmm = [r for r in (rec or {}).get("hmm_rows", []) if r.get("records_per_s")]
-    if hmm:
-        top = max(hmm, key=lambda r: r["workers"])
-        cores = rec.get("cpu_count")
-        where = f"the GPU machine's CPUs ({top['workers']} workers{f' on {cores} cores' if cores else ''})"
-        add("hmm", where, f"measured end to end on {top['traces_ok'] + top['traces_failed']} trips (Ray start, "
-            "shuffle and Parquet included)", top["records_per_s"])
-        # Over a day of records the start-up (seconds) vanishes, so the running pool's rate is the basis.
-        pool = top.get("records_per_s_partitions") or top["records_per_s"]
-        add("hmm", where, "measured, running pool (start-up excluded)", pool)
-        add("hmm", f"ten such nodes ({10 * top['workers']} workers)",
-            "10 x the pool rate: assumes linear scaling across nodes (not measured)", 10 * pool)
-    else:
-        add("hmm", "one 16-core machine", "CPU cost x 16, assuming linear scaling (not measured)", 16 * cpu_rate)
-        add("hmm", "ten 16-core Ray nodes", "CPU cost x 160, assuming linear scaling (not measured)", 160 * cpu_rate)
-    for r in (rec or {}).get("video_rows", []):
-        if r.get("records_per_s") and r["gpus"]:
-            add("video", f"{r['gpus']} GPU(s) of the GPU machine", "measured end to end", r["records_per_s"])
+    add("hmm", "one 16-core machine", "CPU cost x 16, assuming linear scaling (not measured)", 16 * cpu_rate)
+    add("hmm", "ten 16-core Ray nodes", "CPU cost x 160, assuming linear scaling (not measured)", 160 * cpu_rate)
     return lines
-
-
-if __name__ == "__main__":
-    from ._batch_device import main
-
-    raise SystemExit(main())

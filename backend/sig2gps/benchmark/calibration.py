@@ -4,10 +4,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..benchdata import DEFAULT_DATA_DIR
+
 ORDER = 10
 TITLE = "Signaling simulator calibration (real Cork drive logs vs simulated)"
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+SHARED = Path(DEFAULT_DATA_DIR)  # ../shared/data from the checkout's root
 
 
 def run(args) -> str:
@@ -17,7 +19,7 @@ def run(args) -> str:
     from ..calibration.stats import summarize
     from ..network import load_network
     from ..simulate import simulate
-    from ._doc import machine_line
+    from ..machine import machine_line
 
     cork = SHARED / "cellular" / "ucc5g-cork-driving"
     if not cork.exists():

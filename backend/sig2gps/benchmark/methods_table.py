@@ -94,6 +94,28 @@ def run_method(name: str, bench, work: Path, cfg: TableConfig, log=print) -> dic
     return out
 
 
+def cached_rows(key: str, root: str | Path | None = None) -> list[dict]:
+    """The cached run of this table on benchmark `key` as typed rows (tables.ROW_FIELDS + metrics; per city also
+    s_per_trace, failed, traces, of), methods that errored left out; [] when it was not run here."""
+    from ..benchdata import DEFAULT_ROOT
+
+    p = Path(root or DEFAULT_ROOT) / key / "results.json"
+    if not p.is_file():
+        return []
+    rows = []
+    for method, res in json.loads(p.read_text()).items():
+        if not isinstance(res, dict) or "error" in res:
+            continue
+        for city, c in res.items():
+            if not isinstance(c, dict) or "overall" not in c:
+                continue
+            extra = {k: c.get(k) for k in ("s_per_trace", "failed", "traces", "of")}
+            for scope in (*SCOPES, "overall"):
+                rows.append({**(c.get(scope) or {}), **extra, "method": method, "model": None, "city": city, "scope": scope,
+                             "source": "cpu"})
+    return rows
+
+
 def _cell(m: dict | None) -> str:
     if not m or m.get("mae_m") is None:
         return "–"
@@ -196,7 +218,7 @@ def gps_check(bench, n: int = 40) -> list[str]:
 def run(args) -> str:
     from ..benchdata import QUICK, BenchConfig, build_benchmark
     from ..methods import available_methods
-    from ._doc import machine_line
+    from ..machine import machine_line
 
     t_run = time.perf_counter()
     quick = bool(getattr(args, "quick", False))

@@ -66,7 +66,7 @@ def run(args) -> str:
     from ..fingerprint import read_routes
     from ..methods import get_method
     from ..seqmodels.train import TrainConfig, train_model
-    from ._doc import machine_line
+    from ..machine import machine_line
 
     quick = bool(getattr(args, "quick", False))
     bcfg = _split(quick)

@@ -58,13 +58,14 @@ def simulated_pool(net, cfg: PoolConfig, seed: int = 0):
 
 
 def run(args) -> str:
+    from ..benchdata import DEFAULT_OSM_DIR
     from ..network import load_network
     from ..pairing import PairingConfig, pair_traces, precision_recall
-    from ._doc import machine_line
+    from ..machine import machine_line
     from pathlib import Path
 
     quick = bool(getattr(args, "quick", False))
-    shared = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "osm"
+    shared = Path(DEFAULT_OSM_DIR)
     nets = [("helsinki (31 km of road)", None), ("baltimore (670 km)", shared / "baltimore.osm.pbf")]
     pool = PoolConfig(n_pairs=60, n_gps_only=30, n_sig_only=30) if quick else PoolConfig()
     rows = []

@@ -7,7 +7,6 @@ sig2gps.extract and scored with sig2gps.metrics.evaluate_tracks (the evaluate co
 """
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import tempfile
@@ -22,13 +21,13 @@ SHARED_NETS = ("paris.osm.pbf", "monaco.osm.pbf")
 N_ACC, N_ACC_QUICK = 40, 8  # traces per network for accuracy
 N_BUILD, N_BUILD_QUICK = 150, 20  # pairs per network for throughput
 N_FRESH, N_FRESH_QUICK = 150, 20
-DEVICE_REPORT = Path(__file__).resolve().parents[3] / "docs" / "render_fresh_gpu.json"
 
 
 def _networks() -> list[str]:
+    from ..benchdata import DEFAULT_OSM_DIR
     from ..network.defaults import default_network
 
-    shared = Path(__file__).resolve().parents[4] / "shared" / "data" / "osm"
+    shared = Path(DEFAULT_OSM_DIR)
     return [default_network()] + [str(shared / n) for n in SHARED_NETS if (shared / n).exists()]
 
 
@@ -71,7 +70,7 @@ def _accuracy(net, n: int, seed: int) -> dict:
 
 
 def run(args) -> str:
-    from ..benchmark._doc import machine_line
+    from ..machine import machine_line
     from ..dataset import MapVisualDataset, decode_video
     from ..dataset.build import BuildConfig, build_dataset
     from ..dataset.fresh import fresh_samples
@@ -162,13 +161,4 @@ def run(args) -> str:
                   f"on {cores} cores here (including starting the workers). Plain networks come from "
                   "`sig2gps dataset --export-network ROADS --out nets/` "
                   f"({', '.join(f'{q.name} {q.stat().st_size / 1024:.0f} KiB' for q in npzs)}).", ""]
-    if DEVICE_REPORT.exists():
-        runs = json.loads(DEVICE_REPORT.read_text())
-        lines += ["On the GPU machine (measured there; recorded in `docs/render_fresh_gpu.json`):", ""]
-        for d in runs if isinstance(runs, list) else [runs]:
-            extra = f"; {d['note']}" if d.get("note") else ""
-            lines.append(f"- {d['device']}: **{d['samples_per_s']:.1f} samples/s** with {d['workers']} workers "
-                         f"({d['samples']} samples in {d['seconds']:.0f} s, {d['networks']}){extra}; {d['date']}; "
-                         f"command: `{d['command']}`.")
-        lines.append("")
     return "\n".join(lines)

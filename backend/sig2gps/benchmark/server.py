@@ -64,7 +64,7 @@ def run(args) -> str:
     from ..server import BackendServer, ServerConfig
     from ..server.convert import png_bytes
     from ..simulate import simulate
-    from ._doc import machine_line
+    from ..machine import machine_line
 
     n = N_TRACES_QUICK if getattr(args, "quick", False) else N_TRACES
     load0 = os.getloadavg()[0]

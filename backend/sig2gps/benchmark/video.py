@@ -70,7 +70,7 @@ def _verdict(mae: dict) -> str:
 
 
 def run(args) -> str:
-    from ..benchmark._doc import machine_line
+    from ..machine import machine_line
     from ..network.defaults import default_network
     from ..methods import MethodOptions
     from ..methods.registry import get_method
@@ -149,7 +149,7 @@ Model: `resources/models/video/` (18 MB, bf16).
 
 Sessions 1-3 validated each trace in one window at 21 frames (the subset `sig2gps train validate` uses); session 4
 selected by the pairs drawn in 1000 m windows at 13 frames, as the method runs, on a different subset of 128 of the
-same 400 pairs (towers 269 m there; docs/rl_windows_gpu.json); session 5 by `sig2gps train validate`'s subset drawn
+same 400 pairs (towers 269 m there; experiments/rl_windows/record.json); session 5 by `sig2gps train validate`'s subset drawn
 in the same windows (towers 268 m; session 4's shipped model scores 313.6 m there against 312.1 on its own subset).
 GPU-minutes count every training run, shipped or not.
 

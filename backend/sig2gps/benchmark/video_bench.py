@@ -12,8 +12,9 @@ seeds with the map-constrained decode; its raw rows come from info["raw"] of tha
 raw and snap are compared on identical samples. The graph decode is CPU work (~0.3-1.5 s a trace
 on one core, measured on the dev machine), so that pass runs in --workers processes.
 
-`sig2gps bench --only video_bench` renders a recorded result (docs/video_bench_gpu.json) as a section
-of docs/BENCHMARKS.md next to the CPU rows of the methods table (rendering in _video_bench_render.py).
+Every row is typed (tables.ROW_FIELDS: method, model, frames, decode, rollouts, window, pick, samples, city,
+scope) with the metrics of tables.METRICS; its `label` is only what a table prints. A run's JSON is a record:
+the runs kept so far, with the sections that show them, are in experiments/ (outside the package).
 """
 from __future__ import annotations
 
@@ -29,17 +30,16 @@ from pathlib import Path
 import numpy as np
 
 from ..methods.base import MethodOptions
+from .tables import row_label
 
-ORDER = 51
-TITLE = "Video model on the benchmark test set (GPU run, paper-style table)"
 SCOPE_ROWS = ("small", "medium", "large", "overall")
 # graph_track measured on the dev machine (2 shared EPYC cores), 4 test traces per city with the real extracts:
 # baltimore 0.35-1.33 s, campo-grande 0.76-1.26 s, liechtenstein 0.27-1.46 s a trace (its per-edge cost loop
 # dominates). 1,053 traces ~ 15 core-minutes per snap setting: too slow for one process, hence --workers.
 SNAP_DECODE_NOTE = ("--snap's graph decode costs ~0.3-1.5 s a trace on one CPU core (dev machine, real extracts), "
                     "~15 core-minutes for 1,053 traces per snap setting, so the snap pass runs in worker processes")
-ROW_KEYS = ("label", "method", "model", "frames", "snap", "city", "unseen", "scope", "n", "failed", "mae_m",
-            "rmse_m", "l100", "g1000", "s_per_trace", "one_piece", "on_road")
+ROW_KEYS = ("label", "method", "model", "frames", "snap", "decode", "rollouts", "window", "pick", "samples", "city",
+            "unseen", "scope", "n", "failed", "mae_m", "rmse_m", "l100", "g1000", "s_per_trace", "one_piece", "on_road")
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,12 @@ def _limit(tc, k: int | None) -> list:
     return out
 
 
-def row_label(model: str, frames: int, decode: str, rollouts: int = 1, chunk_m: float = 0.0, pick: str = "") -> str:
-    """The label of a video row: "NAME fF raw|snap[ KK][ wM][ consensus| best]" (the renderers look rows up by it)."""
-    return f"{model} f{frames} {decode}" + (f" K{rollouts}" if rollouts > 1 else "") + (f" w{chunk_m:g}" if chunk_m else "") + pick
+def video_row(model: str, frames: int, decode: str, rollouts: int, window: float, pick: str = "",
+              samples: str = "") -> dict:
+    """The fields of a video row (what was run), with its printed label."""
+    return dict(label=row_label(model, frames, decode, rollouts, window, pick, samples), method="video", model=model,
+                frames=frames, snap=decode == "snap", decode=decode, rollouts=rollouts, window=window, pick=pick,
+                samples=samples)
 
 
 def score_rows(base: dict, tc, traces, recs, s_per_trace, raw: bool = False, pick: int = 0) -> list[dict]:
@@ -180,7 +183,7 @@ def measure(cfg: RunConfig, log=print) -> dict:
     from ..benchdata import load_test_export
     from ..network import load_network
     from ..pipeline import reconstruct_traces
-    from ._doc import machine_line
+    from ..machine import machine_line
 
     t_start = time.perf_counter()
     man, cities = load_test_export(cfg.test)
@@ -210,19 +213,19 @@ def measure(cfg: RunConfig, log=print) -> dict:
             net = load_network(tc.network_path)
             traces = _limit(tc, cfg.limit_per_scope)
             res = reconstruct_traces(traces, "towers", net, MethodOptions())
-            result["rows"] += score_rows(dict(label="towers", method="towers", model=None, frames=None, snap=False),
+            result["rows"] += score_rows(dict(label="towers", method="towers", model=None, frames=None, snap=False,
+                                              decode=None, rollouts=None, window=None, pick="", samples=""),
                                          tc, traces, res.reconstructions, res.seconds_total / max(len(traces), 1))
             log(f"[video_bench] {city}: towers on {len(traces)} traces", flush=True)
             for name, mdir in cfg.models:
                 for f in cfg.frames:
                     opts = MethodOptions(model=mdir, frames=f, steps=cfg.steps, rollouts=cfg.rollouts, seed=cfg.seed,
                                          device=cfg.device, consensus=cfg.consensus, chunk_m=cfg.chunk_m, extra={"batch": cfg.batch})
-                    base = dict(method="video", model=name, frames=f)
                     # with --consensus rollout 0 is the consensus and rollout 1 the best-scored single sample
-                    both = [("", 0)] if not (cfg.consensus and cfg.rollouts > 1) else [(" consensus", 0), (" best", 1)]
+                    both = [("", 0)] if not (cfg.consensus and cfg.rollouts > 1) else [("consensus", 0), ("best", 1)]
 
-                    def label(decode, tag):
-                        return row_label(name, f, decode, cfg.rollouts, cfg.chunk_m, tag)
+                    def fields(decode, pick, samples=""):
+                        return video_row(name, f, decode, cfg.rollouts, cfg.chunk_m, pick, samples)
 
                     if not over_budget(f"{name} f{f} raw on {city}"):
                         t0 = time.perf_counter()
@@ -233,8 +236,7 @@ def measure(cfg: RunConfig, log=print) -> dict:
                         # without the one-off model load; the wall time incl. the load goes to the notes
                         spt = float(np.sum([r.seconds for r in recs])) / max(len(recs), 1)
                         for tag, pick in both:
-                            result["rows"] += score_rows(dict(base, label=label("raw", tag), snap=False),
-                                                         tc, traces, recs, spt, pick=pick)
+                            result["rows"] += score_rows(fields("raw", tag), tc, traces, recs, spt, pick=pick)
                         result["notes"].append(f"{city} {name} f{f} raw: {len(traces)} traces, wall {wall:.1f} s "
                                                f"incl. model load, {len(errs)} failed on {device_name}")
                         log(f"[video_bench] {city}: {name} f{f} raw {len(recs)}/{len(traces)} in {wall:.1f} s",
@@ -258,10 +260,9 @@ def measure(cfg: RunConfig, log=print) -> dict:
                     wall = time.perf_counter() - t0
                     spt = wall / max(len(straces), 1)
                     for tag, pick in both:
-                        result["rows"] += score_rows(dict(base, label=label("snap", tag), snap=True),
-                                                     tc, straces, recs, spt, pick=pick)
-                        result["rows"] += score_rows(dict(base, label=label("raw", tag) + " (snap samples)",
-                                                          snap=False), tc, straces, recs, spt, raw=True, pick=pick)
+                        result["rows"] += score_rows(fields("snap", tag), tc, straces, recs, spt, pick=pick)
+                        result["rows"] += score_rows(fields("raw", tag, "snap"), tc, straces, recs, spt, raw=True,
+                                                     pick=pick)
                     n_graph = sum(1 for r in recs if r.rollouts and r.rollouts[0].info.get("decode") in ("graph", "consensus-graph"))
                     result["notes"].append(
                         f"{city} {name} f{f} snap: {len(straces)} traces"
@@ -323,13 +324,6 @@ def main(argv=None) -> int:
     res = measure(cfg)
     print(f"[video_bench] wrote {cfg.json}: {len(res['rows'])} rows", flush=True)
     return 0
-
-
-def run(args) -> str:
-    """`sig2gps bench --only video_bench`: render the recorded GPU result as markdown."""
-    from ._video_bench_render import render_recorded
-
-    return render_recorded(getattr(args, "video_json", None))
 
 
 if __name__ == "__main__":

@@ -22,12 +22,14 @@ def discover():
     mods = []
     for m in pkgutil.iter_modules(benchmark.__path__):
         if not m.name.startswith("_"):
-            mods.append(importlib.import_module(f"{benchmark.__name__}.{m.name}"))
+            mod = importlib.import_module(f"{benchmark.__name__}.{m.name}")
+            if hasattr(mod, "TITLE") and hasattr(mod, "run"):  # a section; doc.py and tables.py are helpers
+                mods.append(mod)
     return sorted(mods, key=lambda m: getattr(m, "ORDER", 50))
 
 
 def run(args):
-    from ..benchmark._doc import write_section
+    from ..benchmark.doc import write_section
 
     mods = discover()
     if args.list:

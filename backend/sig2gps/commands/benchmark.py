@@ -23,7 +23,7 @@ def add_parser(sub):
 
 def run(args):
     from ..benchmark import methods_table
-    from ..benchmark._doc import write_section
+    from ..benchmark.doc import write_section
     from ..methods import available_methods
 
     if args.methods:

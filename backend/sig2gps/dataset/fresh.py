@@ -110,7 +110,7 @@ def main(argv=None) -> int:
         import platform
         from datetime import datetime, timezone
 
-        from ..benchmark._doc import machine_line
+        from ..machine import machine_line
 
         Path(a.report).write_text(json.dumps({
             "device": machine_line().split(". Date")[0].removeprefix("Machine: "), "host": platform.node(),

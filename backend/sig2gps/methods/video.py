@@ -140,7 +140,7 @@ class VideoMethod(ReconstructionMethod):
     def _pipeline(self):
         if self._pipe is None:
             self._pipe, self._cfg, self._meta = _loaded(self.options.model, self.device)
-            from ..train.pairs import road_pieces
+            from ..network.pieces import road_pieces
 
             self._pieces = road_pieces(self.network)
         return self._pipe

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..network.pieces import road_pieces
+
 
 @dataclass
 class PairSet:
@@ -66,12 +68,6 @@ class PairSet:
         prior = [z[k] for k in ("prior_off", "prior_t", "prior_xy")] if "prior_off" in z.files else [None] * 3
         return cls(cities, [z[f"roads_{k}"] for k in range(len(cities))], z["city"], z["sig_off"], z["sig_t"],
                    z["sig_xy"], z["pos_off"], z["pos_t"], z["pos_xy"], *prior)
-
-
-def road_pieces(net) -> np.ndarray:
-    """Every road polyline of the network as straight pieces (n,4) in metres."""
-    out = [np.c_[xy[:-1], xy[1:]] for xy in net.seg_xy if len(xy) >= 2]
-    return np.concatenate(out).astype(np.float32)
 
 
 def sim_to_pairs(net, sim, step_s: float = 5.0) -> tuple[list, list]:

@@ -141,7 +141,7 @@ def arm_summary(arm: str, cfg: RlConfig, log: list[dict], before: dict, after: d
 
 
 def run_ablation(acfg: AblationConfig, command: str = "") -> dict:
-    from ..benchmark._doc import machine_line
+    from ..machine import machine_line
     from ..model.store import load_video_model
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
