@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..types import Cell
 from .errors import InputError
-from .parse import DEFAULT_READ, ReadOptions, iter_csv, parse_coord, show
+from .parse import iter_csv, parse_coord, show
 
 
 def read_cells(path) -> dict[str, Cell]:
