@@ -19,6 +19,7 @@ class HmmMethod(ReconstructionMethod):
     description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
                    "shortest-path routes, monotone timestamps; --rollouts K gives K distinct routes (CPU)")
     needs_network = True
+    on_roads = True  # every output point lies on the matched route
 
     def __init__(self, network, options=None):
         super().__init__(network, options)

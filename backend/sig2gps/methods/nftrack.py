@@ -67,6 +67,7 @@ class NFTrackMethod(ReconstructionMethod):
     name = "nftrack"
     description = "NF-Track: anchors + segment fingerprint map (--fingerprint FP); nearest-road fallback without one"
     needs_network = True
+    on_roads = True  # every output point lies on the matched route
 
     def __init__(self, network, options=None):
         super().__init__(network, options)
