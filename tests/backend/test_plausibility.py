@@ -88,9 +88,9 @@ def test_every_rollout_of_every_method_carries_the_verdict():
         assert best["ok"], best  # normal outputs pass
         assert (best["on_road_share"] == 1.0) == (name == "hmm")
         assert not errors
-    # The limit is an option: at 2 m/s the same outputs fail and say why; the output is kept.
-    recs, errors = get_method("hmm")(net, MethodOptions(max_speed_mps=2.0)).reconstruct_many([tr])
-    assert "faster than 2 m/s" in recs[0].rollouts[0].info["failed"] and not errors
+    # The limit is an option: at 0.5 m/s the same outputs (a route too long for its time) fail and say why; the output is kept.
+    recs, errors = get_method("hmm")(net, MethodOptions(max_speed_mps=0.5)).reconstruct_many([tr])
+    assert "faster than 0.5 m/s" in recs[0].rollouts[0].info["failed"] and not errors
 
 
 def test_an_overriding_reconstruct_many_is_checked_once():

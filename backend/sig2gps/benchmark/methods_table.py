@@ -30,6 +30,12 @@ class TableConfig:
     target_l100_ratio: float = 2.0
 
 
+def _max_speed() -> str:
+    from ..methods import MethodOptions
+
+    return f"{MethodOptions().max_speed_mps:g}"
+
+
 def _options(overrides: dict):
     from ..methods import MethodOptions
 
@@ -81,7 +87,16 @@ def run_method(name: str, bench, work: Path, cfg: TableConfig, log=print) -> dic
         n_rec = sum(len(t) for t in traces[:done])
         match_s = [r.rollouts[0].info.get("match_s") for r in recs if r.rollouts]
         match_s = sum(match_s) if match_s and all(isinstance(x, (int, float)) for x in match_s) else None
-        m.update({"traces": done, "of": len(traces), "failed": len(errors), "seconds_total": round(secs, 2),
+        plaus = [r.rollouts[0].info.get("plausibility") or {} for r in recs if r.rollouts]
+        fast = [p.get("n_fast_steps", 0) > 0 for p in plaus]
+        failed_ids = {e.trace_id for e in errors} - {r.trace_id for r in recs}  # kept outputs are not failures
+        m.update({"traces": done, "of": len(traces), "failed": len(failed_ids), "seconds_total": round(secs, 2),
+                  # share of output traces (rollout 0) with a step faster than MethodOptions.max_speed_mps, and
+                  # with any failed plausibility check (sig2gps.plausibility); the worst step over all of them
+                  "fast_step_share": float(np.mean(fast)) if fast else None,
+                  "implausible_share": float(np.mean([not p.get("ok", True) for p in plaus])) if plaus else None,
+                  "worst_step_mps": max((1e9 if p.get("max_speed_mps") is None else p["max_speed_mps"]  # None: inf
+                                         for p in plaus if p), default=None),
                   "s_per_trace": secs / max(done, 1), "p50_s": float(np.median(per)) if per else None,
                   "p95_s": float(np.percentile(per, 95)) if per else None, "records": n_rec,
                   "records_per_s": n_rec / secs if secs > 0 else None,
@@ -100,6 +115,10 @@ def _cell(m: dict | None) -> str:
     return f"{m['mae_m']:.0f} / {m['rmse_m']:.0f} / {100 * m['l100']:.1f}% / {100 * m['g1000']:.1f}%"
 
 
+def _share(x) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
 def render(results: dict, bench, command: str, cfg: TableConfig, machine: str) -> str:
     lines = [machine, "",
              f"Command: `{command}`. Benchmark {bench.root.name} (cached under out/benchmark/, rebuilt when the "
@@ -108,21 +127,23 @@ def render(results: dict, bench, command: str, cfg: TableConfig, machine: str) -
              f"traces, {bench.config.test_per_scope} per scope per city, in {', '.join(bench.config.test_cities)}. "
              f"**Unseen city (never used for training or tuning): {', '.join(bench.unseen) or 'none'}.** "
              f"Cells: MAE / RMSE (m) / L100 / G1000 per scope; s/trace is wall time on one core; "
-             f"`failed` traces are left out of the pools.", ""]
+             f"`failed` traces are left out of the pools; `fast steps`: share of output tracks with a step "
+             f"between consecutive points faster than {_max_speed()} m/s (sig2gps.plausibility).", ""]
     for city in bench.test_dirs:
         tag = " — UNSEEN city" if city in bench.unseen else " (training city; test traces held out)"
-        lines += [f"### {city}{tag}", "", "| method | Small | Medium | Large | overall MAE | s/trace | failed |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [f"### {city}{tag}", "", "| method | Small | Medium | Large | overall MAE | s/trace | failed | "
+                  "fast steps |", "|---|---|---|---|---|---|---|---|"]
         for name, r in results.items():
             if "error" in r:
-                lines.append(f"| {name} | {r['error'][:120]} | | | | | |")
+                lines.append(f"| {name} | {r['error'][:120]} | | | | | | |")
                 continue
             m = r.get(city)
             if not m:
                 continue
             part = "" if m["traces"] == m["of"] else f" (partial: {m['traces']}/{m['of']}, budget)"
             lines.append(f"| {name}{part} | {_cell(m['small'])} | {_cell(m['medium'])} | {_cell(m['large'])} | "
-                         f"{m['overall']['mae_m'] or float('nan'):.0f} | {m['s_per_trace']:.3f} | {m['failed']} |")
+                         f"{m['overall']['mae_m'] or float('nan'):.0f} | {m['s_per_trace']:.3f} | {m['failed']} | "
+                         f"{_share(m.get('fast_step_share'))} |")
         lines.append("")
     lines += _targets(results, bench, cfg)
     lines += _speed(results, bench)

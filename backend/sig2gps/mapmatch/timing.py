@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import TimingConfig
+from .drivable import limit_speed, with_vertices
 
 
 @dataclass
@@ -107,7 +108,8 @@ def project_track(route: Route, tq: np.ndarray, track: tuple) -> np.ndarray:
 
 def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
                     obs_xy: tuple | None = None, track: tuple | None = None):
-    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time.
+    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time, never faster
+    than cfg.max_speed_ms (unless the route is too long for the trip's time), with the route's vertices between.
 
     track: (t, x, y) of the smoothed observations; with cfg.follow_track the vehicle's progress along
     the route follows it at every sample time, otherwise only at the observations (anchors)."""
@@ -139,6 +141,9 @@ def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: floa
         s_const = route.length * frac
     w = cfg.anchor_weight
     s = np.maximum.accumulate(w * s_anchor + (1.0 - w) * s_const)
+    if cfg.max_speed_ms > 0:  # drivable: no step faster than a car, joined along the road (mapmatch.drivable)
+        s, _ = limit_speed(tq, s, cfg.max_speed_ms)
+        tq, s = with_vertices(tq, s, route.cum)
     x = np.interp(s, route.cum, route.xy[:, 0])
     y = np.interp(s, route.cum, route.xy[:, 1])
     return tq, x, y

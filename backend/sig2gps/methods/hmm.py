@@ -6,6 +6,8 @@ tuned defaults (used by tests and tuning).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..types import GpsTrace, Reconstruction, Rollout
@@ -27,7 +29,11 @@ class HmmMethod(ReconstructionMethod):
 
         if network is None:
             raise ValueError("hmm needs a road network (--network)")
-        self._cfg = self.options.extra.get("config") or MatchConfig()
+        cfg = self.options.extra.get("config") or MatchConfig()
+        if cfg.timing.max_speed_ms > 0:  # outputs must pass the plausibility check's limit, with a margin
+            cfg = replace(cfg, timing=replace(cfg.timing, max_speed_ms=min(cfg.timing.max_speed_ms,
+                                                                           0.95 * self.options.max_speed_mps)))
+        self._cfg = cfg
         self._matcher_cls = MapMatcher
         self.matcher = None
 
