@@ -38,9 +38,11 @@ def main() -> None:
     cfg = BenchConfig(train_per_city=30, test_per_scope=a.per_scope)
     if a.osm_dir:
         cfg = replace(cfg, osm_dir=a.osm_dir)
-    if a.positions != "true":
-        cfg = replace(cfg, positions=a.positions)
     bench = build_benchmark(cfg)
+    if a.positions == "estimated":  # the same test traces with cell positions estimated from survey drives
+        from sig2gps.benchmark.estimated import estimated_test_dirs
+
+        bench = replace(bench, test_dirs=estimated_test_dirs(bench))
     out = {"command": "PYTHONPATH=backend python experiments/hmm-drivable/measure.py " +
                       " ".join(f"--{k.replace('_', '-')} {' '.join(v) if isinstance(v, list) else v}"
                                for k, v in vars(a).items()),

@@ -51,7 +51,7 @@ def test_a_trace_that_used_to_jump_is_now_drivable_on_the_same_route():
     xy = net.node_xy[nodes] + rng.normal(0, 150, (len(nodes), 2))
     t = np.cumsum(rng.uniform(10, 40, len(nodes)))
     base = MatchConfig()
-    old = replace(base, timing=replace(base.timing, max_speed_ms=0.0))
+    old = replace(base, timing=replace(base.timing, max_speed_ms=0.0, track_window_m=0.0))
     verdict = {}
     for name, cfg in (("old", old), ("new", base)):
         m = MapMatcher(net, cfg, precompute=False).match(t, xy[:, 0], xy[:, 1])[0]
@@ -71,3 +71,27 @@ def test_nftrack_polyline_with_a_zero_time_leg_is_spread():
     step = np.hypot(np.diff(x), np.diff(y)) / np.diff(t)
     assert v == 40.0 and step.max() <= 40.0 + 1e-6 and t[0] == 0.0 and t[-1] == 200.0
     assert (x[-1], y[-1]) == (500.0, 600.0) and any((a, b) == (0.0, 500.0) for a, b in zip(x, y))  # the corner
+
+
+def test_vectorised_projection_matches_shapely_and_respects_its_window():
+    from shapely import LineString, points
+
+    from sig2gps.mapmatch.timing import build_route, project_points
+    from sig2gps.mapmatch.routing import route_table
+
+    net = grid(8)
+    table = route_table(net, 6000.0)
+    route = build_route(net, table, [0, 3, 27, 24, 56])  # east, north, back west, north: passes near itself
+    rng = np.random.default_rng(0)
+    lo_xy, hi_xy = net.node_xy.min(0) - 100, net.node_xy.max(0) + 100
+    px, py = rng.uniform(lo_xy, hi_xy, (200, 2)).T
+    want = LineString(route.xy).project(points(np.column_stack([px, py])))
+    got = project_points(route, px, py, chunk_cells=1000)  # small chunks: the chunking is exercised too
+    line = LineString(route.xy)
+    d_got = [line.interpolate(s).distance(points(a, b)) for s, a, b in zip(got, px, py)]
+    d_want = [line.interpolate(s).distance(points(a, b)) for s, a, b in zip(want, px, py)]
+    assert np.allclose(d_got, d_want, atol=1e-6)  # equally near (ties may pick another pass)
+    lo, hi = np.full(200, 1000.0), np.full(200, 1600.0)
+    win = project_points(route, px, py, lo, hi)
+    # only route pieces (200 m grid edges here) that overlap the window are searched
+    assert np.all((win >= 800.0 - 1e-6) & (win <= 1800.0 + 1e-6)) and np.ptp(win) > 0

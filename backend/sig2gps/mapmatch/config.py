@@ -67,6 +67,8 @@ class TimingConfig:
     end_dwell_s: float = 0.0  # expected stationary time at each end of the trip (parking, getting going)
     follow_track: bool = True  # progress along the route follows the smoothed track at every sample time
     project_anchors: bool = True  # anchor each observation where the route passes nearest to it (not its node)
+    track_window_m: float = 600.0  # project the track only onto the route within this of the anchors' curve
+    # (a route passing a place twice does not pull the track to its far pass); 0: the whole route
     max_speed_ms: float = 45.0  # no faster than this along the route (a jump is spread before and after it);
     # the output also gets the route's vertices between samples, so it is drawn along the roads. 0: off
 
