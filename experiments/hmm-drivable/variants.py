@@ -18,12 +18,14 @@ HERE = Path(__file__).resolve().parent
 
 def variants():
     from sig2gps.mapmatch import MatchConfig
+    from sig2gps.mapmatch.config import scaled
 
     base = MatchConfig()
     t = lambda **k: replace(base, timing=replace(base.timing, **k))
     return {"default": base, "classic (no speed limit, global projection)": t(max_speed_ms=0.0, track_window_m=0.0),
             "speed limit only": t(track_window_m=0.0), "window 1000": t(track_window_m=1000.0),
-            "window 300": t(track_window_m=300.0), "cap 30": t(max_speed_ms=30.0)}
+            "window 300": t(track_window_m=300.0), "cap 30": t(max_speed_ms=30.0),
+            **{f"scale {f}": scaled(base, f) for f in (0.5, 0.7, 1.4)}}
 
 
 def run(bench, cfg, log=lambda *a: None) -> dict:
