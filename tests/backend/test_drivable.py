@@ -95,3 +95,38 @@ def test_vectorised_projection_matches_shapely_and_respects_its_window():
     win = project_points(route, px, py, lo, hi)
     # only route pieces (200 m grid edges here) that overlap the window are searched
     assert np.all((win >= 800.0 - 1e-6) & (win <= 1800.0 + 1e-6)) and np.ptp(win) > 0
+
+
+def test_kalman_smoother_shares_its_gains_between_axes_exactly():
+    """The smoother computes covariances once for x and y; it must equal a textbook per-axis RTS smoother."""
+    from sig2gps.mapmatch.cleanup import Observations, kalman_smooth
+
+    def reference(t, z, r, q):
+        n = len(t)
+        m, P, mp, Pp, F = (np.zeros((n, 2)), np.zeros((n, 2, 2)), np.zeros((n, 2)), np.zeros((n, 2, 2)),
+                           np.zeros((n, 2, 2)))
+        m_prev, P_prev = np.array([z[0], 0.0]), np.diag([r, 15.0 ** 2])
+        for k in range(n):
+            dt = 0.0 if k == 0 else max(t[k] - t[k - 1], 0.0)
+            Fk = np.array([[1.0, dt], [0.0, 1.0]])
+            Q = q * np.array([[dt ** 3 / 3, dt ** 2 / 2], [dt ** 2 / 2, dt]])
+            mpk = Fk @ m_prev if k else m_prev
+            Ppk = Fk @ P_prev @ Fk.T + Q if k else P_prev
+            K = Ppk[:, 0] / (Ppk[0, 0] + r)
+            m[k], P[k] = mpk + K * (z[k] - mpk[0]), Ppk - np.outer(K, Ppk[0, :])
+            mp[k], Pp[k], F[k] = mpk, Ppk, Fk
+            m_prev, P_prev = m[k], P[k]
+        ms = m.copy()
+        for k in range(n - 2, -1, -1):
+            G = P[k] @ F[k + 1].T @ np.linalg.inv(Pp[k + 1])
+            ms[k] = m[k] + G @ (ms[k + 1] - mp[k + 1])
+        return ms[:, 0]
+
+    rng = np.random.default_rng(0)
+    n = 60
+    t = np.cumsum(rng.uniform(0, 60, n))
+    x, y = np.cumsum(rng.normal(0, 300, n)), np.cumsum(rng.normal(0, 300, n))
+    obs = Observations(t, t, t, x, y, np.ones(n), np.arange(n))
+    sx, sy = kalman_smooth(obs, 700.0, 0.2)
+    assert np.allclose(sx, reference(t, x, 700.0 ** 2, 0.2), atol=1e-6)
+    assert np.allclose(sy, reference(t, y, 700.0 ** 2, 0.2), atol=1e-6)

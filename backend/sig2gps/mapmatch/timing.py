@@ -101,17 +101,25 @@ def project_points(route: Route, px: np.ndarray, py: np.ndarray, lo: np.ndarray 
     l2 = np.maximum((d ** 2).sum(1), 1e-12)
     c0, c1 = route.cum[:-1], route.cum[1:]
     out = np.empty(len(px))
-    step = max(1, int(chunk_cells // len(a)))
+    # With a window, a chunk of consecutive points only needs the route pieces its windows overlap, so the
+    # cost stays linear in the points on long traces; without one every piece is searched.
+    step = 256 if lo is not None else max(1, int(chunk_cells // len(a)))
     for k in range(0, len(px), step):
-        x, y = px[k:k + step, None], py[k:k + step, None]
-        u = np.clip(((x - a[:, 0]) * d[:, 0] + (y - a[:, 1]) * d[:, 1]) / l2, 0.0, 1.0)
-        dist = np.hypot(a[:, 0] + u * d[:, 0] - x, a[:, 1] + u * d[:, 1] - y)
+        j0, j1 = 0, len(a)
         if lo is not None:
-            outside = (c1 < lo[k:k + step, None]) | (c0 > hi[k:k + step, None])
+            j0 = int(np.searchsorted(c1, lo[k:k + step].min(), side="left"))
+            j1 = max(int(np.searchsorted(c0, hi[k:k + step].max(), side="right")), j0 + 1)
+            j0 = min(j0, len(a) - 1)
+        aa, dd, ll, s0, s1 = a[j0:j1], d[j0:j1], l2[j0:j1], c0[j0:j1], c1[j0:j1]
+        x, y = px[k:k + step, None], py[k:k + step, None]
+        u = np.clip(((x - aa[:, 0]) * dd[:, 0] + (y - aa[:, 1]) * dd[:, 1]) / ll, 0.0, 1.0)
+        dist = np.hypot(aa[:, 0] + u * dd[:, 0] - x, aa[:, 1] + u * dd[:, 1] - y)
+        if lo is not None:
+            outside = (s1 < lo[k:k + step, None]) | (s0 > hi[k:k + step, None])
             dist = np.where(outside & ~outside.all(1, keepdims=True), np.inf, dist)
         j = np.argmin(dist, axis=1)
         r = np.arange(len(j))
-        out[k:k + step] = c0[j] + u[r, j] * np.sqrt(l2[j])
+        out[k:k + step] = s0[j] + u[r, j] * np.sqrt(ll[j])
     return out
 
 
