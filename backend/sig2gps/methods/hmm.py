@@ -21,7 +21,8 @@ from .registry import register
 class HmmMethod(ReconstructionMethod):
     name = "hmm"
     description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
-                   "shortest-path routes, monotone timestamps; --rollouts K gives K distinct routes (CPU)")
+                   "shortest-path routes, monotone timestamps no faster than a car; error scale fitted to the "
+                   "records' spacing; --rollouts K gives K distinct routes (CPU)")
     needs_network = True
     on_roads = True  # every output point lies on the matched route
 
