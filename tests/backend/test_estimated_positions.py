@@ -69,33 +69,43 @@ def test_estimated_positions_lie_on_the_roads_and_nearer_the_phone(helsinki_sim)
 
 
 def test_scale_fit_follows_the_spacing_of_the_records():
-    cfg = MatchConfig()
+    cfg = replace(MatchConfig(), scale_prior_steps=0.0)  # no shrinkage: the factor is the spacing ratio
     step = lambda d, n=30: [(np.arange(n) * 30.0, np.arange(n) * d, np.zeros(n))]
     f, info = fit_scale(cfg, step(cfg.scale_reference_m * 0.6))
     assert f == pytest.approx(0.6) and info["scale_steps"] == 29
     assert fit_scale(cfg, step(cfg.scale_reference_m))[0] == pytest.approx(1.0)
     assert fit_scale(cfg, step(5.0))[0] == cfg.scale_bounds[0]  # clipped
-    assert fit_scale(cfg, step(500.0, n=5))[0] == 1.0  # too few position changes to fit
+    assert fit_scale(cfg, step(500.0, n=3))[0] == 1.0  # too few position changes to fit
+    # A short trace moves less than a long one with the same spacing (shrunk towards 1).
+    short, long_ = (fit_scale(MatchConfig(), step(600.0, n))[0] for n in (6, 200))
+    assert 0.6 < long_ < short < 1.0
     s = scaled(cfg, 0.5)
     assert (s.hmm.sigma_m, s.cleanup.kalman_sigma_m, s.candidates.radius_m) == (
         cfg.hmm.sigma_m / 2, cfg.cleanup.kalman_sigma_m / 2, cfg.candidates.radius_m / 2)
     assert s.hmm.beta_m == cfg.hmm.beta_m and s.timing == cfg.timing
 
 
-def test_hmm_reports_its_scale_and_classic_keeps_the_tuned_settings():
+def test_hmm_scales_per_trace_and_classic_keeps_the_tuned_settings():
     net = grid(8)
     nodes = [0, 1, 2, 3, 4, 5, 13, 21, 29, 37, 45]
     xy = net.node_xy[nodes]  # records 200 m apart: a fifth of the tuning data's spacing
     lon, lat = net.to_lonlat(xy[:, 0], xy[:, 1])
     tr = [SignalingTrace(f"t{k}", np.arange(len(nodes)) * 20.0 + k, [f"c{i}" for i in nodes], lon, lat)
           for k in range(3)]
-    recs, _ = get_method("hmm")(net, MethodOptions()).reconstruct_many(tr)
+    hmm = get_method("hmm")(net, MethodOptions())
+    recs, _ = hmm.reconstruct_many(tr)
     info = recs[0].rollouts[0].info
-    assert info["scale"] == MatchConfig().scale_bounds[0] and info["scale_spacing_m"] == 200.0
+    assert info["scale"] < 0.7 and info["scale_spacing_m"] == 200.0 and info["scale_steps"] == 10
+    (factor,) = hmm._matchers
+    assert hmm._matchers[factor].cfg.hmm.sigma_m == pytest.approx(MatchConfig().hmm.sigma_m * factor)
+    # Per trace: a trace's output does not depend on the other traces of its batch.
+    alone, _ = get_method("hmm")(net, MethodOptions()).reconstruct_many(tr[:1])
+    assert np.array_equal(alone[0].rollouts[0].track.lon, recs[0].rollouts[0].track.lon)
     classic = get_method("hmm-classic")(net, MethodOptions())
     recs_c, _ = classic.reconstruct_many(tr)
-    assert "scale" not in recs_c[0].rollouts[0].info and classic.matcher.cfg.hmm.sigma_m == MatchConfig().hmm.sigma_m
+    assert "scale" not in recs_c[0].rollouts[0].info and list(classic._matchers) == [1.0]
+    assert classic._matchers[1.0].cfg.hmm.sigma_m == MatchConfig().hmm.sigma_m
     # An explicit config with auto_scale=False is today's behaviour too.
     off = get_method("hmm")(net, MethodOptions(extra={"config": replace(MatchConfig(), auto_scale=False)}))
     off.reconstruct_many(tr)
-    assert off.matcher.cfg.hmm.sigma_m == MatchConfig().hmm.sigma_m
+    assert list(off._matchers) == [1.0]

@@ -83,8 +83,9 @@ class MatchConfig:
     auto_scale: bool = True
     scale_reference_m: float = 1000.0  # median spacing of consecutive distinct records in the tuning data
     # (the training splits of the two tuning cities, true site positions: 1,002 and 1,015 m)
-    scale_bounds: tuple = (0.4, 2.0)  # the fitted factor stays within these
-    scale_min_steps: int = 20  # fewer position changes than this in the data: too few to fit, factor 1
+    scale_bounds: tuple = (0.4, 1.0)  # the fitted factor stays within these (never smoother than as tuned)
+    scale_min_steps: int = 3  # fewer position changes than this in a trace: too few to fit, factor 1
+    scale_prior_steps: float = 20.0  # a trace with this many changes moves the log-factor half way to its own
 
 
 GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the matcher, issue 3)

@@ -2,7 +2,7 @@
 
 Options: `--rollouts K` returns K distinct candidate routes, best first, scored by their mean
 log-score per observation. The error settings (smoothing, emission, candidate radius) are scaled to
-the spacing of the records given (mapmatch.scale: true site positions and positions estimated from
+the spacing of each trace's own records (mapmatch.scale: true site positions and positions estimated from
 drives differ); `hmm-classic` keeps the settings as tuned. MethodOptions.extra may hold
 {"config": MatchConfig} to override the tuned defaults (used by tests and tuning).
 """
@@ -38,42 +38,44 @@ class HmmMethod(ReconstructionMethod):
                                                                            0.95 * self.options.max_speed_mps)))
         self._cfg = cfg
         self._matcher_cls = MapMatcher
-        self.matcher = None
-        self._scale_info: dict = {}
+        self._matchers: dict = {}  # scale factor -> MapMatcher
+        self._precompute = False
 
     # A batch this large pays for the per-network cost table (about a second per 10k road nodes);
     # a handful of traces is faster with lazily cached Dijkstra rows. Results are identical.
     PRECOMPUTE_MIN_TRACES = 20
 
-    def _fit(self, traces, precompute: bool) -> None:
-        """Build the matcher, with the error settings scaled to these traces' own spacing (mapmatch.scale)
-        unless the config says auto_scale=False."""
+    def _matcher_for(self, trace, x, y):
+        """The matcher for this trace: its error settings scaled to the trace's own record spacing
+        (mapmatch.scale), unless the config says auto_scale=False. Per trace, so a trace's output never
+        depends on which other traces share its batch; matchers are kept per (rounded) factor."""
         from ..mapmatch.config import scaled
         from ..mapmatch.scale import fit_scale
 
-        cfg, self._scale_info = self._cfg, {}
-        if cfg.auto_scale:
-            xy = [(tr.t, *map(np.asarray, self.network.to_xy(tr.lon, tr.lat))) for tr in traces]
-            factor, self._scale_info = fit_scale(cfg, xy)
-            cfg = scaled(cfg, factor)
-        self.matcher = self._matcher_cls(self.network, cfg, precompute=precompute)
+        factor, info = 1.0, {}
+        if self._cfg.auto_scale:
+            factor, info = fit_scale(self._cfg, [(trace.t, x, y)])
+            factor = round(factor / 0.05) * 0.05
+        if factor not in self._matchers:
+            cfg = scaled(self._cfg, factor) if factor != 1.0 else self._cfg
+            self._matchers[factor] = self._matcher_cls(self.network, cfg, precompute=self._precompute)
+        return self._matchers[factor], info
 
     def reconstruct_many(self, traces):
-        if self.matcher is None:
-            self._fit(traces, precompute=len(traces) >= self.PRECOMPUTE_MIN_TRACES)
+        if not self._precompute and len(traces) >= self.PRECOMPUTE_MIN_TRACES:
+            self._precompute, self._matchers = True, {}  # rebuilt with the per-network cost table
         return super().reconstruct_many(traces)
 
     def reconstruct(self, trace):
-        if self.matcher is None:
-            self._fit([trace], precompute=False)
-        x, y = self.network.to_xy(trace.lon, trace.lat)
-        tracks = self.matcher.match(trace.t, np.asarray(x), np.asarray(y), k=max(1, self.options.rollouts))
+        x, y = (np.asarray(a) for a in self.network.to_xy(trace.lon, trace.lat))
+        matcher, scale_info = self._matcher_for(trace, x, y)
+        tracks = matcher.match(trace.t, x, y, k=max(1, self.options.rollouts))
         if not tracks:
             raise ValueError(f"trace {trace.trace_id}: no road route could be matched")
         rollouts = []
         for m in tracks:
             lon, lat = self.network.to_lonlat(m.x, m.y)
-            info = dict(m.info, score=round(float(m.score), 4), **self._scale_info)
+            info = dict(m.info, score=round(float(m.score), 4), **scale_info)
             rollouts.append(Rollout(GpsTrace(trace.trace_id, m.t, lon, lat), score=float(m.score), info=info))
         return Reconstruction(trace.trace_id, self.name, rollouts)
 
