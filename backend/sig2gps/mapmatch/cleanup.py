@@ -117,36 +117,40 @@ def remove_outliers(obs: Observations, max_off_m: float) -> Observations:
 
 
 def kalman_smooth(obs: Observations, sigma_m: float, accel: float) -> tuple[np.ndarray, np.ndarray]:
-    """Rauch-Tung-Striebel smoother, constant velocity, irregular times; x and y are independent."""
+    """Rauch-Tung-Striebel smoother, constant velocity, irregular times; x and y are independent.
+
+    The covariances and gains depend only on the times, not on the positions, so they are computed
+    once and applied to x and y together (2x2 inverses written out: the loop is the whole cost).
+    """
     n = len(obs)
     if n == 1:
         return obs.x.copy(), obs.y.copy()
-    out = []
     r = sigma_m ** 2
-    for z in (obs.x, obs.y):
-        m = np.zeros((n, 2)); P = np.zeros((n, 2, 2))
-        mp = np.zeros((n, 2)); Pp = np.zeros((n, 2, 2)); F = np.zeros((n, 2, 2))
-        m_prev = np.array([z[0], 0.0]); P_prev = np.diag([r, 15.0 ** 2])
-        for k in range(n):
-            dt = 0.0 if k == 0 else max(obs.t[k] - obs.t[k - 1], 0.0)
-            Fk = np.array([[1.0, dt], [0.0, 1.0]])
+    z = np.column_stack([obs.x, obs.y])  # (n, 2): one column per axis
+    m = np.zeros((n, 2, 2)); mp = np.zeros((n, 2, 2))  # [k, (position, velocity), axis]
+    P = np.zeros((n, 2, 2)); Pp = np.zeros((n, 2, 2)); F = np.zeros((n, 2, 2))
+    m_prev = np.array([z[0], [0.0, 0.0]]); P_prev = np.diag([r, 15.0 ** 2])
+    dts = np.r_[0.0, np.maximum(np.diff(obs.t), 0.0)]
+    for k in range(n):
+        dt = dts[k]
+        Fk = np.array([[1.0, dt], [0.0, 1.0]])
+        if k:
             Q = accel * np.array([[dt ** 3 / 3, dt ** 2 / 2], [dt ** 2 / 2, dt]])
-            mpk = Fk @ m_prev if k else m_prev
-            Ppk = Fk @ P_prev @ Fk.T + Q if k else P_prev
-            s = Ppk[0, 0] + r
-            K = Ppk[:, 0] / s
-            mk = mpk + K * (z[k] - mpk[0])
-            Pk = Ppk - np.outer(K, Ppk[0, :])
-            m[k], P[k], mp[k], Pp[k], F[k] = mk, Pk, mpk, Ppk, Fk
-            m_prev, P_prev = mk, Pk
-        ms = m.copy()
-        Ps = P.copy()
-        for k in range(n - 2, -1, -1):
-            G = P[k] @ F[k + 1].T @ np.linalg.inv(Pp[k + 1])
-            ms[k] = m[k] + G @ (ms[k + 1] - mp[k + 1])
-            Ps[k] = P[k] + G @ (Ps[k + 1] - Pp[k + 1]) @ G.T
-        out.append(ms[:, 0])
-    return out[0], out[1]
+            mpk, Ppk = Fk @ m_prev, Fk @ P_prev @ Fk.T + Q
+        else:
+            mpk, Ppk = m_prev, P_prev
+        K = Ppk[:, 0] / (Ppk[0, 0] + r)
+        mk = mpk + np.outer(K, z[k] - mpk[0])
+        Pk = Ppk - np.outer(K, Ppk[0, :])
+        m[k], P[k], mp[k], Pp[k], F[k] = mk, Pk, mpk, Ppk, Fk
+        m_prev, P_prev = mk, Pk
+    ms = m.copy()
+    for k in range(n - 2, -1, -1):
+        a, b, c, d = Pp[k + 1].ravel()
+        inv = np.array([[d, -b], [-c, a]]) / (a * d - b * c)
+        G = P[k] @ F[k + 1].T @ inv
+        ms[k] = m[k] + G @ (ms[k + 1] - mp[k + 1])
+    return ms[:, 0, 0], ms[:, 0, 1]
 
 
 def clean_observations(t, x, y, cfg: CleanupConfig) -> Observations:

@@ -5,7 +5,7 @@ Liechtenstein; 50-80 traces each) and never on its unseen test city; distances a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,10 @@ class TimingConfig:
     end_dwell_s: float = 0.0  # expected stationary time at each end of the trip (parking, getting going)
     follow_track: bool = True  # progress along the route follows the smoothed track at every sample time
     project_anchors: bool = True  # anchor each observation where the route passes nearest to it (not its node)
+    track_window_m: float = 600.0  # project the track only onto the route within this of the anchors' curve
+    # (a route passing a place twice does not pull the track to its far pass); 0: the whole route
+    max_speed_ms: float = 45.0  # no faster than this along the route (a jump is spread before and after it);
+    # the output also gets the route's vertices between samples, so it is drawn along the roads. 0: off
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,13 @@ class MatchConfig:
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     hmm: HmmConfig = field(default_factory=HmmConfig)
     timing: TimingConfig = field(default_factory=TimingConfig)
+    # The position-error scale (mapmatch.scale): fit to the data given (True) or use the settings as tuned.
+    auto_scale: bool = True
+    scale_reference_m: float = 1000.0  # median spacing of consecutive distinct records in the tuning data
+    # (the training splits of the two tuning cities, true site positions: 1,002 and 1,015 m)
+    scale_bounds: tuple = (0.4, 1.0)  # the fitted factor stays within these (never smoother than as tuned)
+    scale_min_steps: int = 3  # fewer position changes than this in a trace: too few to fit, factor 1
+    scale_prior_steps: float = 20.0  # a trace with this many changes moves the log-factor half way to its own
 
 
 GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the matcher, issue 3)
@@ -82,4 +93,16 @@ GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the m
     candidates=CandidateConfig(radius_m=120.0, grid_m=0.0, max_candidates=12, min_candidates=2),
     hmm=HmmConfig(sigma_m=25.0, beta_m=60.0, length_weight=0.1, slack_m=150.0, speed_gamma=0.0),
     timing=TimingConfig(anchor_weight=1.0),
+    auto_scale=False,
 )
+
+
+def scaled(cfg: MatchConfig, factor: float) -> MatchConfig:
+    """The settings for observations whose position error is `factor` x the one the defaults were tuned at:
+    every setting in metres that models that error (smoothing, outliers, candidate radius, emission) scales."""
+    if factor <= 0:
+        raise ValueError(f"scale factor must be > 0, got {factor}")
+    c, k, h = cfg.cleanup, cfg.candidates, cfg.hmm
+    return replace(cfg, cleanup=replace(c, kalman_sigma_m=c.kalman_sigma_m * factor, outlier_m=c.outlier_m * factor),
+                   candidates=replace(k, radius_m=k.radius_m * factor),
+                   hmm=replace(h, sigma_m=h.sigma_m * factor))

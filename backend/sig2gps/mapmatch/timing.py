@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import TimingConfig
+from .drivable import limit_speed, with_vertices
 
 
 @dataclass
@@ -88,26 +89,67 @@ def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray
     return np.asarray(isotonic_regression(out).x)
 
 
-def project_track(route: Route, tq: np.ndarray, track: tuple) -> np.ndarray:
+def project_points(route: Route, px: np.ndarray, py: np.ndarray, lo: np.ndarray | None = None,
+                   hi: np.ndarray | None = None, chunk_cells: float = 4e6) -> np.ndarray:
+    """Distance along the route of the nearest route point to each (px, py), vectorised over points and route
+    pieces (the cost is linear in the points for a given route). With lo/hi, point i only looks at the part
+    of the route between distances lo[i] and hi[i] (a route may pass the same place twice)."""
+    a, b = route.xy[:-1], route.xy[1:]
+    if not len(a):
+        return np.zeros(len(px))
+    d = b - a
+    l2 = np.maximum((d ** 2).sum(1), 1e-12)
+    c0, c1 = route.cum[:-1], route.cum[1:]
+    out = np.empty(len(px))
+    # With a window, a chunk of consecutive points only needs the route pieces its windows overlap, so the
+    # cost stays linear in the points on long traces; without one every piece is searched.
+    step = 256 if lo is not None else max(1, int(chunk_cells // len(a)))
+    for k in range(0, len(px), step):
+        j0, j1 = 0, len(a)
+        if lo is not None:
+            j0 = int(np.searchsorted(c1, lo[k:k + step].min(), side="left"))
+            j1 = max(int(np.searchsorted(c0, hi[k:k + step].max(), side="right")), j0 + 1)
+            j0 = min(j0, len(a) - 1)
+        aa, dd, ll, s0, s1 = a[j0:j1], d[j0:j1], l2[j0:j1], c0[j0:j1], c1[j0:j1]
+        x, y = px[k:k + step, None], py[k:k + step, None]
+        u = np.clip(((x - aa[:, 0]) * dd[:, 0] + (y - aa[:, 1]) * dd[:, 1]) / ll, 0.0, 1.0)
+        dist = np.hypot(aa[:, 0] + u * dd[:, 0] - x, aa[:, 1] + u * dd[:, 1] - y)
+        if lo is not None:
+            outside = (s1 < lo[k:k + step, None]) | (s0 > hi[k:k + step, None])
+            dist = np.where(outside & ~outside.all(1, keepdims=True), np.inf, dist)
+        j = np.argmin(dist, axis=1)
+        r = np.arange(len(j))
+        out[k:k + step] = s0[j] + u[r, j] * np.sqrt(ll[j])
+    return out
+
+
+def project_track(route: Route, tq: np.ndarray, track: tuple, around: np.ndarray | None = None,
+                  window_m: float = 0.0) -> np.ndarray:
     """Distance along the route of the smoothed track at every query time, made monotone.
 
     The route fixes where across the road the vehicle is; the smoothed tower track says how far
-    along it has got. Isotonic regression keeps it from ever running backwards.
+    along it has got. Isotonic regression keeps it from ever running backwards. With `around` (a
+    distance per query time, e.g. the anchors' curve) and window_m > 0, each point is projected only
+    onto the route within window_m of it: where the route passes a place twice, the track is not
+    snapped to the far pass (a jump of kilometres in one sample).
     """
     from scipy.optimize import isotonic_regression
-    from shapely import LineString, points
 
     t, x, y = track
     if route.length <= 0:
         return np.zeros(len(tq))
     px, py = np.interp(tq, t, x), np.interp(tq, t, y)
-    s = LineString(route.xy).project(points(np.column_stack([px, py])))
+    if around is not None and window_m > 0:
+        s = project_points(route, px, py, around - window_m, around + window_m)
+    else:
+        s = project_points(route, px, py)
     return np.clip(np.asarray(isotonic_regression(s).x), 0.0, route.length)
 
 
 def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
                     obs_xy: tuple | None = None, track: tuple | None = None):
-    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time.
+    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time, never faster
+    than cfg.max_speed_ms (unless the route is too long for the trip's time), with the route's vertices between.
 
     track: (t, x, y) of the smoothed observations; with cfg.follow_track the vehicle's progress along
     the route follows it at every sample time, otherwise only at the observations (anchors)."""
@@ -126,7 +168,7 @@ def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: floa
     tq = tq[np.r_[np.diff(tq) > 0, True]]
     s_anchor = np.interp(tq, ta, sa)
     if cfg.follow_track and track is not None and len(track[0]) >= 2:
-        s_anchor = project_track(route, tq, track)
+        s_anchor = project_track(route, tq, track, s_anchor, cfg.track_window_m)
     # Prior: the trip's driving time is spread over the route in proportion to free-flow travel time
     # (fast roads take less of it), after a stationary moment at each end.
     ta0, tb0 = t_start + cfg.end_dwell_s, t_end - cfg.end_dwell_s
@@ -139,6 +181,9 @@ def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: floa
         s_const = route.length * frac
     w = cfg.anchor_weight
     s = np.maximum.accumulate(w * s_anchor + (1.0 - w) * s_const)
+    if cfg.max_speed_ms > 0:  # drivable: no step faster than a car, joined along the road (mapmatch.drivable)
+        s, _ = limit_speed(tq, s, cfg.max_speed_ms)
+        tq, s = with_vertices(tq, s, route.cum)
     x = np.interp(s, route.cum, route.xy[:, 0])
     y = np.interp(s, route.cum, route.xy[:, 1])
     return tq, x, y

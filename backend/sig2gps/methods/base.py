@@ -5,6 +5,7 @@ through `get_method(name)(network, options).reconstruct_many(traces)`.
 """
 from __future__ import annotations
 
+import functools
 import time
 import traceback
 from abc import ABC, abstractmethod
@@ -33,6 +34,7 @@ class MethodOptions:
     # the smallest window, where the model errs least (benchmark test set, docs/BENCHMARKS.md "windows")
     chunk_m: float = 1000.0
     max_outside_share: float = 0.5  # share of records allowed outside the network's extent (+2 km)
+    max_speed_mps: float = 50.0  # an output step faster than this is implausible (the rollout is flagged failed)
     extra: dict = field(default_factory=dict)  # method-specific settings, documented by the method
 
 
@@ -40,6 +42,21 @@ class ReconstructionMethod(ABC):
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     needs_network: ClassVar[bool] = True
+    on_roads: ClassVar[bool] = False  # outputs lie on the network's roads (checked: share of points on a road)
+
+    def __init_subclass__(cls, **kwargs):
+        # A method that overrides reconstruct_many (to batch) still gets every output checked: the
+        # override is wrapped once; check_outputs skips rollouts already checked (super() calls).
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("reconstruct_many")
+        if own is not None and not getattr(own, "_checks_outputs", False):
+            @functools.wraps(own)
+            def checked(self, traces, *args, _own=own, **kw):
+                recs, errors = _own(self, traces, *args, **kw)
+                return self.check_outputs(traces, recs, errors)
+
+            checked._checks_outputs = True
+            cls.reconstruct_many = checked
 
     def __init__(self, network, options: MethodOptions | None = None):
         self.network = network
@@ -87,7 +104,35 @@ class ReconstructionMethod(ABC):
                 continue
             rec.seconds = time.perf_counter() - t0
             out.append(rec)
-        return out, errors
+        return self.check_outputs(traces, out, errors)
+
+    def check_outputs(self, traces, recs: list[Reconstruction], errors: list[TraceError]
+                      ) -> tuple[list[Reconstruction], list[TraceError]]:
+        """Check every rollout not yet checked (sig2gps.plausibility): its verdict goes to
+        info["plausibility"]; a failing rollout gets info["failed"] (the reason). A trace whose best rollout
+        comes in pieces (info["pieces"]: the method found no road between them) also gets a line in the
+        errors (errors.csv) while its output is kept."""
+        from ..plausibility import check_plausibility
+
+        by_id = {tr.trace_id: tr for tr in traces}
+        net = self.network if self.on_roads else None
+        errors = list(errors)
+        for rec in recs:
+            tr = by_id.get(rec.trace_id)
+            for k, ro in enumerate(rec.rollouts):
+                if "plausibility" in ro.info:
+                    continue
+                pieces = ro.info.get("pieces") or []
+                p = check_plausibility(ro.track, net, max_speed_mps=self.options.max_speed_mps,
+                                       span_lonlat=None if tr is None else (tr.lon, tr.lat),
+                                       piece_starts=[int(a) for a, _ in pieces[1:]])
+                ro.info["plausibility"] = p.as_info()
+                if not p.ok:
+                    ro.info.setdefault("failed", p.reason)
+                    if k == 0 and p.n_pieces > 1:
+                        errors.append(TraceError(rec.trace_id, f"output kept in {p.n_pieces} pieces (no road "
+                                                               f"route joins them): {p.reason}"))
+        return recs, errors
 
 
 def check_trace(trace: SignalingTrace, network, max_outside_share: float = 0.5, margin_m: float = 2000.0) -> None:

@@ -1,10 +1,14 @@
 """`hmm`: the industrial Rule_sig pipeline (cleanup + HMM map matching + route inference), built to be fast.
 
 Options: `--rollouts K` returns K distinct candidate routes, best first, scored by their mean
-log-score per observation. MethodOptions.extra may hold {"config": MatchConfig} to override the
-tuned defaults (used by tests and tuning).
+log-score per observation. The error settings (smoothing, emission, candidate radius) are scaled to
+the spacing of each trace's own records (mapmatch.scale: true site positions and positions estimated from
+drives differ); `hmm-classic` keeps the settings as tuned. MethodOptions.extra may hold
+{"config": MatchConfig} to override the tuned defaults (used by tests and tuning).
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -17,8 +21,10 @@ from .registry import register
 class HmmMethod(ReconstructionMethod):
     name = "hmm"
     description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
-                   "shortest-path routes, monotone timestamps; --rollouts K gives K distinct routes (CPU)")
+                   "shortest-path routes, monotone timestamps no faster than a car; error scale fitted to the "
+                   "records' spacing; --rollouts K gives K distinct routes (CPU)")
     needs_network = True
+    on_roads = True  # every output point lies on the matched route
 
     def __init__(self, network, options=None):
         super().__init__(network, options)
@@ -26,30 +32,59 @@ class HmmMethod(ReconstructionMethod):
 
         if network is None:
             raise ValueError("hmm needs a road network (--network)")
-        self._cfg = self.options.extra.get("config") or MatchConfig()
+        cfg = self.options.extra.get("config") or MatchConfig()
+        if cfg.timing.max_speed_ms > 0:  # outputs must pass the plausibility check's limit, with a margin
+            cfg = replace(cfg, timing=replace(cfg.timing, max_speed_ms=min(cfg.timing.max_speed_ms,
+                                                                           0.95 * self.options.max_speed_mps)))
+        self._cfg = cfg
         self._matcher_cls = MapMatcher
-        self.matcher = None
+        self._matchers: dict = {}  # scale factor -> MapMatcher
+        self._precompute = False
 
     # A batch this large pays for the per-network cost table (about a second per 10k road nodes);
     # a handful of traces is faster with lazily cached Dijkstra rows. Results are identical.
     PRECOMPUTE_MIN_TRACES = 20
 
+    def _matcher_for(self, trace, x, y):
+        """The matcher for this trace: its error settings scaled to the trace's own record spacing
+        (mapmatch.scale), unless the config says auto_scale=False. Per trace, so a trace's output never
+        depends on which other traces share its batch; matchers are kept per (rounded) factor."""
+        from ..mapmatch.config import scaled
+        from ..mapmatch.scale import fit_scale
+
+        factor, info = 1.0, {}
+        if self._cfg.auto_scale:
+            factor, info = fit_scale(self._cfg, [(trace.t, x, y)])
+            factor = round(factor / 0.05) * 0.05
+        if factor not in self._matchers:
+            cfg = scaled(self._cfg, factor) if factor != 1.0 else self._cfg
+            self._matchers[factor] = self._matcher_cls(self.network, cfg, precompute=self._precompute)
+        return self._matchers[factor], info
+
     def reconstruct_many(self, traces):
-        if self.matcher is None:
-            self.matcher = self._matcher_cls(self.network, self._cfg,
-                                             precompute=len(traces) >= self.PRECOMPUTE_MIN_TRACES)
+        if not self._precompute and len(traces) >= self.PRECOMPUTE_MIN_TRACES:
+            self._precompute, self._matchers = True, {}  # rebuilt with the per-network cost table
         return super().reconstruct_many(traces)
 
     def reconstruct(self, trace):
-        if self.matcher is None:
-            self.matcher = self._matcher_cls(self.network, self._cfg, precompute=False)
-        x, y = self.network.to_xy(trace.lon, trace.lat)
-        tracks = self.matcher.match(trace.t, np.asarray(x), np.asarray(y), k=max(1, self.options.rollouts))
+        x, y = (np.asarray(a) for a in self.network.to_xy(trace.lon, trace.lat))
+        matcher, scale_info = self._matcher_for(trace, x, y)
+        tracks = matcher.match(trace.t, x, y, k=max(1, self.options.rollouts))
         if not tracks:
             raise ValueError(f"trace {trace.trace_id}: no road route could be matched")
         rollouts = []
         for m in tracks:
             lon, lat = self.network.to_lonlat(m.x, m.y)
-            info = dict(m.info, score=round(float(m.score), 4))
+            info = dict(m.info, score=round(float(m.score), 4), **scale_info)
             rollouts.append(Rollout(GpsTrace(trace.trace_id, m.t, lon, lat), score=float(m.score), info=info))
         return Reconstruction(trace.trace_id, self.name, rollouts)
+
+
+@register
+class HmmClassicMethod(HmmMethod):
+    name = "hmm-classic"
+    description = "hmm with its settings as tuned on true site positions (no fit of the error scale to the data)"
+
+    def __init__(self, network, options=None):
+        super().__init__(network, options)
+        self._cfg = replace(self._cfg, auto_scale=False)

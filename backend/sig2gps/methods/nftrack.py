@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..types import GpsTrace, Reconstruction, Rollout
-from .base import ReconstructionMethod, collapse_same_time
+from .base import ReconstructionMethod
 from .registry import register
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class NFTrackMethod(ReconstructionMethod):
     name = "nftrack"
     description = "NF-Track: anchors + segment fingerprint map (--fingerprint FP); nearest-road fallback without one"
     needs_network = True
+    on_roads = True  # every output point lies on the matched route
 
     def __init__(self, network, options=None):
         super().__init__(network, options)
@@ -100,6 +101,7 @@ class NFTrackMethod(ReconstructionMethod):
 
     def reconstruct(self, trace):
         from ..fingerprint.online import route_segments, timed_polyline, track
+        from ..mapmatch.drivable import timed_polyline_drivable
 
         net = self.network
         x, y = net.to_xy(trace.lon, trace.lat)
@@ -109,7 +111,9 @@ class NFTrackMethod(ReconstructionMethod):
         rollouts = []
         for c in cands:
             ts, xy = timed_polyline(net, c, float(trace.t[0]), float(trace.t[-1]), self.cfg.class_speeds)
-            ts, px, py = collapse_same_time(ts, xy[:, 0], xy[:, 1])
+            # Drivable: anchors close in time with a long leg between them would be a jump; spread it, and
+            # keep the route's vertices so the line follows the roads (mapmatch.drivable).
+            ts, px, py, _ = timed_polyline_drivable(xy, ts, 0.95 * self.options.max_speed_mps)
             lon, lat = net.to_lonlat(px, py)
             sim = float(np.mean(c.sims)) if c.sims else 0.0
             info = {"segments": route_segments(net, c.nodes), "anchors": len(anchors), "similarity": round(sim, 4),
