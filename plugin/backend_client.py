@@ -104,7 +104,7 @@ def build_request(method: str, traces: list | None = None, signaling_path: str |
                   network_path: str | None = None, network_geojson: dict | None = None,
                   conditioning_png: bytes | None = None, conditioning_bounds: tuple | None = None,
                   rollouts: int = 1, frames: int = 21, steps: int = 20, seed: int = 0, device: str = "auto",
-                  snap: bool = False, model: str | None = None, extra: dict | None = None, consensus: bool = False,
+                  snap: bool = True, model: str | None = None, extra: dict | None = None, consensus: bool = False,
                   chunk_m: float = 1000.0,
                   frames_mode: str = "urls", client: str = "qgis-plugin") -> dict:
     """A job request (wire: job_request), checked before it is returned; raises WireError naming the field.

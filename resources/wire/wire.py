@@ -26,7 +26,7 @@ SUPPORTED_KEYWORDS = frozenset({
     "additionalProperties", "items", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum",
     "exclusiveMaximum", "minLength", "maxLength", "pattern", "oneOf", "anyOf", "allOf"})
 # Defaults the receiver fills in for options a request leaves out (kept equal to MethodOptions' defaults).
-DEFAULT_OPTIONS = {"rollouts": 1, "seed": 0, "frames": 21, "steps": 20, "device": "auto", "snap": False, "consensus": False, "chunk_m": 1000.0,
+DEFAULT_OPTIONS = {"rollouts": 1, "seed": 0, "frames": 21, "steps": 20, "device": "auto", "snap": True, "consensus": False, "chunk_m": 1000.0,
                    "model": None, "fingerprint": None, "extra": {}}
 DEFAULT_FRAMES_MODE = "urls"
 STATES = ("queued", "running", "done", "failed", "cancelled")

@@ -27,7 +27,8 @@ def world(tmp_path_factory):
 
 
 def _opts(model, **kw):
-    base = dict(model=str(model), frames=5, steps=2, rollouts=2, seed=3, device="cpu", extra={"batch": 3})
+    # the raw read-back unless a test asks for the map-constrained decode (the method's default)
+    base = dict(model=str(model), frames=5, steps=2, rollouts=2, seed=3, device="cpu", extra={"batch": 3}, snap=False)
     base.update(kw)
     return MethodOptions(**base)
 
@@ -198,3 +199,12 @@ def test_a_prior_model_draws_hmms_route_and_decodes_along_it(world, tmp_path):
             assert np.median(d) < 30.0  # on hmm's route (its vertices; points between them lie on its segments)
             assert (np.diff(r.track.t) > 0).all()
 
+
+
+def test_the_default_output_is_the_map_constrained_decode(world):
+    """A user who asks for `video` gets a path decoded on the road graph; the raw dots are a diagnostic."""
+    net, sim, model = world
+    assert MethodOptions().snap is True
+    opts = MethodOptions(model=str(model), frames=5, steps=2, rollouts=1, seed=3, device="cpu")
+    r = get_method("video")(net, opts).reconstruct(sim.traces[0].signaling).rollouts[0]
+    assert r.info["decode"] in ("graph", "graph+raw") and "raw" in r.info

@@ -220,7 +220,8 @@ def measure(cfg: RunConfig, log=print) -> dict:
             for name, mdir in cfg.models:
                 for f in cfg.frames:
                     opts = MethodOptions(model=mdir, frames=f, steps=cfg.steps, rollouts=cfg.rollouts, seed=cfg.seed,
-                                         device=cfg.device, consensus=cfg.consensus, chunk_m=cfg.chunk_m, extra={"batch": cfg.batch})
+                                         device=cfg.device, consensus=cfg.consensus, chunk_m=cfg.chunk_m, snap=False,
+                                         extra={"batch": cfg.batch})  # the raw pass; --snap adds the decoded one
                     # with --consensus rollout 0 is the consensus and rollout 1 the best-scored single sample
                     both = [("", 0)] if not (cfg.consensus and cfg.rollouts > 1) else [("consensus", 0), ("best", 1)]
 

@@ -1,6 +1,8 @@
 """sig2gps reconstruct: signaling -> timestamped trajectories with any method."""
 from __future__ import annotations
 
+import argparse
+
 from ._common import add_overwrite, default_network, prepare_out_dir
 
 
@@ -15,7 +17,9 @@ def add_method_options(p) -> None:
     p.add_argument("--frames", type=int, default=21, help="video frames, 4k+1 (video)")
     p.add_argument("--steps", type=int, default=20, help="sampler steps (video)")
     p.add_argument("--device", default="auto")
-    p.add_argument("--snap", action="store_true", help="map-match the drawn path (video)")
+    p.add_argument("--snap", action=argparse.BooleanOptionalAction, default=True,
+                   help="video: decode the drawing on the road graph, one drivable path (default); --no-snap: the "
+                        "raw dots of the frames, a diagnostic")
     p.add_argument("--consensus", action="store_true",
                    help="rollout 0 = the consensus of the --rollouts K >= 2 samples (video)")
     p.add_argument("--chunk-m", type=float, default=MethodOptions.chunk_m,

@@ -28,7 +28,9 @@ class MethodOptions:
     frames: int = 21  # video frames T = 4k+1 (video method)
     steps: int = 20  # sampler steps (video method)
     device: str = "auto"  # "cpu", "cuda", or "auto"
-    snap: bool = False  # map-match the drawn path to the roads (video method)
+    # video: decode the drawing on the road graph (one drivable path, the default); False: the raw dots, a
+    # diagnostic whose straight lines between frames can cross blocks
+    snap: bool = True
     consensus: bool = False  # rollout 0 = the consensus of the K >= 2 sampled rollouts (video method)
     # video: draw a trace in consecutive windows of at most this half-width in metres (0: one window). 1000 m =
     # the smallest window, where the model errs least (benchmark test set, docs/BENCHMARKS.md "windows")
