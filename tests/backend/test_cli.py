@@ -71,3 +71,18 @@ def test_towers_needs_no_network_so_any_city_works(tmp_path):
     out = tmp_path / "rec"
     assert main(["reconstruct", "--signaling", str(p), "--method", "towers", "--out", str(out)]) == 0
     assert json.loads((out / "timing.json").read_text())["traces"] == 1
+
+
+def test_method_flags_reach_the_method_options():
+    """--max-speed and --snap/--no-snap become MethodOptions fields; a speed that is not positive is refused."""
+    import argparse
+
+    from sig2gps.commands.reconstruct import add_method_options, options_from_args
+
+    p = argparse.ArgumentParser()
+    add_method_options(p)
+    opts = options_from_args(p.parse_args(["--max-speed", "30", "--no-snap"]))
+    assert opts.max_speed_mps == 30.0 and opts.snap is False
+    assert options_from_args(p.parse_args([])).snap is True
+    with pytest.raises(ValueError, match="--max-speed"):
+        options_from_args(p.parse_args(["--max-speed", "0"]))

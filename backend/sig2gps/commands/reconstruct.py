@@ -25,6 +25,9 @@ def add_method_options(p) -> None:
     p.add_argument("--chunk-m", type=float, default=MethodOptions.chunk_m,
                    help="draw a long trace in consecutive windows of at most this half-width in metres "
                         f"(video; 0: one window; default {MethodOptions.chunk_m:g})")
+    p.add_argument("--max-speed", type=float, default=MethodOptions.max_speed_mps, metavar="M_PER_S",
+                   help="an output step faster than this is implausible: the rollout is flagged failed; hmm and "
+                        f"nftrack time their tracks below it (default {MethodOptions.max_speed_mps:g})")
 
 
 def add_read_options(p) -> None:
@@ -54,9 +57,11 @@ def options_from_args(args):
         raise ValueError("--rollouts must be at least 1")
     if args.frames < 5 or (args.frames - 1) % 4:
         raise ValueError("--frames must be 4k+1 (13, 17, 21, ...)")
+    if not args.max_speed > 0:
+        raise ValueError("--max-speed must be a positive speed in m/s")
     return MethodOptions(rollouts=args.rollouts, seed=args.seed, model=args.model, fingerprint=args.fingerprint,
                          frames=args.frames, steps=args.steps, device=args.device, snap=args.snap,
-                         consensus=args.consensus, chunk_m=args.chunk_m)
+                         consensus=args.consensus, chunk_m=args.chunk_m, max_speed_mps=args.max_speed)
 
 
 def add_parser(sub):
