@@ -35,7 +35,7 @@ def wait(dock, qgis_app, timeout=60):
 
 def reconstruct(dock, qgis_app, csv_path, rollouts=2):
     assert dock.load_csv(str(csv_path)) is not None
-    dock.method_box.setCurrentText("towers")
+    dock.method_box.setCurrentText("hmm")
     dock.rollouts.setValue(rollouts)
     assert dock.run() is not None
     wait(dock, qgis_app)

@@ -13,7 +13,7 @@ from sig2gps_qgis.dock import Sig2GpsDock
 def done_dock(qgis_iface, qgis_app, backend, signaling_csv_module):
     d = Sig2GpsDock(qgis_iface, backend)
     assert d.load_csv(str(signaling_csv_module)) is not None
-    d.method_box.setCurrentText("towers")
+    d.method_box.setCurrentText("hmm")
     d.rollouts.setValue(2)
     assert d.run() is not None
     t0 = time.monotonic()
