@@ -82,12 +82,14 @@ def test_checkpoint_round_trip_gives_identical_outputs(kind, traces, tmp_path):
         assert model(x).abs().sum() > 0 and torch.equal(model(x), again(x))
 
 
-def test_wrong_kind_and_missing_model_are_clear_errors(sim, tmp_path):
+def test_wrong_kind_and_missing_model_are_clear_errors(sim, tmp_path, monkeypatch):
     train_model("mlp", [sim], tmp_path / "m", TrainConfig(max_epochs=1), FeatureConfig(grid=16), d_model=16, layers=1)
     with pytest.raises(ValueError, match="'mlp' model, not 'gru'"):
         get_method("gru")(None, MethodOptions(model=str(tmp_path / "m")))
+    gru = get_method("gru")
+    monkeypatch.setattr(gru, "shipped_dir", classmethod(lambda cls: tmp_path / "nothing_ships_here"))
     with pytest.raises(ValueError, match="needs a trained model"):
-        get_method("gru")(None, MethodOptions())
+        gru(None, MethodOptions())
     with pytest.raises(ValueError, match="config.json missing"):
         get_method("gru")(None, MethodOptions(model=str(tmp_path)))
 
@@ -115,3 +117,14 @@ def test_cli_train_then_reconstruct(sim, tmp_path, capsys):
     assert main(["reconstruct", "--signaling", str(sim / "signaling.csv"), "--method", "gru", "--model", str(ck),
                  "--out", str(out)]) == 0
     assert len((out / "points.csv").read_text().splitlines()) == 1 + 24 * 48
+
+
+@pytest.mark.parametrize("kind", ["gru", "mlp", "tcn", "transformer"])
+def test_shipped_baselines_run_with_no_extra_flags(sim, kind):
+    """`--method gru` (tcn, mlp, transformer) works out of the box: a small trained checkpoint ships."""
+    cls = get_method(kind)
+    assert cls.is_ready() and (cls.shipped_dir() / "model.pt").is_file()
+    traces, _ = read_signaling(sim / "signaling.csv")
+    recs, errs = cls(None, MethodOptions()).reconstruct_many(traces[:3])
+    assert not errs and len(recs) == 3
+    assert all(np.isfinite(r.rollouts[0].track.lon).all() and r.rollouts[0].info["kind"] == kind for r in recs)

@@ -3,7 +3,8 @@
 Each maps (tower positions, times) to GPS positions on a grid of times over the trace, in the
 trace's local metric frame; checkpoints come from `sig2gps train-baseline` (`--model PATH`). No
 road network is used, so the output is not snapped to roads. The models are deterministic: one
-rollout per trace whatever --rollouts asks.
+rollout per trace whatever --rollouts asks. Without --model each uses its small shipped checkpoint
+(resources/models/<kind>/, trained on simulated pairs of four cities), so it runs out of the box.
 """
 from __future__ import annotations
 
@@ -22,16 +23,26 @@ class SeqMethod(ReconstructionMethod):
 
     def __init__(self, network, options=None):
         super().__init__(network, options)
-        if not self.options.model:
-            raise ValueError(f"method {self.name!r} needs a trained model: --model PATH "
-                             f"(train one with `sig2gps train-baseline --model {self.kind} --pairs DIR --out PATH`)")
         from ..seqmodels.checkpoint import load_checkpoint
 
-        self.model, self.mcfg, self.fcfg, self.doc = load_checkpoint(self.options.model, expect_kind=self.kind)
+        self.model_path = self.options.model or self.shipped_dir()
+        if not self.options.model and not self.is_ready():
+            raise ValueError(f"method {self.name!r} needs a trained model: --model PATH (none ships at "
+                             f"{self.shipped_dir()}; train one with `sig2gps train-baseline --model {self.kind} "
+                             f"--pairs DIR --out PATH`)")
+        self.model, self.mcfg, self.fcfg, self.doc = load_checkpoint(self.model_path, expect_kind=self.kind)
+
+    @classmethod
+    def shipped_dir(cls) -> Path:
+        """resources/models/<kind>, beside the shipped video model."""
+        from ..model.store import shipped_model_dir
+
+        return shipped_model_dir().parent / cls.kind
 
     @classmethod
     def is_ready(cls) -> bool:
-        return False  # no shipped checkpoint: it must be trained first
+        d = cls.shipped_dir()
+        return (d / "config.json").is_file() and (d / "model.pt").is_file()
 
     def reconstruct(self, trace):
         recs, errors = self.reconstruct_many([trace])
@@ -66,7 +77,7 @@ class SeqMethod(ReconstructionMethod):
             per = (time.perf_counter() - t0) / len(ok)
             for tr, (g, _, base, frame), p in zip(ok, prepared, pred):
                 t, lon, lat = to_track(p, g, base, frame, self.fcfg)
-                info = {"model": str(Path(self.options.model)), "kind": self.kind}
+                info = {"model": str(Path(self.model_path)), "kind": self.kind}
                 out.append(Reconstruction(tr.trace_id, self.name, [Rollout(GpsTrace(tr.trace_id, t, lon, lat), 0.0, info)],
                                           seconds=per))
         return out, errors
@@ -84,22 +95,22 @@ class SeqMethod(ReconstructionMethod):
 @register
 class GruMethod(SeqMethod):
     name = kind = "gru"
-    description = "GRU sequence baseline (bidirectional), towers+times -> GPS; needs --model from train-baseline"
+    description = "GRU sequence baseline (bidirectional), towers+times -> GPS; shipped model, or --model from train-baseline"
 
 
 @register
 class MlpMethod(SeqMethod):
     name = kind = "mlp"
-    description = "MLP sequence baseline over the whole trace; needs --model from train-baseline"
+    description = "MLP sequence baseline over the whole trace; shipped model, or --model from train-baseline"
 
 
 @register
 class TcnMethod(SeqMethod):
     name = kind = "tcn"
-    description = "TCN sequence baseline (dilated residual convolutions); needs --model from train-baseline"
+    description = "TCN sequence baseline (dilated residual convolutions); shipped model, or --model from train-baseline"
 
 
 @register
 class TransformerMethod(SeqMethod):
     name = kind = "transformer"
-    description = "GPT-style Transformer sequence baseline; needs --model from train-baseline"
+    description = "GPT-style Transformer sequence baseline; shipped model, or --model from train-baseline"
