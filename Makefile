@@ -49,7 +49,7 @@ test: lint test-backend test-plugin
 
 # ruff (settings in pyproject.toml): lint every Python file; format-check the files already in ruff's format.
 # A file joins RUFF_FORMATTED when it is created or rewritten (`$(BIN)/ruff format FILE`), never the whole tree.
-RUFF_FORMATTED := backend/sig2gps/benchmark/tables.py backend/sig2gps/benchmark/doc.py backend/sig2gps/machine.py \
+RUFF_FORMATTED := backend/sig2gps/benchmark/tables.py backend/sig2gps/benchmark/expr.py backend/sig2gps/benchmark/doc.py backend/sig2gps/machine.py \
                   backend/sig2gps/network/pieces.py experiments/render.py experiments/video_probes/derive.py \
                   tests/backend/test_tables.py tests/contract/test_layout.py
 lint: venv
