@@ -14,12 +14,15 @@ import argparse
 import json
 import os
 import platform
+import sys
 import time
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # experiments/: bench_subset
 
 
 def main() -> None:
@@ -32,17 +35,10 @@ def main() -> None:
     ap.add_argument("--positions", default="true", help="cell positions the methods get: true | estimated")
     a = ap.parse_args()
 
-    from sig2gps.benchdata import BenchConfig, build_benchmark
+    from bench_subset import test_benchmark
     from sig2gps.benchmark.methods_table import TableConfig, run_method
 
-    cfg = BenchConfig(train_per_city=30, test_per_scope=a.per_scope)
-    if a.osm_dir:
-        cfg = replace(cfg, osm_dir=a.osm_dir)
-    bench = build_benchmark(cfg)
-    if a.positions == "estimated":  # the same test traces with cell positions estimated from survey drives
-        from sig2gps.benchmark.estimated import estimated_test_dirs
-
-        bench = replace(bench, test_dirs=estimated_test_dirs(bench))
+    bench = test_benchmark(a.per_scope, a.osm_dir, a.positions)
     out = {"command": "PYTHONPATH=backend python experiments/hmm-drivable/measure.py " +
                       " ".join(f"--{k.replace('_', '-')} {' '.join(v) if isinstance(v, list) else v}"
                                for k, v in vars(a).items()),

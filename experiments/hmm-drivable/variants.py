@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -54,6 +55,9 @@ def run(bench, cfg, log=lambda *a: None) -> dict:
     return out
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # experiments/: bench_subset
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-scope", type=int, default=40)
@@ -62,16 +66,9 @@ def main():
     ap.add_argument("--only", nargs="*", help="variant names to run (default: all)")
     ap.add_argument("--positions", default="true")
     a = ap.parse_args()
-    from sig2gps.benchdata import BenchConfig, build_benchmark
+    from bench_subset import test_benchmark
 
-    cfg = BenchConfig(train_per_city=30, test_per_scope=a.per_scope)
-    if a.osm_dir:
-        cfg = replace(cfg, osm_dir=a.osm_dir)
-    bench = build_benchmark(cfg)
-    if a.positions == "estimated":  # the same test traces with cell positions estimated from survey drives
-        from sig2gps.benchmark.estimated import estimated_test_dirs
-
-        bench = replace(bench, test_dirs=estimated_test_dirs(bench))
+    bench = test_benchmark(a.per_scope, a.osm_dir, a.positions)
     res = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "benchmark": bench.root.name,
            "per_scope": a.per_scope, "positions": a.positions, "variants": {}}
     for name, mc in variants().items():

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import platform
-from dataclasses import replace
+import sys
 from datetime import datetime, timezone
 
 ap = argparse.ArgumentParser()
@@ -20,16 +20,14 @@ ap.add_argument("--json", required=True)
 ap.add_argument("--methods", nargs="+", default=["towers", "hmm", "gru", "tcn", "mlp", "transformer"])
 a = ap.parse_args()
 
-from sig2gps.benchdata import BenchConfig, build_benchmark  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # experiments/: bench_subset
+from bench_subset import test_benchmark  # noqa: E402
 from sig2gps.io import read_gps, read_signaling  # noqa: E402
 from sig2gps.methods import MethodOptions, get_method  # noqa: E402
 from sig2gps.metrics import evaluate_tracks  # noqa: E402
 from sig2gps.network import load_network  # noqa: E402
 
-cfg = BenchConfig(train_per_city=30, test_per_scope=a.per_scope)
-if a.osm_dir:
-    cfg = replace(cfg, osm_dir=a.osm_dir)
-bench = build_benchmark(cfg)
+bench = test_benchmark(a.per_scope, a.osm_dir)
 out = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)", "benchmark": bench.root.name,
        "per_scope": a.per_scope, "rows": []}
