@@ -7,7 +7,8 @@ VENV        := .venv
 QVENV       := .venv-qgis
 BIN         := $(VENV)/bin
 QBIN        := $(QVENV)/bin
-APT_PKGS    := qgis python3-qgis qgis-providers xvfb xauth imagemagick python3-venv pyqt5-dev-tools qttools5-dev-tools
+APT_PKGS    := qgis python3-qgis qgis-providers xvfb xauth imagemagick python3-venv pyqt5-dev-tools qttools5-dev-tools \
+               fonts-wqy-microhei
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
@@ -64,7 +65,7 @@ test-backend: venv
 # rootdir, so the rootdir is a build folder (the checkout stays clean).
 test-plugin: venv qgis-venv plugin-build
 	mkdir -p build/pytest-qgis build/pytest-gui
-	QT_QPA_PLATFORM=offscreen SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) \
+	QT_QPA_PLATFORM=offscreen SIG2GPS_SYSTEM_DEPS=1 SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) \
 	  $(QBIN)/python -m pytest -q -p no:cacheprovider --rootdir=build/pytest-qgis tests/plugin $(PYTEST_ARGS)
 	SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) SIG2GPS_PLUGIN_BUILD=$(abspath $(PLUGIN_BUILD)) \
 	  xvfb-run -a -s "-screen 0 1400x900x24" \

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import missing_system_dep
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "i18n"))
@@ -33,7 +34,7 @@ def test_every_string_is_translated_with_its_placeholders(lang):
 
 def test_qm_translates_through_tr(tmp_path, qgis_app):
     if not shutil.which("lrelease"):
-        pytest.skip("lrelease not installed (Debian: qttools5-dev-tools)")
+        missing_system_dep("lrelease not installed (Debian: qttools5-dev-tools)")
     from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
     from sig2gps_qgis.i18n import tr

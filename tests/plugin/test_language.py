@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import missing_system_dep
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -18,7 +19,7 @@ SOURCE = "Reconstruct GPS trajectories from signaling"
 @pytest.fixture(scope="module")
 def qm_dir(tmp_path_factory):
     if not shutil.which("lrelease"):
-        pytest.skip("lrelease not installed (Debian: qttools5-dev-tools)")
+        missing_system_dep("lrelease not installed (Debian: qttools5-dev-tools)")
     out = tmp_path_factory.mktemp("locale")
     for lang in ("de", "zh"):
         subprocess.run(["lrelease", str(ROOT / "i18n" / f"sig2gps_{lang}.ts"), "-qm", str(out / f"sig2gps_{lang}.qm")],
@@ -75,7 +76,7 @@ def test_chinese_strings_render_where_a_cjk_font_exists(qgis_app):
 
     families = QFontDatabase().families(QFontDatabase.SimplifiedChinese)
     if not families:
-        pytest.skip("no Simplified Chinese font installed (Debian: fonts-noto-cjk)")
+        missing_system_dep("no Simplified Chinese font installed (Debian: fonts-wqy-microhei)")
     root = ET.parse(ROOT / "i18n" / "sig2gps_zh.ts").getroot()
     text = "".join(m.findtext("translation") or "" for m in root.iter("message"))
     cjk = sorted({ch for ch in text if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"})
