@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sig2gps.methods import registry
+from servertools import registered
 from sig2gps.methods.towers import TowersMethod
 from sig2gps.server import BackendServer, ServerConfig
 
@@ -55,13 +55,8 @@ class _Swallows(_Steps):
 
 @pytest.fixture(scope="module", autouse=True)
 def test_methods():
-    registry.available_methods()
-    added = [_SlowTrace, _Steps, _Swallows]
-    for cls in added:
-        registry.register(cls)
-    yield
-    for cls in added:
-        registry._REGISTRY.pop(cls.name, None)
+    with registered(_SlowTrace, _Steps, _Swallows):
+        yield
 
 
 @pytest.fixture(scope="module")

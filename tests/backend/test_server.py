@@ -5,14 +5,12 @@ import io
 import json
 import sys
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sig2gps.methods import registry
+from servertools import http, registered
 from sig2gps.methods.base import ReconstructionMethod
 from sig2gps.methods.towers import TowersMethod
 from sig2gps.server import BackendServer, ServerConfig
@@ -94,13 +92,8 @@ class _Conditioning(TowersMethod):
 
 @pytest.fixture(scope="module", autouse=True)
 def test_methods():
-    registry.available_methods()
-    added = [_Crash, _Exit, _Gate, _Frames, _BadPoints, _Conditioning]
-    for cls in added:
-        registry.register(cls)
-    yield
-    for cls in added:
-        registry._REGISTRY.pop(cls.name, None)
+    with registered(_Crash, _Exit, _Gate, _Frames, _BadPoints, _Conditioning):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -134,16 +127,7 @@ def wire_traces(sim) -> list[dict]:
 
 def raw(server, method, path, body: bytes | None = None, token="good", headers=None):
     """(status, decoded JSON) of a raw request, for what the client would refuse to send."""
-    req = urllib.request.Request(server.url + path, data=body, method=method)
-    if token:
-        req.add_header("Authorization", f"Bearer {server.token if token == 'good' else token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read())
+    return http(server, method, path, body, token, headers, timeout=10)[:2]
 
 
 # ---------------------------------------------------------------- the happy path

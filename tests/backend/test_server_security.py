@@ -10,11 +10,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
+from servertools import http
 from sig2gps.methods import registry
 from sig2gps.methods.towers import TowersMethod
 from sig2gps.server import BackendServer, ServerConfig, write_connection_file
@@ -67,16 +66,7 @@ def server(data):
 
 
 def call(server, method, path, body=None, token="good", headers=None):
-    req = urllib.request.Request(server.url + path, data=body, method=method)
-    if token:
-        req.add_header("Authorization", f"Bearer {server.token if token == 'good' else token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=20) as r:
-            return r.status, json.loads(r.read()), dict(r.headers)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read()), dict(e.headers)
+    return http(server, method, path, body, token, headers)
 
 
 def job(method="towers", **kw) -> bytes:
