@@ -55,6 +55,7 @@ class SftConfig:
     # condition channels; "truth": the true track there instead (the copy test: the pipeline must learn to copy it)
     prior: str = "none"
     pos_share: float = 0.0  # FlowConfig.pos_share: 0 = the path_weight MSE; > 0 = per-channel balanced loss
+    top_share: float = -1.0  # FlowConfig.top_share: share of samples at noise level 1 (-1: keep the model's)
     dot_sigma: float = -1.0  # SceneConfig.dot_sigma to train with (-1: keep the model's)
 
     @classmethod
@@ -97,6 +98,8 @@ def build_model(cfg: SftConfig, device: str):
         tr = build_transformer(mcfg, cfg.seed).to(device)
     mcfg = replace(mcfg, flow=replace(mcfg.flow if mcfg.flow else FlowConfig(), path_weight=cfg.path_weight,
                                       pos_share=cfg.pos_share))
+    if cfg.top_share >= 0:
+        mcfg = replace(mcfg, flow=replace(mcfg.flow, top_share=cfg.top_share))
     if cfg.dot_sigma >= 0:
         mcfg = replace(mcfg, scene=replace(mcfg.scene, dot_sigma=cfg.dot_sigma))
     if cfg.prior != "none" and not mcfg.scene.prior:  # from a model drawn without a prior: zero-init its channels
@@ -130,6 +133,9 @@ def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, 
     noise = (batch["noise"] if "noise" in batch else torch.randn(x0.shape, generator=gen, device="cpu")).to(device)
     sigma = (batch["sigma"] if "sigma" in batch else
              sample_train_sigmas(B, mcfg.flow.train_logit_mean, mcfg.flow.train_logit_std, gen)).to(device)
+    top = getattr(mcfg.flow, "top_share", 0.0)
+    if top > 0 and "sigma" not in batch:
+        sigma = torch.where(torch.rand(B, generator=gen).to(device) < top, torch.ones_like(sigma), sigma)
     xt = add_noise(x0, noise, sigma)
     core = getattr(tr, "module", tr)  # the transformer itself under DDP (its config, text width)
     ts = token_timesteps(sigma, x0.shape, tuple(core.config.patch_size))
@@ -164,9 +170,12 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
       val_mae_win_cons_m     with rollouts K >= 2: the per-frame geometric median of K samples (the consensus)
       val_mae_win_route_m    with a prior: the consensus dots timed along the prior's route (readback.route_track)
       val_prior_mae_m        with a prior: the prior track itself (what the model is given)
+      val_mae_win_heat_m     the posterior heat (one step from noise), its weighted median per frame (model/heat.py)
+      val_mae_win_heat_route_m  with a prior: the heat's weighted median along the prior's route, route_track'd
     A scene with prior channels draws the pairs' stored prior (`prior="hmm"`) or the truth (`"truth"`);
     `strength` < 1 starts the sampler from the prior's drawing (Sig2GpsVideoPipeline, SDEdit)."""
     from ..model.scene import COND_CHANNELS
+    from ..model.heat import heat_track, route_heat_track
     from ..model.readback import errors_m, geometric_median, raw_track, route_track, stitch_tracks
     from ..model.scene import window_scenes
 
@@ -192,22 +201,36 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
             n, sig_t, w = jobs[j]
             dots[(j, k)] = raw_track(w.win, o, float(sig_t[w.a]), float(sig_t[w.b]))
     raw, cons = [[] for _ in idx], [[] for _ in idx]
+    heat, heat_route = [[] for _ in idx], [[] for _ in idx]
+    for start in range(0, len(jobs), 64):  # the posterior heat: one step from pure noise (model/heat.py)
+        part = range(start, min(start + 64, len(jobs)))
+        gens = [torch.Generator().manual_seed(seed + j) for j in part]
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+            ov = pipe(np.stack([jobs[j][2].cond for j in part]), frames, 1, gens).overlay
+        for j, o in zip(part, ov):
+            n, sig_t, w = jobs[j]
+            t0, t1 = float(sig_t[w.a]), float(sig_t[w.b])
+            heat[n].append(heat_track(w.win, o, t0, t1))
+            if scene.prior:
+                heat_route[n].append(route_heat_track(w.win, o, t0, t1, *priors[n]))
     for j, (n, _, _) in enumerate(jobs):
         raw[n].append(dots[(j, 0)])
         cons[n].append((dots[(j, 0)][0], geometric_median(np.stack([dots[(j, k)][1] for k in range(K)]))))
     rec = {}
-    keys = [("val_mae_win_m", raw)] + ([("val_mae_win_cons_m", cons)] if K >= 2 else [])
+    keys = [("val_mae_win_m", raw), ("val_mae_win_heat_m", heat)] + ([("val_mae_win_cons_m", cons)] if K >= 2 else [])
     for key, tracks in keys:
         rec[key] = float(np.mean([errors_m(*stitch_tracks(tracks[n], average=True), *pairs.trace(int(i))[3:]).mean()
                                   for n, i in enumerate(idx)]))
     if scene.prior:
-        route, pri = [], []
+        route, hroute, pri = [], [], []
         for n, i in enumerate(idx):
             pos_t, pos_xy = pairs.trace(int(i))[3:]
-            t, xy = stitch_tracks(cons[n], average=True)
-            route.append(errors_m(*route_track(*priors[n], t, xy), pos_t, pos_xy).mean())
+            route.append(errors_m(*route_track(*priors[n], *stitch_tracks(cons[n], average=True)), pos_t, pos_xy).mean())
+            hroute.append(errors_m(*route_track(*priors[n], *stitch_tracks(heat_route[n], average=True)), pos_t,
+                                   pos_xy).mean())
             pri.append(errors_m(*priors[n], pos_t, pos_xy).mean())
-        rec.update(val_mae_win_route_m=float(np.mean(route)), val_prior_mae_m=float(np.mean(pri)))
+        rec.update(val_mae_win_route_m=float(np.mean(route)), val_mae_win_heat_route_m=float(np.mean(hroute)),
+                   val_prior_mae_m=float(np.mean(pri)))
     return rec
 
 
@@ -341,7 +364,7 @@ def train_sft(cfg: SftConfig, ddp=None) -> dict:
         store.save_video_model(ck, tr, mcfg, {"step": state["step"]}, dtype=torch.float32, base=base)
         # the best model is the one best as the video method runs it: drawn in windows when validated so, and
         # decoded along the prior's route when the model draws with one
-        score = rec.get("val_mae_win_route_m", rec.get("val_mae_win_m", rec["val_mae_m"]))
+        score = next(rec[k] for k in ("val_mae_win_heat_route_m", "val_mae_win_heat_m", "val_mae_m") if k in rec)
         if score < state["best_mae"]:
             state["best_mae"] = score
             store.save_video_model(out / "best", tr, mcfg, {"val": rec, "run": cfg.session}, base=base)
