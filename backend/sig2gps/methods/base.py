@@ -91,7 +91,8 @@ class OptionField(NamedTuple):
     spec: Option
 
 
-def option_fields(cls) -> list[OptionField]:
+@functools.cache
+def option_fields(cls) -> tuple[OptionField, ...]:
     """The declared options of an options dataclass (MethodOptions, or a test's subclass), in field order."""
     hints = typing.get_type_hints(cls)
     out = []
@@ -103,7 +104,7 @@ def option_fields(cls) -> list[OptionField]:
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
         out.append(OptionField(f.name, typing.get_origin(kinds[0]) or kinds[0],
                                type(None) in typing.get_args(hints[f.name]), default, spec))
-    return out
+    return tuple(out)
 
 
 def check_options(opts) -> None:
