@@ -123,12 +123,16 @@ class VideoMethod(ReconstructionMethod):
 
     @classmethod
     def is_ready(cls) -> bool:
-        """The shipped model exists AND its recorded validation beats the towers floor.
+        """The shipped model exists AND its card declares it ready (model/card.py: `ready` is decided when the
+        card is written, by the rule that its validation beats the towers floor).
 
         `make demo` takes the first ready method in its preference list; a model that is measured
         to be worse than the floor (the state after session 1) must not be picked over `hmm`.
         `--method video` always runs it."""
-        return cls.shipped_exists() and cls.shipped_beats_floor()
+        from ..model.card import read_card
+        from ..model.store import shipped_model_dir
+
+        return cls.shipped_exists() and read_card(shipped_model_dir()).ready
 
     @classmethod
     def shipped_exists(cls) -> bool:
