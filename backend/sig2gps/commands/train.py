@@ -62,7 +62,7 @@ def add_parser(sub):
     tm = tsub.add_parser("timing", help="fit hmm's handover timing model on simulated drives of the training "
                                          "cities (mapmatch.timing_model; CPU, minutes)")
     tm.add_argument("--osm-dir", default=None, help="road extracts (default: the benchmark's, ../shared/data/osm)")
-    tm.add_argument("--per-city", type=int, default=40, help="simulated drives per training city")
+    tm.add_argument("--per-city", type=int, default=120, help="simulated drives per training city")
     tm.add_argument("--seed", type=int, default=9001)
     tm.add_argument("--out", default=None, help="model file (default: resources/models/timing/model.json)")
     return p

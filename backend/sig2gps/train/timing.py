@@ -128,7 +128,8 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, hidden: int = 8, epochs: int = 150, se
 TRAIN_CITIES = ("baltimore", "liechtenstein", "harrisburg", "krems")  # the benchmark's training cities
 
 
-def train_timing(out, osm_dir: str, cities=TRAIN_CITIES, per_city: int = 40, seed: int = 9001, log=print) -> dict:
+def train_timing(out, osm_dir: str, cities=TRAIN_CITIES, per_city: int = 120, seed: int = 9001,
+                 log=print) -> dict:
     """Simulate `per_city` drives a city (seed + city index; never the benchmark's own seeds), match them with
     true and with estimated cell positions, fit the timing model on every handover and write it to `out`."""
     import time
@@ -155,7 +156,7 @@ def train_timing(out, osm_dir: str, cities=TRAIN_CITIES, per_city: int = 40, see
     model.meta = {"cities": list(cities), "per_city": per_city, "seed": seed, "handovers": int(len(y)),
                   "train_l1_m": round(float(np.abs(np.clip(y, -1000, 1000) - model.predict(X)).mean()), 1),
                   "zero_l1_m": round(float(np.abs(np.clip(y, -1000, 1000)).mean()), 1),
-                  "command": f"sig2gps train timing --per-city {per_city} --seed {seed} --out {out}"}
+                  "command": f"sig2gps train timing --per-city {per_city} --seed {seed}"}
     model.save(out)
     log(f"[train timing] {len(y)} handovers, L1 {model.meta['train_l1_m']} m (no shift: {model.meta['zero_l1_m']} m)"
         f" -> {out} in {time.perf_counter() - t0:.0f} s")
