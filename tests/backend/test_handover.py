@@ -61,10 +61,10 @@ def test_geometry_timing_pulls_a_lagging_track_towards_the_boundary():
 
 
 def test_shipped_timing_model_loads_and_predicts():
-    from sig2gps.mapmatch.timing_model import DEFAULT_MODEL, FEATURES, features, load_timing_model
+    from sig2gps.mapmatch.timing_model import FEATURES, default_model_path, features, load_timing_model
 
     m = load_timing_model()
-    assert DEFAULT_MODEL.stat().st_size < 200_000 and m.meta["cities"] and "campo-grande" not in m.meta["cities"]
+    assert default_model_path().stat().st_size < 200_000 and m.meta["cities"] and "campo-grande" not in m.meta["cities"]
     r = straight()
     X = features(r.xy, r.cum, one((400.0, 300.0), (1400.0, 200.0)), np.array([700.0]), 1.0)
     assert X.shape == (1, len(FEATURES)) and np.isfinite(X).all()

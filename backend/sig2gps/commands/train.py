@@ -71,10 +71,10 @@ def add_parser(sub):
 def run(args):
     if args.stage == "timing":
         from ..benchdata import DEFAULT_OSM_DIR
-        from ..mapmatch.timing_model import DEFAULT_MODEL
+        from ..mapmatch.timing_model import default_model_path
         from ..train.timing import train_timing
 
-        train_timing(args.out or DEFAULT_MODEL, args.osm_dir or DEFAULT_OSM_DIR, per_city=args.per_city, seed=args.seed)
+        train_timing(args.out or default_model_path(), args.osm_dir or DEFAULT_OSM_DIR, per_city=args.per_city, seed=args.seed)
         return 0
     if args.stage == "adapt":
         from ..train.adapt import AdaptConfig, adapt

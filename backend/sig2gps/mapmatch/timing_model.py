@@ -21,7 +21,6 @@ from .handover import Handovers, boundary_gap, crossings, route_heading
 FEATURES = ("gap_guess", "newton_km", "cross_found", "cross_km", "proj_a_km", "proj_b_km", "d_ab_km",
             "cos_axis", "log_dwell_a", "log_dwell_b", "scale", "dist_guess_km")
 WINDOW_M = 800.0  # the crossing and projections are searched within this of the guess
-DEFAULT_MODEL = Path(__file__).resolve().parents[3] / "resources" / "models" / "timing" / "model.json"  # the checkout's
 
 
 def _clip_km(v, lim_m=WINDOW_M) -> np.ndarray:
@@ -95,9 +94,15 @@ class TimingModel:
 _CACHE: dict = {}
 
 
+def default_model_path() -> Path:
+    """resources/models/timing/model.json of this checkout, beside the shipped video and sequence models (found
+    here rather than through model.store, which imports torch: hmm never needs it)."""
+    return Path(__file__).resolve().parents[3] / "resources" / "models" / "timing" / "model.json"
+
+
 def load_timing_model(path=None) -> TimingModel:
     """The timing model at `path` (default: the shipped one), cached per path. Errors name the file."""
-    p = Path(path) if path else DEFAULT_MODEL
+    p = Path(path) if path else default_model_path()
     key = str(p.resolve())
     if key not in _CACHE:
         if not p.is_file():
