@@ -1,8 +1,9 @@
 """Handover timing on simulated drives of the TRAINING cities (never campo-grande): how far the boundary
-crossings land from the truth, and the MAE of timing variants on hmm's own matched routes.
+crossings land from the truth (on hmm's matched route and on the true driven path), and the MAE at the GPS
+times of the tower track's timing, of perfect handover anchors, and of perfect timing on hmm's route.
 
-    PYTHONPATH=backend python experiments/hmm-timing/study.py --per-city 40 --seed 9001 --tag study
-Caches the matched simulations under out/hmm-timing/ (pickle) and writes <tag>.json here.
+    PYTHONPATH=backend python experiments/hmm-timing/study.py --per-city 120 --seed 9001 --tag study
+Caches the matched simulations under out/hmm-timing/ (pickle; tune.py reuses them) and writes <tag>.json here.
 """
 from __future__ import annotations
 
