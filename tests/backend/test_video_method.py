@@ -74,7 +74,8 @@ def test_snap_puts_the_track_on_roads(world):
     net, sim, model = world
     tr = sim.traces[1].signaling
     r = get_method("video")(net, _opts(model, snap=True, rollouts=1)).reconstruct(tr).rollouts[0]
-    assert r.info["decode"] == "graph"
+    assert r.info["decode"] == "match"
+    assert r.info["plausibility"]["ok"], r.info["plausibility"]  # one connected path, no step faster than a car
     x, y = net.to_xy(r.track.lon, r.track.lat)
     d = [float(np.min([net.project(s, xi, yi)[0] for s in net.segments_near(xi, yi, 100)] or [1e9]))
          for xi, yi in zip(x, y)]
@@ -104,8 +105,8 @@ def test_consensus_rollout_is_the_geometric_median_of_the_samples(world):
     assert np.allclose(cons[0].track.t, plain[0].track.t)
     # with --snap the consensus is a road route, its raw median kept for the with/without comparison
     snap = get_method("video")(net, _opts(model, rollouts=3, consensus=True, snap=True, chunk_m=0.0)).reconstruct(tr).rollouts[0]
-    assert snap.info["decode"] in ("consensus-graph", "consensus") and "spread_m" in snap.info
-    if snap.info["decode"] == "consensus-graph":
+    assert snap.info["decode"] in ("consensus-match", "consensus") and "spread_m" in snap.info
+    if snap.info["decode"] == "consensus-match":
         assert np.allclose(snap.info["raw"]["lon"], cons[0].track.lon)
 
 
@@ -242,4 +243,4 @@ def test_the_default_output_is_the_map_constrained_decode(world):
     assert MethodOptions().snap is True
     opts = MethodOptions(model=str(model), frames=5, steps=2, rollouts=1, seed=3, device="cpu")
     r = get_method("video")(net, opts).reconstruct(sim.traces[0].signaling).rollouts[0]
-    assert r.info["decode"] in ("heat-graph", "heat-graph+raw") and "raw" in r.info  # the heat, snapped
+    assert r.info["decode"] == "heat-match" and "raw" in r.info  # the heat, map-matched

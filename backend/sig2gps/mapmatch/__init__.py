@@ -6,11 +6,11 @@ along the roads (drivable) -> k distinct alternatives. The error settings can be
 own record spacing (scale: true site positions vs positions estimated from drives).
 """
 from .cleanup import Observations, clean_observations
-from .config import GPS_MATCH, CandidateConfig, CleanupConfig, HmmConfig, MatchConfig, TimingConfig
+from .config import GPS_MATCH, VIDEO_MATCH, CandidateConfig, CleanupConfig, HmmConfig, MatchConfig, TimingConfig
 from .matcher import MapMatcher, MatchedTrack
 from .routing import RouteTable, route_table
 from .viterbi import ViterbiPath, viterbi
 
 __all__ = ["MapMatcher", "MatchedTrack", "MatchConfig", "CleanupConfig", "CandidateConfig", "HmmConfig",
-           "TimingConfig", "GPS_MATCH", "Observations", "clean_observations", "RouteTable", "route_table",
+           "TimingConfig", "GPS_MATCH", "VIDEO_MATCH", "Observations", "clean_observations", "RouteTable", "route_table",
            "viterbi", "ViterbiPath"]

@@ -123,10 +123,12 @@ _LOADED: dict = {}
 class VideoMethod(ReconstructionMethod):
     name = "video"
     description = ("Wan-architecture image-to-video flow model draws the path (pixel overlay, TI2V first frame "
-                   "clean); raw dot read-back, or --snap: map-constrained decode on the road graph")
+                   "clean); rollout 0 read from the posterior heat, map-matched to one drivable road path (--no-snap: "
+                   "the raw dots)")
     needs_network = True
 
     _pipe = None
+    _matcher = None  # the MapMatcher of --snap (VIDEO_MATCH), built on first use
     _priors: dict = {}  # trace_id -> (t, xy, source) of the prior track, for a model that draws with one
 
     @classmethod
@@ -233,7 +235,7 @@ class VideoMethod(ReconstructionMethod):
                     hov = [overlays[(j, c, -1)] for c in range(len(parts))]
                     hdec = [self._decode(p, o, t, heat=tr.trace_id) for p, o in zip(parts, hov)]
                     rolls.insert(0, self._assemble(tr, t, sig_xy, parts, hov, [d["raw"] for d in hdec],
-                                                   [d["graph"] for d in hdec], [d["pieces"] for d in hdec],
+                                                   [d["pieces"] for d in hdec],
                                                    [d["on_road"] for d in hdec], "heat", {}))
                 elif opt.consensus and opt.rollouts >= 2:
                     rolls.insert(0, self._consensus(tr, t, sig_xy, parts, per_k, decoded))
@@ -285,7 +287,7 @@ class VideoMethod(ReconstructionMethod):
         """One piece of one rollout read back: raw dots, and with --snap the road route (None if none).
         `heat` (the trace id): the overlay is the posterior mean; its dots are the heat's weighted medians, along
         the trace's prior route when the model draws with one (model/heat.py)."""
-        from ..model.readback import graph_track, on_road_share, path_pieces, raw_track
+        from ..model.readback import on_road_share, path_pieces, raw_track
 
         if heat is None:
             tt, xy = raw_track(part.win, overlay, t[part.a], t[part.b])
@@ -297,54 +299,73 @@ class VideoMethod(ReconstructionMethod):
             from ..model.heat import heat_track
 
             tt, xy = heat_track(part.win, overlay, t[part.a], t[part.b])
-        g = graph_track(self.network, part.win, overlay, t[part.a], t[part.b], dots=xy) if self.options.snap else None
-        return {"raw": (tt, xy), "graph": None if g is None else g[:2], "pieces": path_pieces(overlay),
+        return {"raw": (tt, xy), "pieces": path_pieces(overlay),
                 "on_road": on_road_share(overlay, part.cond[0, 0])}
+
+    def _match(self, t, xy):
+        """The read-back dots of a whole trace map-matched (mapmatch.VIDEO_MATCH: the hmm pipeline with a dot's
+        error scale) -> (t, xy) of one connected road path, timed monotonically and no faster than the speed limit;
+        None when no route is found. Why not window by window: routes decoded per window meet at the seams far
+        apart, a jump at one instant."""
+        if self._matcher is None:
+            from dataclasses import replace
+
+            from ..mapmatch import VIDEO_MATCH, MapMatcher
+
+            cfg = replace(VIDEO_MATCH, timing=replace(VIDEO_MATCH.timing, max_speed_ms=min(
+                VIDEO_MATCH.timing.max_speed_ms, 0.95 * self.options.max_speed_mps)))
+            self._matcher = MapMatcher(self.network, cfg, precompute=False)
+        tracks = self._matcher.match(np.asarray(t, float), np.asarray(xy[:, 0], float), np.asarray(xy[:, 1], float))
+        if not tracks:
+            return None
+        m = tracks[0]
+        return m.t, np.c_[m.x, m.y], {k: m.info[k] for k in ("pieces",) if k in m.info}  # pieces: the base checks
 
     def _rollout(self, tr, t, sig_xy, parts, overlays, decoded, k) -> Rollout:
         """Sampled rollout k: its pieces stitched in time, scored against the whole trace's signaling."""
-        return self._assemble(tr, t, sig_xy, parts, overlays, [d["raw"] for d in decoded], [d["graph"] for d in decoded],
+        return self._assemble(tr, t, sig_xy, parts, overlays, [d["raw"] for d in decoded],
                               [d["pieces"] for d in decoded], [d["on_road"] for d in decoded], "",
                               {"seed": self._seed(tr.trace_id, k)})
 
     def _consensus(self, tr, t, sig_xy, parts, per_k, decoded) -> Rollout:
         """The consensus rollout of K sampled videos (see the module doc), piece by piece."""
-        from ..model.readback import geometric_median, graph_track, on_road_share, path_pieces
+        from ..model.readback import geometric_median, on_road_share, path_pieces
 
-        meds, means, graphs, spread = [], [], [], []
+        meds, means, spread = [], [], []
         for c, p in enumerate(parts):
             tracks = np.stack([dec[c]["raw"][1] for dec in decoded])
             med = geometric_median(tracks)
             means.append(np.mean([ovs[c] for ovs in per_k], 0))
             meds.append((decoded[0][c]["raw"][0], med))
             spread.append(float(np.mean(np.hypot(*(tracks - med).transpose(2, 0, 1)))))
-            g = graph_track(self.network, p.win, means[-1], t[p.a], t[p.b], dots=med) if self.options.snap else None
-            graphs.append(None if g is None else g[:2])
-        return self._assemble(tr, t, sig_xy, parts, means, meds, graphs, [path_pieces(o) for o in means],
+        return self._assemble(tr, t, sig_xy, parts, means, meds, [path_pieces(o) for o in means],
                               [on_road_share(o, p.cond[0, 0]) for o, p in zip(means, parts)], "consensus",
                               {"consensus_of": len(per_k), "spread_m": float(np.mean(spread))})
 
-    def _assemble(self, tr, t, sig_xy, parts, overlays, raws, graphs, pieces, on_road, kind: str, extra: dict) -> Rollout:
-        """A Rollout from its windows' read-backs: raw dots stitched (shared records averaged), or with --snap the
-        windows' routes (a window without one keeps its dots); scored against the whole trace's signaling."""
+    def _assemble(self, tr, t, sig_xy, parts, overlays, raws, pieces, on_road, kind: str, extra: dict) -> Rollout:
+        """A Rollout from its windows' read-backs: raw dots stitched (shared records averaged), then with a prior
+        timed along its route, or with --snap map-matched as a whole (one connected road path, no window seams);
+        scored against the whole trace's signaling."""
         from ..model.readback import stitch_tracks
 
         opt = self.options
         raw = stitch_tracks(raws, average=True)
         prior = self._priors.get(tr.trace_id)
-        snapped = prior is not None or (opt.snap and any(g is not None for g in graphs))
+        matched = self._match(*raw) if prior is None and opt.snap else None
+        snapped = prior is not None or matched is not None
         if prior is not None:  # the model's timing along the prior's road route: drivable by construction
             from ..model.readback import route_track
 
             tt, xy = route_track(prior[0], prior[1], *raw, max_speed_mps=getattr(opt, "max_speed_mps", 50.0))
             decode = "route"
             extra = dict(extra, prior=prior[2])
-        elif snapped:
-            tt, xy = stitch_tracks([g if g is not None else r for g, r in zip(graphs, raws)], average=False)
-            decode = "graph" if all(g is not None for g in graphs) else "graph+raw"
-        else:
+        elif matched is not None:
+            tt, xy, minfo = matched
+            decode = "match"
+            extra = dict(extra, **minfo)
+        else:  # --no-snap, or no road route joins the dots (then the plausibility check reports it)
             (tt, xy), decode = raw, "raw"
-        if kind:  # "consensus", "consensus-graph", "heat-route", ...
+        if kind:  # "consensus", "consensus-match", "heat-route", ...
             decode = kind if decode == "raw" else f"{kind}-{decode}"
         score, info = score_rollout(tt, xy, t, sig_xy, _joined_pieces(pieces), float(np.mean(on_road)))
         info.update(decode=decode, frames=opt.frames, steps=opt.steps, windows=len(parts), **extra)
