@@ -117,10 +117,12 @@ GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the m
 )
 
 
-VIDEO_MATCH = MatchConfig(  # the video model's read-back (one dot a frame, tens to hundreds of metres off the road)
-    cleanup=CleanupConfig(pingpong_s=0.0, cluster_m=0.0, outlier_m=1e9, kalman=True, kalman_sigma_m=150.0),
-    candidates=CandidateConfig(radius_m=300.0, grid_m=40.0, max_candidates=12, min_candidates=3),
-    hmm=HmmConfig(sigma_m=100.0, beta_m=150.0, length_weight=0.3, slack_m=300.0),
+# The video model's read-back: one dot a frame, hundreds of metres off and wandering between windows; smoothed
+# (Kalman) so that the matched route does not follow the wander (a zig-zag the plausibility check refuses)
+VIDEO_MATCH = MatchConfig(
+    cleanup=CleanupConfig(pingpong_s=0.0, cluster_m=0.0, outlier_m=1e9, kalman=True, kalman_sigma_m=300.0),
+    candidates=CandidateConfig(radius_m=500.0, grid_m=40.0, max_candidates=12, min_candidates=3),
+    hmm=HmmConfig(sigma_m=200.0, beta_m=150.0, length_weight=0.3, slack_m=300.0),
     timing=TimingConfig(handover="track"),  # dots have no cells, hence no handovers
     auto_scale=False,
 )
