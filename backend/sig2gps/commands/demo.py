@@ -91,7 +91,8 @@ def _video_preview(out: Path, sim, net, traces, seed: int) -> None:
     write_gps(dest / "truth.csv", [s.gps for s in sim.traces if s.gps.trace_id in ids])
     m = evaluate_files(dest / "truth.csv", dest / "points.csv")
     print()
-    print(format_table(m, title=f"shipped video model, preview on {len(traces)} trace(s), 13 frames, 8 steps "
+    print(format_table(m, title=f"shipped video model, preview on {len(traces)} trace(s), 13 frames: rollout 0 read "
+                                f"from the posterior heat, rollout 1 sampled in 8 steps "
                                 f"({res.seconds_total / max(len(res.reconstructions), 1):.1f} s/trace on {res.device}; "
-                                f"frames in {dest / 'frames'}).\nNot yet better than the floor (see docs/BENCHMARKS.md), "
+                                f"frames in {dest / 'frames'}).\nNot yet better than hmm (see docs/BENCHMARKS.md), "
                                 f"so it is not the demo's main method."))
