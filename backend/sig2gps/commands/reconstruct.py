@@ -28,6 +28,9 @@ def add_method_options(p) -> None:
     p.add_argument("--max-speed", type=float, default=MethodOptions.max_speed_mps, metavar="M_PER_S",
                    help="an output step faster than this is implausible: the rollout is flagged failed; hmm and "
                         f"nftrack time their tracks below it (default {MethodOptions.max_speed_mps:g})")
+    p.add_argument("--trace-timeout", type=float, default=MethodOptions.trace_timeout_s, metavar="SECONDS",
+                   help="a trace that takes longer fails alone (errors.csv) and the others go on; 0: no limit "
+                        f"(default {MethodOptions.trace_timeout_s:g})")
 
 
 def add_read_options(p) -> None:
@@ -59,9 +62,12 @@ def options_from_args(args):
         raise ValueError("--frames must be 4k+1 (13, 17, 21, ...)")
     if not args.max_speed > 0:
         raise ValueError("--max-speed must be a positive speed in m/s")
+    if not args.trace_timeout >= 0:
+        raise ValueError("--trace-timeout must be a number of seconds >= 0 (0: no limit)")
     return MethodOptions(rollouts=args.rollouts, seed=args.seed, model=args.model, fingerprint=args.fingerprint,
                          frames=args.frames, steps=args.steps, device=args.device, snap=args.snap,
-                         consensus=args.consensus, chunk_m=args.chunk_m, max_speed_mps=args.max_speed)
+                         consensus=args.consensus, chunk_m=args.chunk_m, max_speed_mps=args.max_speed,
+                         trace_timeout_s=args.trace_timeout)
 
 
 def add_parser(sub):

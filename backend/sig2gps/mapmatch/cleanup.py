@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .. import deadline
 from .config import CleanupConfig
 
 
@@ -132,6 +133,8 @@ def kalman_smooth(obs: Observations, sigma_m: float, accel: float) -> tuple[np.n
     m_prev = np.array([z[0], [0.0, 0.0]]); P_prev = np.diag([r, 15.0 ** 2])
     dts = np.r_[0.0, np.maximum(np.diff(obs.t), 0.0)]
     for k in range(n):
+        if not k % 1024:
+            deadline.check()  # bounded work per trace (sig2gps.deadline)
         dt = dts[k]
         Fk = np.array([[1.0, dt], [0.0, 1.0]])
         if k:

@@ -16,6 +16,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from .. import deadline
+
 
 def cost_matrix(net, speed_gamma: float, ref_speed_ms: float = 12.5) -> sparse.csr_matrix:
     """Node x node edge costs in 'equivalent metres': length * (ref_speed / class speed) ** gamma.
@@ -61,6 +63,7 @@ class RouteTable:
         n = self.net.n_nodes
         rows, cols, vals = [], [], []
         for i in range(0, len(self.core), chunk):
+            deadline.check()  # a cancel stops the build (its time is exempt from a trace's limit: methods/hmm.py)
             src = self.core[i:i + chunk]
             d = dijkstra(self.cost, directed=True, indices=src, limit=bound_m)
             r, c = np.nonzero(np.isfinite(d))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import deadline
 from .config import TimingConfig
 from .drivable import limit_speed, with_vertices
 
@@ -37,6 +38,7 @@ def build_route(net, table, matched: list[int]) -> Route:
     node_at = [0]
     for a, b in zip(matched, matched[1:]):
         if a != b:
+            deadline.check()  # routing a gap may search far (sig2gps.deadline)
             p = table.path(int(a), int(b))
             if p is None:  # cannot happen inside the strongly connected core; guard anyway
                 raise ValueError(f"no road route between nodes {a} and {b}")
@@ -75,6 +77,8 @@ def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray
     d = seg_b - seg_a
     L2 = np.maximum((d ** 2).sum(1), 1e-12)
     for i in range(n):
+        if not i % 256:
+            deadline.check()
         lo, hi = s_node[max(i - 1, 0)], s_node[min(i + 1, n - 1)]
         sel = (route.cum[1:] >= lo) & (route.cum[:-1] <= hi)
         if not sel.any():

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from .. import deadline
 from ..types import Reconstruction, SignalingTrace, TraceError
 
 
@@ -37,6 +38,9 @@ class MethodOptions:
     chunk_m: float = 1000.0
     max_outside_share: float = 0.5  # share of records allowed outside the network's extent (+2 km)
     max_speed_mps: float = 50.0  # an output step faster than this is implausible (the rollout is flagged failed)
+    # time limit per trace in seconds (0: none): a trace over it fails alone, reported in errors.csv (sig2gps.deadline;
+    # the CPU methods check it inside their long loops, any method that keeps reconstruct_many once it returns)
+    trace_timeout_s: float = 60.0
     extra: dict = field(default_factory=dict)  # method-specific settings, documented by the method
 
 
@@ -96,8 +100,10 @@ class ReconstructionMethod(ABC):
         for tr in traces:
             t0 = time.perf_counter()
             try:
-                check_trace(tr, self.network, self.options.max_outside_share)
-                rec = self.reconstruct(tr)
+                with deadline.scope(self.options.trace_timeout_s, what=f"trace {tr.trace_id}") as budget:
+                    check_trace(tr, self.network, self.options.max_outside_share)
+                    rec = self.reconstruct(tr)
+                    budget.check(cancel=False)  # a method with no checks of its own is held to the limit once it returns
             except Exception as e:  # one bad trace never loses the others
                 reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
                 if not isinstance(e, ValueError):

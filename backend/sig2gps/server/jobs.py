@@ -27,6 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import deadline
 from .config import ServerConfig
 from .convert import frames_array, method_options, network_source, read_inputs, trace_json
 
@@ -231,7 +232,12 @@ class JobManager:
             job.message = f"reconstructing {what}"
             method.progress_callback = self._step_callback(job, i, len(chunk), n, what, done, errors, inp.warnings,
                                                            method, t0)
-            recs, errs = method.reconstruct_many(chunk)
+            try:  # a DELETE stops a long trace at its next check (sig2gps.deadline), not only between chunks
+                with deadline.scope(cancel=job.cancel, what="the job"):
+                    recs, errs = method.reconstruct_many(chunk)
+            except deadline.Cancelled:
+                self._check_cancel(job, done, errors, inp.warnings, method.device, t0)
+                raise
             done += recs
             errors += errs
             job.traces_done, job.traces_failed = len(done), len(errors)
