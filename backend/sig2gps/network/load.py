@@ -191,9 +191,11 @@ def road_share(net: RoadNetwork, lon, lat, radius_m: float = 1000.0, max_points:
     return float(len(np.unique(hit[0])) / len(lon))
 
 
-def coverage_warning(net: RoadNetwork, traces, radius_m: float = 1000.0, min_share: float = 0.5) -> str | None:
+def coverage_warning(net: RoadNetwork, traces, radius_m: float = 1000.0, min_share: float = 0.5,
+                     n_records: int | None = None) -> str | None:
     """A warning when most signaling records are far from every road: the network is probably of another
-    area, or too small (a two-street extract). Matching then 'succeeds' along the few roads there are."""
+    area, or too small (a two-street extract). Matching then 'succeeds' along the few roads there are.
+    n_records: how many records the traces stand for, when they are a sample (the streaming reader's)."""
     if net is None or not traces:
         return None
     lon = np.concatenate([np.asarray(t.lon, float) for t in traces])
@@ -202,6 +204,7 @@ def coverage_warning(net: RoadNetwork, traces, radius_m: float = 1000.0, min_sha
     if share >= min_share:
         return None
     w, s_, e, n = net.bounds_lonlat
-    return (f"road network {net.name or ''}: only {share:.0%} of the {len(lon)} signaling records are within "
+    return (f"road network {net.name or ''}: only {share:.0%} of the {n_records or len(lon)} signaling records"
+            f"{f' (measured on {len(lon)} of them)' if n_records and n_records > len(lon) else ''} are within "
             f"{radius_m:g} m of one of its roads (network extent lon {w:.3f}..{e:.3f}, lat {s_:.3f}..{n:.3f}); "
             "is it the network of this area? Results along so few roads are not trustworthy")
