@@ -20,22 +20,45 @@ class NetworkError(ValueError):
     pass
 
 
-def load_network(path, keep_largest_component: bool = True) -> RoadNetwork:
+def load_network(path, keep_largest_component: bool = True, cache_beside: bool = True) -> RoadNetwork:
     """Read a road file into a RoadNetwork in its local UTM CRS.
 
     With keep_largest_component (default), only the largest connected part (ignoring direction) is
     kept; islands left by clipping are dropped (logged). One-way roads cut at the extract's edge can
     still leave dead ends: `RoadNetwork.core_nodes` marks the largest strongly connected part, where
     every node reaches every other (the simulator draws trips there).
+
+    Loaded once per process (kept in memory) and once per file version on disk (network.cache: a second run
+    reads the built network, and the matcher's cost table, from the setup cache). cache_beside=False keeps that
+    cache out of the network file's folder (the server writes nowhere but its own folders and the user cache).
     """
-    return _load_cached(str(Path(path).resolve()), keep_largest_component)
+    return _load_cached(str(Path(path).resolve()), keep_largest_component, cache_beside)
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str, keep: bool) -> RoadNetwork:
+def _load_cached(path: str, keep: bool, beside: bool = True) -> RoadNetwork:
+    from .cache import network_arrays, network_from_arrays, open_cache
+
     p = Path(path)
     if not p.exists():
         raise NetworkError(f"{p}: road network file not found")
+    cache = open_cache(p, variant="" if keep else "-all", beside=beside)
+    hit = cache.load("network") if cache is not None else None
+    if hit is not None:
+        try:
+            net = network_from_arrays(hit)
+            net.setup_cache = cache
+            return net
+        except Exception as e:  # an entry of an unexpected shape: rebuilt below, and replaced
+            log.warning("%s: the cached network cannot be used (%s: %s); rebuilding it", p, type(e).__name__, e)
+    net = _read_network(p, keep)
+    if cache is not None:
+        cache.save("network", network_arrays(net))
+        net.setup_cache = cache  # the matcher's cost table is cached beside it (mapmatch.routing)
+    return net
+
+
+def _read_network(p: Path, keep: bool) -> RoadNetwork:
     name = p.name.lower()
     try:
         if name.endswith(".pbf"):
