@@ -203,6 +203,7 @@ class JobManager:
         from ..methods import get_method
         from ..methods.base import ReconstructionMethod
         from ..network import load_network
+        from ..network.load import coverage_warning
 
         req = job.request
         inp = read_inputs(req)
@@ -214,7 +215,10 @@ class JobManager:
         src = network_source(req, cls.needs_network, self.cache_dir)
         if src is not None:
             job.message = "loading the road network"
-            net = load_network(src)
+            net = load_network(src, cache_beside=False)  # the setup cache: the user cache folder, never beside
+            coverage = coverage_warning(net, inp.traces)  # a network of another area: said, as the CLI says it
+            if coverage:
+                inp.warnings.append(coverage)
         else:
             net = None
         job.message = f"starting {cls.name}"
