@@ -76,18 +76,22 @@ def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray
         return out
     d = seg_b - seg_a
     L2 = np.maximum((d ** 2).sum(1), 1e-12)
+    # The pieces with cum[k + 1] >= lo and cum[k] <= hi are one run [j0, j1) (cum never decreases): found by
+    # bisection, so the cost per observation is its window's, not the whole route's (linear in the records).
+    lo, hi = s_node[np.maximum(np.arange(n) - 1, 0)], s_node[np.minimum(np.arange(n) + 1, n - 1)]
+    j0s = np.searchsorted(route.cum[1:], lo, side="left")
+    j1s = np.searchsorted(route.cum[:-1], hi, side="right")
     for i in range(n):
         if not i % 256:
             deadline.check()
-        lo, hi = s_node[max(i - 1, 0)], s_node[min(i + 1, n - 1)]
-        sel = (route.cum[1:] >= lo) & (route.cum[:-1] <= hi)
-        if not sel.any():
+        j0, j1 = int(j0s[i]), int(j1s[i])
+        if j1 <= j0:
             continue
-        a, dd, l2 = seg_a[sel], d[sel], L2[sel]
+        a, dd, l2 = seg_a[j0:j1], d[j0:j1], L2[j0:j1]
         u = np.clip(((ox[i] - a[:, 0]) * dd[:, 0] + (oy[i] - a[:, 1]) * dd[:, 1]) / l2, 0, 1)
         dist = np.hypot(a[:, 0] + u * dd[:, 0] - ox[i], a[:, 1] + u * dd[:, 1] - oy[i])
         j = int(np.argmin(dist))
-        out[i] = route.cum[:-1][sel][j] + u[j] * np.sqrt(l2[j])
+        out[i] = route.cum[j0 + j] + u[j] * np.sqrt(l2[j])
     from scipy.optimize import isotonic_regression
 
     return np.asarray(isotonic_regression(out).x)
