@@ -2,7 +2,7 @@
 on large files, the readers' property tests at full size, and the network setup cache. Each part writes its
 numbers into record.json beside this file (rendered into docs/BENCHMARKS.md by `make bench`, section.json).
 
-    PYTHONPATH=backend python experiments/reliability/bench.py linear            # ~3 min
+    PYTHONPATH=backend python experiments/reliability/bench.py linear            # ~5 min
     PYTHONPATH=backend python experiments/reliability/bench.py memory --big      # ~15 min (a 200 MB file)
     PYTHONPATH=backend python experiments/reliability/bench.py properties        # 10,000 cases, ~3 min
     PYTHONPATH=backend python experiments/reliability/bench.py cache
@@ -150,6 +150,7 @@ def cache(args) -> None:
     from bigfile import write_big
 
     d = Path(tempfile.mkdtemp(prefix="sig2gps-rel-cache-"))
+    os.environ["SIG2GPS_CACHE_DIR"] = str(d / "user-cache")  # empty: the first run must build
     try:
         from sig2gps.commands._common import default_network
 
@@ -165,8 +166,10 @@ def cache(args) -> None:
             runs.append(dict(r, run=label))
             print(runs[-1], flush=True)
         setup = []
-        for label in ("setup, no cache", "setup, from the cache"):  # in-process: load + matcher's cost table
-            setup.append(dict(_setup_seconds(net, fresh=label.endswith("no cache")), run=label))
+        for path in [net] + [Path(p) for p in args.networks if Path(p).exists()]:
+            # in-process: load + the matcher's cost table; with the cache twice (the first run may build it)
+            for label in ("no cache", "with the cache, 1st run", "with the cache, 2nd run"):
+                setup.append(dict(_setup_seconds(path, fresh=label == "no cache"), run=f"{path.name}, {label}"))
         save("cache", {"network": net.name, "runs": runs, "setup": setup,
                        "cache_files": sorted(p.name for p in (d / ".sig2gps-cache").glob("*"))})
     finally:
@@ -189,7 +192,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="part", required=True)
     p = sub.add_parser("linear")
-    p.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000, 4000, 8000, 16000])
+    p.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000])
     p.add_argument("--repeat", type=int, default=2)
     p = sub.add_parser("memory")
     p.add_argument("--hmm-rows", type=int, nargs="+", default=[85_000, 340_000])  # about 5 MB and 20 MB
@@ -198,7 +201,9 @@ def main() -> None:
     p.add_argument("--tmp", default="/tmp")
     p = sub.add_parser("properties")
     p.add_argument("--examples", type=int, default=2000, help="per property (5 properties)")
-    sub.add_parser("cache")
+    p = sub.add_parser("cache")
+    p.add_argument("--networks", nargs="*", default=[str(ROOT.parent / "shared/data/osm/campo-grande.osm.gz")],
+                   help="more road files whose setup (load + cost table) is timed without and with the cache")
     args = ap.parse_args()
     {"linear": linear, "memory": memory, "properties": properties, "cache": cache}[args.part](args)
 
