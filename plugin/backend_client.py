@@ -11,6 +11,7 @@ field named before anything is sent.
 """
 from __future__ import annotations
 
+import copy
 import http.client
 import importlib.util
 import os
@@ -49,6 +50,12 @@ def load_wire():
             del sys.modules[_WIRE_MODULE]
             raise
     return sys.modules[_WIRE_MODULE]
+
+
+def option_schema(name: str) -> dict:
+    """A method option's wire schema (description, type, default, minimum, maximum, ...), so a widget offers what
+    the backend declares: wire/schemas/options.schema.json is generated from the backend's declarations."""
+    return load_wire().load_schema("options")["properties"][name]
 
 
 # ---------------------------------------------------------------- errors
@@ -103,10 +110,7 @@ def build_request(method: str, traces: list | None = None, signaling_path: str |
                   cells: list | None = None, cells_path: str | None = None,
                   network_path: str | None = None, network_geojson: dict | None = None,
                   conditioning_png: bytes | None = None, conditioning_bounds: tuple | None = None,
-                  rollouts: int = 1, frames: int = 21, steps: int = 20, seed: int = 0, device: str = "auto",
-                  snap: bool = True, model: str | None = None, extra: dict | None = None, consensus: bool = False,
-                  chunk_m: float = 1000.0,
-                  frames_mode: str = "urls", client: str = "qgis-plugin") -> dict:
+                  frames_mode: str = "urls", client: str = "qgis-plugin", **options) -> dict:
     """A job request (wire: job_request), checked before it is returned; raises WireError naming the field.
 
     traces: dicts {"trace_id", "t" (Unix seconds), "cell_id", "lon", "lat"} with parallel lists
@@ -115,12 +119,16 @@ def build_request(method: str, traces: list | None = None, signaling_path: str |
       road layer the user picked); without network the backend uses its default network.
     conditioning_png/bounds: the tile the user saw (west, south, east, north in lon/lat).
     frames_mode: "urls" (fetch each PNG with frame_png), "inline" (base64 in the result) or "none".
+    options: method options (rollouts=3, consensus=True, frames=13, extra={...}, ...): the names, defaults and
+      limits of wire/schemas/options.schema.json (generated from the backend's declarations); left out or None:
+      the default. An unknown name fails the check, with a "did you mean".
     """
     import base64
 
-    req: dict = {"wire": load_wire().WIRE_VERSION, "method": method, "client": client, "frames": frames_mode,
-                 "options": {"rollouts": rollouts, "frames": frames, "steps": steps, "seed": seed,
-                             "device": device, "snap": snap, "consensus": consensus, "chunk_m": chunk_m, "model": model, "extra": dict(extra or {})}}
+    wire = load_wire()
+    given = {k: copy.deepcopy(v) for k, v in options.items() if v is not None}
+    req: dict = {"wire": wire.WIRE_VERSION, "method": method, "client": client, "frames": frames_mode,
+                 "options": dict(copy.deepcopy(wire.DEFAULT_OPTIONS), **given)}
     if traces is not None:
         req["traces"] = [{k: (list(v) if k != "trace_id" else str(v)) for k, v in tr.items()} for tr in traces]
     if signaling_path is not None:
@@ -136,7 +144,7 @@ def build_request(method: str, traces: list | None = None, signaling_path: str |
     if conditioning_png is not None:
         req["conditioning"] = {"png_base64": base64.b64encode(conditioning_png).decode("ascii"),
                                "bounds_lonlat": [float(v) for v in (conditioning_bounds or ())]}
-    load_wire().check_job_request(req)
+    wire.check_job_request(req)
     return req
 
 

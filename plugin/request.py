@@ -19,13 +19,13 @@ class ReconstructParams:
     """Everything the dock (or the Processing algorithm) decides about one run (Deepness's pattern)."""
 
     method: str = "towers"
-    rollouts: int = 1  # candidate trajectories per trace
-    seed: int = 0
-    frames: int = 21  # video frames T = 4k+1 (video method only)
-    steps: int = 20  # sampler steps (video method only)
+    # Method options the user chose; None: the backend's declared default (wire/schemas/options.schema.json,
+    # whose descriptions and limits the widgets show).
+    rollouts: int | None = None
+    seed: int | None = None
+    consensus: bool | None = None
     network_path: str = ""  # a road file on the backend's machine; ignored when a road layer is sent
     with_frames: bool = True  # ask for generated frames (inline PNGs) for the player
-    consensus: bool = False  # video: rollout 0 = the consensus (per-frame median) of the sampled rollouts
 
 
 def build_job_request(traces: list, params: ReconstructParams, cells: dict | None = None,
@@ -46,8 +46,8 @@ def build_job_request(traces: list, params: ReconstructParams, cells: dict | Non
         network_geojson=network_geojson,
         network_path=(params.network_path or None) if network_geojson is None else None,
         conditioning_png=conditioning_png, conditioning_bounds=conditioning_bounds,
-        rollouts=int(params.rollouts), frames=int(params.frames), steps=int(params.steps), seed=int(params.seed),
-        consensus=bool(params.consensus), frames_mode="inline" if params.with_frames else "none", client=CLIENT)
+        rollouts=params.rollouts, seed=params.seed, consensus=params.consensus,
+        frames_mode="inline" if params.with_frames else "none", client=CLIENT)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Probe: a prior model sampled SDEdit-style from the prior's own drawing, at several strengths.
 
 Run on the device: python3 experiments/video_prior/eval_sdedit.py MODEL PAIRS OUT.json [strength ...]
-Scores sft.validate_windows (1000 m windows, 13 frames, 10 steps, K=4 consensus, route decode) on the
+Scores val_windows.validate_windows (1000 m windows, 13 frames, 10 steps, K=4 consensus, route decode) on the
 validation pairs train sft uses, for each strength (1.0 = plain sampling from noise).
 """
 import json
@@ -12,7 +12,7 @@ import torch
 
 from sig2gps.model.store import load_video_model
 from sig2gps.train.pairs import PairSet, val_indices
-from sig2gps.train.sft import validate_windows
+from sig2gps.train.val_windows import validate_windows
 
 model, pairs, out = sys.argv[1:4]
 strengths = [float(s) for s in sys.argv[4:]] or [1.0, 0.8, 0.6, 0.4, 0.2]

@@ -1,5 +1,5 @@
 """Derived figures of the video_probes section: the shipped model's validation against the GPU-minutes spent (its
-training history, kept in its card resources/models/video/sig2gps_video.json), as points, the shipped step line, the gain table and the
+training history, kept in experiments/video_sft/history.json), as points, the shipped step line, the gain table and the
 picture. experiments/render.py calls derive(ns) before rendering section.json.
 
 Why: issue 5 asks, after about 4 GPU-hours, for the curves that show whether training still makes clear progress
@@ -114,7 +114,7 @@ def plot_progress(history: list, path: Path) -> None:
 
 def derive(ns: dict) -> dict:
     """The names the section uses: `gain_lines` (the gain table) and `picture_name`; draws the picture."""
-    history = ns["history"] if "history" in ns else (ns.get("card") or {}).get("history", [])
+    history = ns["history"] if "history" in ns else (ns.get("log") or {}).get("history", [])
     picture = Path(ns["picture"])
     plot_progress(history, picture)
     return {"gain_lines": gain_table(history), "picture_name": picture.name}

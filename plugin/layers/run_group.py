@@ -24,11 +24,14 @@ def next_run_number(project: QgsProject | None = None) -> int:
 
 def run_name(number: int, method: str, options: dict) -> str:
     """'Sig2GPS #3 hmm (2 rollouts, seed 0)': the run number, the method and the parameters that change
-    the result."""
-    parts = [tr("{0} rollouts").format(options.get("rollouts", 1)), tr("seed {0}").format(options.get("seed", 0))]
+    the result; `options` as sent (what it leaves out is the declared default, wire/schemas/options.schema.json)."""
+    from ..backend_client import load_wire
+
+    options = dict(load_wire().DEFAULT_OPTIONS, **options)
+    parts = [tr("{0} rollouts").format(options["rollouts"]), tr("seed {0}").format(options["seed"])]
     if method == "video":
-        parts += [tr("{0} steps").format(options.get("steps", "?"))]
-        if options.get("consensus"):
+        parts += [tr("{0} steps").format(options["steps"])]
+        if options["consensus"]:
             parts.append(tr("consensus"))
     return f"{GROUP_PREFIX} #{number} {method} ({', '.join(parts)})"
 

@@ -61,10 +61,8 @@ class ReconstructAlgorithm(QgsProcessingAlgorithm):
                                             defaultValue="towers" if "towers" in methods else methods[0])
         method.setUsesStaticStrings(True)  # models and batch runs store the method's name, not a position
         self.addParameter(method)
-        self.addParameter(QgsProcessingParameterNumber(self.ROLLOUTS, tr("Rollouts per trace"),
-                                                       QgsProcessingParameterNumber.Integer, 1, False, 1, 64))
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, tr("Random seed"),
-                                                       QgsProcessingParameterNumber.Integer, 0, False, 0))
+        self.addParameter(_option_parameter(self.ROLLOUTS, tr("Rollouts per trace"), "rollouts"))
+        self.addParameter(_option_parameter(self.SEED, tr("Random seed"), "seed"))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_LINES, tr("Trajectories"),
                                                             QgsProcessing.TypeVectorLine))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_POINTS, tr("Timestamped points"),
@@ -119,6 +117,18 @@ class ReconstructAlgorithm(QgsProcessingAlgorithm):
         if context.willLoadLayerOnCompletion(pid):
             context.layerToLoadOnCompletionDetails(pid).setPostProcessor(_TemporalPoints.create())
         return {self.OUTPUT_LINES: lid, self.OUTPUT_POINTS: pid}
+
+
+def _option_parameter(key: str, label: str, option: str) -> QgsProcessingParameterNumber:
+    """An integer method option as a Processing parameter: default and range as the backend declares them (the
+    wire's options schema, generated from the declarations); the description as its help."""
+    from ..backend_client import option_schema
+
+    spec = option_schema(option)
+    p = QgsProcessingParameterNumber(key, label, QgsProcessingParameterNumber.Integer, spec["default"], False,
+                                     spec.get("minimum", -2**31), spec.get("maximum", 2**31 - 1))
+    p.setHelp(spec["description"])
+    return p
 
 
 class _TemporalPoints(QgsProcessingLayerPostProcessorInterface):

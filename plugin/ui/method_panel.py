@@ -9,12 +9,12 @@ from qgis.core import QgsMapLayerProxyModel, QgsVectorLayer, QgsWkbTypes
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QPixmap
-from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QSpinBox
+from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton
 
 from ..i18n import tr
 from ..processing.methods import known_methods
 from ..request import ReconstructParams
-from .widgets import hbox
+from .widgets import hbox, option_spinbox
 
 PREVIEW_PX = 128  # the preview's size in the dock; the tile itself is rendered at full size
 
@@ -38,8 +38,7 @@ class MethodPanel(QGroupBox):
         refresh.setToolTip(tr("Start the backend and list the methods it offers"))
         refresh.clicked.connect(lambda: host.refresh_methods())
         form.addRow(tr("Method"), hbox(self.method_box, refresh))
-        self.rollouts = QSpinBox()
-        self.rollouts.setRange(1, 64)
+        self.rollouts = option_spinbox("rollouts")
         self.rollouts.setValue(settings.rollouts)
         form.addRow(tr("Rollouts"), self.rollouts)
         self.consensus = QCheckBox(tr("Rollout 0 = consensus of the rollouts (video model, 2 or more)"))

@@ -7,7 +7,8 @@ because the plugin runs in QGIS's Python and the backend in its own venv (see RE
     spec = importlib.util.spec_from_file_location("sig2gps_wire", path_to_this_file)
 
 Beyond the schemas, `check_job_request` adds the cross-field rules a schema subset cannot say
-(one of traces/signaling_path, parallel arrays of equal length, times in order, frames = 4k+1).
+(one of traces/signaling_path, parallel arrays of equal length, times in order). The method options
+(`schemas/options.schema.json`: types, defaults, limits) are generated from the backend's declarations.
 Every problem is a `WireError` whose `field` is a path such as `traces[0].t[3]`.
 """
 from __future__ import annotations
@@ -24,10 +25,7 @@ MESSAGES = ("job_request", "job_status", "result", "error", "health", "methods",
 SUPPORTED_KEYWORDS = frozenset({
     "$schema", "$id", "$defs", "$ref", "title", "description", "type", "enum", "const", "properties", "required",
     "additionalProperties", "items", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "pattern", "oneOf", "anyOf", "allOf"})
-# Defaults the receiver fills in for options a request leaves out (kept equal to MethodOptions' defaults).
-DEFAULT_OPTIONS = {"rollouts": 1, "seed": 0, "frames": 21, "steps": 20, "device": "auto", "snap": True, "consensus": False, "chunk_m": 1000.0,
-                   "model": None, "fingerprint": None, "extra": {}}
+    "exclusiveMaximum", "minLength", "maxLength", "pattern", "oneOf", "anyOf", "allOf", "default"})
 DEFAULT_FRAMES_MODE = "urls"
 STATES = ("queued", "running", "done", "failed", "cancelled")
 FINAL_STATES = ("done", "failed", "cancelled")
@@ -65,6 +63,15 @@ def _resolve(ref: str, base: str) -> tuple[dict, str]:
     for part in [p for p in pointer.split("/") if p]:
         node = node[part.replace("~1", "/").replace("~0", "~")]
     return node, fname
+
+
+def _default_options() -> dict:
+    """What the receiver fills in for options a request leaves out: the schema's defaults, which are the
+    backend's declared defaults (options.schema.json is generated from them)."""
+    return {k: v["default"] for k, v in load_schema("options")["properties"].items()}
+
+
+DEFAULT_OPTIONS = _default_options()
 
 
 # ---------------------------------------------------------------- validation
@@ -132,7 +139,10 @@ def _check(value, schema: dict, path: str, base: str, out: list, limit: int) -> 
     if "const" in schema and not _equal(value, schema["const"]):
         return bad(f"must be {_show(schema['const'])}, got {_show(value)}")
     if "enum" in schema and not any(_equal(value, e) for e in schema["enum"]):
-        return bad(f"{_show(value)} is not one of {', '.join(_show(e) for e in schema['enum'])}")
+        shown = [_show(e) for e in schema["enum"]]
+        shown = shown if len(shown) <= 8 else shown[:3] + ["...", shown[-1]]
+        why = f" ({schema['description']})" if "description" in schema else ""  # e.g. the rule behind a long list
+        return bad(f"{_show(value)} is not one of {', '.join(shown)}{why}")
     if _TYPES["number"](value):
         if "minimum" in schema and value < schema["minimum"]:
             bad(f"{value} is below the minimum {schema['minimum']}")
@@ -270,9 +280,7 @@ def check_job_request(req) -> dict:
             if t[k] < t[k - 1]:
                 raise WireError(f"{t[k]} is earlier than the previous record ({t[k - 1]}); sort records by time",
                                 f"{p}.t[{k}]")
-    opts = dict(DEFAULT_OPTIONS, **req.get("options", {}))
-    if (opts["frames"] - 1) % 4:
-        raise WireError(f"{opts['frames']} frames: must be 4k+1 (13, 17, 21, ...)", "options.frames")
+    opts = dict(json.loads(json.dumps(DEFAULT_OPTIONS)), **req.get("options", {}))  # a fresh copy of the defaults
     b = req.get("conditioning", {}).get("bounds_lonlat")
     if b and not (b[0] < b[2] and b[1] < b[3]):
         raise WireError("expected west < east and south < north", "conditioning.bounds_lonlat")

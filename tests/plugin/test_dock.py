@@ -365,3 +365,10 @@ def test_help_opens_the_user_guide(dock):
 
     guide = Path(url.toLocalFile())
     assert guide.exists() and "Save runs" in guide.read_text(encoding="utf-8")
+
+
+def test_rollouts_box_offers_the_declared_range(dock):
+    from sig2gps_qgis.backend_client import option_schema
+
+    spec = option_schema("rollouts")
+    assert (dock.rollouts.minimum(), dock.rollouts.maximum()) == (spec["minimum"], spec["maximum"])

@@ -182,3 +182,16 @@ def test_missing_field_is_named_with_the_layer_fields(provider, qgis_new_project
         processing.run("sig2gps:reconstruct", with_defaults(INPUT=layer))
     msg = str(e.value)
     assert "odd" in msg and "trace_id" in msg and "imsi" in msg, msg
+
+
+def test_option_parameters_offer_what_the_backend_declares(provider):
+    """Rollouts and seed take default, range and help from the wire's options schema, which the backend generates
+    from its option declarations (tests/contract/test_options.py holds the schema to them)."""
+    from sig2gps_qgis.backend_client import option_schema
+
+    alg = QgsApplication.processingRegistry().algorithmById("sig2gps:reconstruct")
+    for key, name in (("ROLLOUTS", "rollouts"), ("SEED", "seed")):
+        spec, param = option_schema(name), alg.parameterDefinition(key)
+        assert param.defaultValue() == spec["default"] and param.minimum() == spec["minimum"]
+        assert param.help() == spec["description"]
+    assert alg.parameterDefinition("ROLLOUTS").maximum() == option_schema("rollouts")["maximum"]

@@ -1,5 +1,5 @@
-"""The video model: its training log (from the shipped model's own history), the GPU figures
-recorded with it, and a CPU run of the shipped model against `towers` and `hmm` on Helsinki.
+"""The video model: what it is, and a CPU run of the shipped model against `towers` and `hmm` on Helsinki;
+`training_log` renders a training history handed to it (the recorded runs' section renders the project's).
 
 Helsinki is not among the training cities (train/pairs.py list in the log), so it is the
 unseen city here. The CPU run samples each trace once and reads it back both ways (raw dots,
@@ -40,6 +40,7 @@ def _run_line(r: dict) -> str:
 
 
 def training_log(meta: dict) -> str:
+    """The training-log table of a history record ({"history": [entry per session, ...]})."""
     rows = ["| session | runs | GPU-min (session / cumulative) | val MAE raw, one window, 21 frames (m) | "
             "val MAE raw, 1000 m windows, 13 frames (m) | towers on same pairs (m) | one-piece paths | path on roads "
             "| shipped |", "|---|---|---|---|---|---|---|---|---|"]
@@ -75,13 +76,11 @@ def run(args) -> str:
     from ..methods import MethodOptions
     from ..methods.registry import get_method
     from ..metrics import error_split, evaluate_tracks
-    from ..model.store import read_meta, shipped_model_dir
     from ..network import load_network
     from ..simulate import simulate
 
     cfg = VideoBenchConfig()
     n = cfg.quick_traces if getattr(args, "quick", False) else cfg.traces
-    meta = read_meta(shipped_model_dir())
     net = load_network(default_network())
     sim = simulate(net, n, seed=cfg.seed)
     sig = [s.signaling for s in sim.traces]
@@ -143,19 +142,8 @@ Traj-GDPO rounds on the 1000 m windows the method draws, each adapter fused in t
 the windows the method draws"), then four more such rounds whose distance reward scores every drawn frame (session
 5, `sig2gps train rounds`; see "Traj-GDPO rounds"); its figures on the benchmark test set are in the sections after
 this one.
-Model: `resources/models/video/` (18 MB, bf16).
-
-### Training log (validation: 128 pairs of Helsinki, unseen in training; raw dot read-back, 10 sampler steps)
-
-Sessions 1-3 validated each trace in one window at 21 frames (the subset `sig2gps train validate` uses); session 4
-selected by the pairs drawn in 1000 m windows at 13 frames, as the method runs, on a different subset of 128 of the
-same 400 pairs (towers 269 m there; experiments/rl_windows/record.json); session 5 by `sig2gps train validate`'s subset drawn
-in the same windows (towers 268 m; session 4's shipped model scores 313.6 m there against 312.1 on its own subset).
-GPU-minutes count every training run, shipped or not.
-
-{training_log(meta)}
-
-![curves of the last run](pictures/video_sft_curves.png)
+Model: `resources/models/video/` (18 MB, bf16). Its training sessions are in the next section, "Video model:
+training log".
 
 ### Shipped model on CPU, Helsinki (unseen city), {len(sig)} simulated traces (seed {cfg.seed}), {cfg.frames} frames, {cfg.steps} steps, rollout 0 of 1
 

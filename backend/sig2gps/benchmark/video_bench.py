@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..methods.base import MethodOptions
+from ..methods import MethodOptions
 from .tables import row_label
 
 SCOPE_ROWS = ("small", "medium", "large", "overall")
@@ -48,7 +48,7 @@ class RunConfig:
     json: str  # result path (rewritten after every pass: a killed run keeps what it finished)
     models: tuple = ()  # ((name, model_dir), ...)
     frames: tuple = (13, 17, 21)
-    steps: int = 20  # sampler steps (MethodOptions default)
+    steps: int = MethodOptions.steps  # sampler steps
     snap: bool = False
     snap_frames: tuple = ()  # frames settings that also get the --snap pass (empty: all of `frames`)
     rollouts: int = 1
@@ -64,9 +64,8 @@ class RunConfig:
     command: str = ""
 
     def __post_init__(self):
-        bad = [f for f in self.frames + self.snap_frames if f < 5 or (f - 1) % 4]
-        if bad:
-            raise ValueError(f"--frames must be 4k+1 (13, 17, 21), got {bad}")
+        for f in self.frames + self.snap_frames:
+            MethodOptions(frames=f)  # the video method's declared check (4k+1): OptionError naming frames
         if not self.models:
             raise ValueError("give at least one --model NAME=DIR")
         if self.workers < 1 or self.batch < 1 or self.rollouts < 1:

@@ -6,31 +6,42 @@ import argparse
 from ._common import add_overwrite, default_network, prepare_out_dir
 
 
-def add_method_options(p) -> None:
-    from ..methods.base import MethodOptions  # dataclass only: the CLI's defaults are the method interface's
+def option_flag(opt) -> str:
+    """The CLI flag of a declared method option (methods/base.py `Option`)."""
+    return opt.spec.flag or "--" + opt.name.replace("_", "-")
+
+
+def add_method_options(p, options_cls=None) -> None:
+    """--method and one flag per method option, generated from the declarations (methods/options.py)."""
+    from ..methods.base import option_fields
 
     p.add_argument("--method", default="towers", help="reconstruction method (see --list-methods)")
-    p.add_argument("--rollouts", type=int, default=1, help="candidate trajectories per trace")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--model", help="model directory (learned methods)")
-    p.add_argument("--fingerprint", help="fingerprint map (nftrack)")
-    p.add_argument("--frames", type=int, default=21, help="video frames, 4k+1 (video)")
-    p.add_argument("--steps", type=int, default=20, help="sampler steps (video)")
-    p.add_argument("--device", default="auto")
-    p.add_argument("--snap", action=argparse.BooleanOptionalAction, default=True,
-                   help="video: decode the drawing on the road graph, one drivable path (default); --no-snap: the "
-                        "raw dots of the frames, a diagnostic")
-    p.add_argument("--consensus", action="store_true",
-                   help="rollout 0 = the consensus of the --rollouts K >= 2 samples (video)")
-    p.add_argument("--chunk-m", type=float, default=MethodOptions.chunk_m,
-                   help="draw a long trace in consecutive windows of at most this half-width in metres "
-                        f"(video; 0: one window; default {MethodOptions.chunk_m:g})")
-    p.add_argument("--max-speed", type=float, default=MethodOptions.max_speed_mps, metavar="M_PER_S",
-                   help="an output step faster than this is implausible: the rollout is flagged failed; hmm and "
-                        f"nftrack time their tracks below it (default {MethodOptions.max_speed_mps:g})")
-    p.add_argument("--trace-timeout", type=float, default=MethodOptions.trace_timeout_s, metavar="SECONDS",
-                   help="a trace that takes longer fails alone (errors.csv) and the others go on; 0: no limit "
-                        f"(default {MethodOptions.trace_timeout_s:g})")
+    for opt in option_fields(options_cls or _options_cls()):
+        if not opt.spec.cli:
+            continue
+        kw = {"dest": opt.name, "default": opt.default, "help": _help(opt)}
+        if opt.type is bool:
+            # an option that is on by default gets --no-<flag>; one that is off is switched on by its flag
+            kw["action"] = argparse.BooleanOptionalAction if opt.default else "store_true"
+        else:
+            kw["type"] = opt.type
+        if opt.spec.metavar:
+            kw["metavar"] = opt.spec.metavar
+        p.add_argument(option_flag(opt), **kw)
+
+
+def _help(opt) -> str:
+    """'help (video; default 21)': the declaration's help, the methods that read it, the default."""
+    notes = [", ".join(opt.spec.methods)] if opt.spec.methods else []
+    if opt.default is not None and opt.type is not bool:
+        notes.append(f"default {opt.default:g}" if opt.type is float else f"default {opt.default}")
+    return opt.spec.help + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _options_cls():
+    from ..methods import MethodOptions
+
+    return MethodOptions
 
 
 def add_read_options(p) -> None:
@@ -53,21 +64,17 @@ def read_options_from_args(args):
     return ReadOptions(encoding=args.encoding, time_unit=args.time_unit, max_gap_s=args.max_gap * 60 or None)
 
 
-def options_from_args(args):
-    from ..methods import MethodOptions
+def options_from_args(args, options_cls=None):
+    """The method options the flags ask for, checked by their declarations (a refused value names its flag)."""
+    from ..methods import OptionError
+    from ..methods.base import option_fields
 
-    if args.rollouts < 1:
-        raise ValueError("--rollouts must be at least 1")
-    if args.frames < 5 or (args.frames - 1) % 4:
-        raise ValueError("--frames must be 4k+1 (13, 17, 21, ...)")
-    if not args.max_speed > 0:
-        raise ValueError("--max-speed must be a positive speed in m/s")
-    if not args.trace_timeout >= 0:
-        raise ValueError("--trace-timeout must be a number of seconds >= 0 (0: no limit)")
-    return MethodOptions(rollouts=args.rollouts, seed=args.seed, model=args.model, fingerprint=args.fingerprint,
-                         frames=args.frames, steps=args.steps, device=args.device, snap=args.snap,
-                         consensus=args.consensus, chunk_m=args.chunk_m, max_speed_mps=args.max_speed,
-                         trace_timeout_s=args.trace_timeout)
+    cls = options_cls or _options_cls()
+    flags = {o.name: option_flag(o) for o in option_fields(cls) if o.spec.cli}
+    try:
+        return cls(**{name: getattr(args, name) for name in flags})
+    except OptionError as e:
+        raise ValueError(f"{flags.get(e.field, e.field)} {e.detail}") from None
 
 
 def add_parser(sub):

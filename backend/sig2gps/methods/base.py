@@ -5,12 +5,15 @@ through `get_method(name)(network, options).reconstruct_many(traces)`.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 import time
 import traceback
+import typing
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -18,30 +21,135 @@ from .. import deadline
 from ..types import Reconstruction, SignalingTrace, TraceError
 
 
-@dataclass(frozen=True)
-class MethodOptions:
-    """What a caller may ask of any method; each method uses the fields that apply to it."""
+class OptionError(ValueError):
+    """A method option with a value its declaration refuses; `field` is the option's name."""
 
-    rollouts: int = 1  # number of candidate trajectories per trace (rollout 0 is the best)
-    seed: int = 0  # seeds every random choice, so runs repeat
-    model: str | None = None  # model directory or checkpoint (learned methods)
-    fingerprint: str | None = None  # fingerprint map (nftrack)
-    frames: int = 21  # video frames T = 4k+1 (video method)
-    steps: int = 20  # sampler steps (video method)
-    device: str = "auto"  # "cpu", "cuda", or "auto"
-    # video: decode the drawing on the road graph (one drivable path, the default); False: the raw dots, a
-    # diagnostic whose straight lines between frames can cross blocks
-    snap: bool = True
-    consensus: bool = False  # rollout 0 = the consensus of the K >= 2 sampled rollouts (video method)
-    # video: draw a trace in consecutive windows of at most this half-width in metres (0: one window). 1000 m =
-    # the smallest window, where the model errs least (benchmark test set, docs/BENCHMARKS.md "windows")
-    chunk_m: float = 1000.0
-    max_outside_share: float = 0.5  # share of records allowed outside the network's extent (+2 km)
-    max_speed_mps: float = 50.0  # an output step faster than this is implausible (the rollout is flagged failed)
-    # time limit per trace in seconds (0: none): a trace over it fails alone, reported in errors.csv (sig2gps.deadline;
-    # the CPU methods check it inside their long loops, any method that keeps reconstruct_many once it returns)
-    trace_timeout_s: float = 60.0
-    extra: dict = field(default_factory=dict)  # method-specific settings, documented by the method
+    def __init__(self, field: str, detail: str):
+        self.field, self.detail = field, detail
+        super().__init__(f"{field} {detail}")
+
+
+@dataclass(frozen=True)
+class Option:
+    """How one method option is offered and checked, kept in its dataclass field's metadata (`option()`).
+
+    The field holds the default; this holds the rest. From these the CLI flags (commands/reconstruct.py), the
+    wire schema (resources/wire/schemas/options.schema.json, written by sig2gps.server.wire) and the server's
+    conversion are generated, and `check_options` checks every options object against them."""
+
+    help: str  # one line: the CLI's --help, the wire schema's description, the plugin's tooltip
+    methods: tuple[str, ...] = ()  # the methods that read it (empty: every method)
+    minimum: float | None = None
+    maximum: float | None = None
+    above: float | None = None  # exclusive minimum (a speed must be greater than 0)
+    step: int | None = None  # allowed values are minimum, minimum + step, ... up to maximum
+    pattern: str | None = None  # a text value must match (anchored)
+    flag: str | None = None  # the CLI flag when it is not --<name with dashes>
+    metavar: str | None = None
+    cli: bool = True  # a flag of `sig2gps reconstruct` / `sig2gps batch`
+    wire: bool = True  # a field of a job request's options (the plugin, the server)
+
+    def __post_init__(self):
+        if self.step is not None and (self.minimum is None or self.maximum is None):
+            raise TypeError("an option with a step needs a minimum and a maximum")
+
+    def allowed(self) -> list | None:
+        """The allowed values of a stepped option (the wire schema lists them), else None."""
+        return None if self.step is None else list(range(int(self.minimum), int(self.maximum) + 1, self.step))
+
+    def check(self, name: str, value) -> None:
+        """Raise OptionError unless `value` is allowed (None passes: the option is unset)."""
+        if value is None:
+            return
+        if self.pattern is not None and not (isinstance(value, str) and re.search(self.pattern, value)):
+            raise OptionError(name, f"must match {self.pattern} ({self.help}), got {value!r}")
+        bounds = (self.minimum, self.maximum, self.above)
+        if all(b is None for b in bounds):
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise OptionError(name, f"must be a number, got {value!r}")
+        if self.above is not None and not value > self.above:
+            raise OptionError(name, f"must be greater than {self.above:g}, got {value}")
+        if self.step is not None and value not in self.allowed():
+            first = ", ".join(str(v) for v in self.allowed()[:3])
+            raise OptionError(name, f"must be {first}, ... up to {self.maximum:g} ({self.help}), got {value}")
+        if self.minimum is not None and value < self.minimum:
+            raise OptionError(name, f"must be at least {self.minimum:g}, got {value}")
+        if self.maximum is not None and value > self.maximum:
+            raise OptionError(name, f"must be at most {self.maximum:g}, got {value}")
+
+
+def option(default=dataclasses.MISSING, help: str = "", *, factory=dataclasses.MISSING, **spec):  # noqa: A002
+    """A dataclass field that is a method option: its default, and its `Option` (help, checks, where offered)."""
+    return field(default=default, default_factory=factory, metadata={"option": Option(help, **spec)})
+
+
+class OptionField(NamedTuple):
+    name: str
+    type: type  # int, float, bool, str or dict
+    nullable: bool  # None is allowed (unset)
+    default: object
+    spec: Option
+
+
+@functools.cache
+def option_fields(cls) -> tuple[OptionField, ...]:
+    """The declared options of an options dataclass (MethodOptions, or a test's subclass), in field order."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        spec = f.metadata.get("option")
+        if spec is None:
+            continue
+        kinds = [t for t in typing.get_args(hints[f.name]) or (hints[f.name],) if t is not type(None)]
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        out.append(OptionField(f.name, typing.get_origin(kinds[0]) or kinds[0],
+                               type(None) in typing.get_args(hints[f.name]), default, spec))
+    return tuple(out)
+
+
+def check_options(opts) -> None:
+    """The one check of an options object: every field against its declaration; raises OptionError."""
+    for f in dataclasses.fields(opts):
+        spec = f.metadata.get("option")
+        if spec is not None:
+            spec.check(f.name, getattr(opts, f.name))
+
+
+@dataclass(frozen=True)
+class CommonOptions:
+    """The options every method may read. A method's own options are declared beside it (VideoOptions in
+    video.py, NFTrackOptions in nftrack.py); MethodOptions (options.py) is their union, what callers pass."""
+
+    rollouts: int = option(1, "candidate trajectories per trace (rollout 0 is the best)", minimum=1, maximum=64)
+    seed: int = option(0, "seeds every random choice, so runs repeat", minimum=0)
+    model: str | None = option(None, "model directory or checkpoint", methods=("gru", "mlp", "tcn", "transformer",
+                                                                            "video"))
+    max_outside_share: float = option(0.5, "share of records allowed outside the network's extent (+2 km)",
+                                      minimum=0.0, maximum=1.0, cli=False, wire=False)
+    # not on the wire: the server runs with the default
+    max_speed_mps: float = option(50.0, "an output step faster than this is implausible: the rollout is flagged "
+                                        "failed; hmm and nftrack time their tracks below it", above=0.0,
+                                  flag="--max-speed", metavar="M_PER_S", wire=False)
+    # sig2gps.deadline: the CPU methods check it inside their long loops, any method that keeps reconstruct_many
+    # once it returns. Not on the wire: the server runs with the default (and its cancel stops a trace at once).
+    trace_timeout_s: float = option(60.0, "time limit per trace in seconds: a trace that takes longer fails alone "
+                                          "(errors.csv) and the others go on; 0: no limit", minimum=0.0,
+                                    flag="--trace-timeout", metavar="SECONDS", wire=False)
+    extra: dict = option(help="method-specific settings (see the method's documentation)", factory=dict, cli=False)
+
+    def __post_init__(self):
+        check_options(self)
+
+
+def __getattr__(name: str):
+    # `from .base import MethodOptions` still works; the class is assembled in options.py from every method's
+    # options, which import this module, so it cannot be defined here.
+    if name == "MethodOptions":
+        from .options import MethodOptions
+
+        return MethodOptions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ReconstructionMethod(ABC):
@@ -64,7 +172,10 @@ class ReconstructionMethod(ABC):
             checked._checks_outputs = True
             cls.reconstruct_many = checked
 
-    def __init__(self, network, options: MethodOptions | None = None):
+    def __init__(self, network, options=None):
+        """options: a MethodOptions (default: every option's default)."""
+        from .options import MethodOptions
+
         self.network = network
         self.options = options or MethodOptions()
 

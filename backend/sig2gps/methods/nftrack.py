@@ -10,14 +10,21 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..types import GpsTrace, Reconstruction, Rollout
-from .base import ReconstructionMethod
+from .base import ReconstructionMethod, option
 from .registry import register
+
+
+@dataclass(frozen=True)
+class NFTrackOptions:
+    """The options only nftrack reads (part of MethodOptions)."""
+
+    fingerprint: str | None = option(None, "fingerprint map, from `sig2gps fingerprint`", methods=("nftrack",))
 
 log = logging.getLogger(__name__)
 

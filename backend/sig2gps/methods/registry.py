@@ -28,7 +28,7 @@ def _discover() -> None:
     from . import __path__ as pkg_path
 
     for mod in pkgutil.iter_modules(pkg_path):
-        if mod.name not in ("base", "registry") and not mod.name.startswith("_"):
+        if mod.name not in ("base", "options", "registry") and not mod.name.startswith("_"):
             importlib.import_module(f"{__package__}.{mod.name}")
     _DISCOVERED = True
 

@@ -49,6 +49,9 @@ class FlowConfig:
     # is the mean over the pixels it draws (the dot is ~5 of 4,096 pixels, ~0.1% of a plain MSE), the rest the
     # mean over the others
     pos_share: float = 0.0
+    # share of training samples at noise level 1, where the prediction is the posterior mean of the overlay (the
+    # heat model/heat.py decodes); logit-normal sigmas almost never reach it
+    top_share: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import torch
 
+from .card import MODEL_JSON, ModelCard
 from .config import PRESETS, VideoModelConfig
 
-MODEL_JSON = "sig2gps_video.json"
 SHARD = "14MB"  # the repository allows 15 MB per file; diffusers may overshoot a shard by one tensor
 
 
@@ -80,18 +80,18 @@ def add_lora(transformer, lora: LoraSettings) -> None:
 
 def save_video_model(out_dir, transformer, cfg: VideoModelConfig, summary: dict | None = None,
                      dtype=torch.bfloat16, base: str | None = None) -> Path:
-    """Write weights (safetensors shards <= 15 MB) and the config; a LoRA run writes only its adapter."""
+    """Write weights (safetensors shards <= 15 MB) and the model card (model/card.py: the config, the summary,
+    `ready` declared by its rule); a LoRA run writes only its adapter."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    meta = {"config": cfg.to_dict(), "summary": summary or {}}
+    card = ModelCard.declare(cfg.to_dict(), summary, base)
     if base is not None:
-        meta["base"] = str(base)
         transformer.save_lora_adapter(out / "lora")
     else:
         orig = next(transformer.parameters()).dtype
         transformer.to(dtype).save_pretrained(out / "transformer", safe_serialization=True, max_shard_size=SHARD)
         transformer.to(orig)
-    (out / MODEL_JSON).write_text(json.dumps(meta, indent=1))
+    card.write(out)
     return out
 
 

@@ -106,17 +106,23 @@ def network_source(req: dict, needs_network: bool, cache_dir: Path) -> str | Non
     return None
 
 
-def method_options(req: dict) -> MethodOptions:
+def method_options(req: dict, options_cls=MethodOptions, conditioning: bool = True) -> MethodOptions:
+    """The MethodOptions of a checked request (defaults filled by the wire): every option the declarations offer
+    on the wire (options.schema.json is generated from the same declarations), checked by base.check_options.
+    conditioning=False leaves the request's tile out (a check at submit need not decode it)."""
+    from ..methods.base import option_fields
+
     o = req["options"]
-    extra = dict(o.get("extra") or {})
-    cond = req.get("conditioning")
+    # JSON has one number type: 500 may come for a float option, 13.0 for an integer one
+    kw = {opt.name: opt.type(o[opt.name]) if opt.type in (int, float) and o[opt.name] is not None else o[opt.name]
+          for opt in option_fields(options_cls) if opt.spec.wire and opt.name in o}
+    extra = dict(kw.get("extra") or {})
+    cond = req.get("conditioning") if conditioning else None
     if cond:
         # methods that can use the user's tile read it here; the others ignore it
         extra["conditioning"] = {"png": base64.b64decode(cond["png_base64"]), "bounds_lonlat": cond["bounds_lonlat"],
                                  "crs": cond.get("crs", "EPSG:3857")}
-    return MethodOptions(rollouts=o["rollouts"], seed=o["seed"], model=o["model"], fingerprint=o["fingerprint"],
-                         frames=o["frames"], steps=o["steps"], device=o["device"], snap=o["snap"],
-                         consensus=o["consensus"], chunk_m=float(o["chunk_m"]), extra=extra)
+    return options_cls(**dict(kw, extra=extra))
 
 
 # ---------------------------------------------------------------- results

@@ -276,15 +276,20 @@ class Handler(BaseHTTPRequestHandler):
                             headers={"Retry-After": str(RETRY_AFTER_S)})
 
     def _check_references(self, req: dict) -> dict:
-        """What can be known at once (method name, files allowed and present) is refused now, not minutes
+        """What can be known at once (method name, options, files allowed and present) is refused now, not minutes
         later in the job; returns the request with its server-side paths resolved (server/paths.py)."""
-        from ..methods import available_methods
+        from ..methods import OptionError, available_methods
+        from .convert import method_options
         from .paths import PathRefused, check_request_paths
 
         methods = available_methods()
         if req["method"] not in methods:
             raise HttpError(400, "bad_request", f"unknown method {req['method']!r}; available: {', '.join(methods)}",
                             "method")
+        try:  # the options' one check (methods/base.py check_options), whatever the schema let through
+            method_options(req, conditioning=False)
+        except OptionError as e:
+            raise HttpError(400, "bad_request", e.detail, f"options.{e.field}")
         try:
             return check_request_paths(req, self.server.data_dirs)
         except PathRefused as e:

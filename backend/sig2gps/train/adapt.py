@@ -9,18 +9,18 @@ written in the shipped layout with the before/after figures in its JSON.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .jsonconfig import read_config_fields
+from .base import Trainer, save_fused
+from .jsonconfig import JsonConfig
 
 
 @dataclass(frozen=True)
-class AdaptConfig:
+class AdaptConfig(JsonConfig):
     pairs: str  # the new city's training pairs (.npz from `sig2gps train pairs`)
     val_pairs: str  # held-out pairs of the same city
     out: str = "out/train/adapt"
@@ -38,23 +38,50 @@ class AdaptConfig:
     workers: int = 1
     seed: int = 0
 
-    @classmethod
-    def from_json(cls, path, **over) -> "AdaptConfig":
-        d = read_config_fields(cls, path, **over)
-        for k in ("targets", "frames"):
-            if k in d:
-                d[k] = tuple(np.atleast_1d(d[k]).tolist())
-        return cls(**d)
+
+class AdaptTrainer(Trainer):
+    """`cfg.steps` flow-matching steps (train/sft.py train_step) on the adapter of the model `tr`."""
+
+    def __init__(self, tr, codec, mcfg, cfg: AdaptConfig, device: str):
+        from ..model.store import LoraSettings, add_lora
+
+        super().__init__(device)
+        self.tr, self.codec, self.mcfg, self.cfg = tr, codec, mcfg, cfg
+        add_lora(tr, LoraSettings(rank=cfg.rank, alpha=cfg.rank, targets=tuple(cfg.targets)))
+        self.set_optimizer(tr, cfg.lr, weight_decay=0.0)
+        self.gen = torch.Generator().manual_seed(cfg.seed)
+        self.losses: list[float] = []
+
+    def batches(self):
+        from .data import PairStream, reused
+
+        cfg = self.cfg
+        stream = PairStream(cfg.pairs, self.mcfg.scene, cfg.frames, cfg.batch, cfg.seed)
+        loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
+                                             persistent_workers=cfg.workers > 0)
+        return reused(loader, 1, self.device, cfg.seed)
+
+    def train_step(self, batch) -> None:
+        from .sft import train_step
+
+        self.losses.append(train_step(self.tr, self.codec, self.mcfg, batch, self.opt, self.gen, self.device,
+                                      self.device == "cuda"))
+        self.step_no += 1
+        if self.step_no % 25 == 0:
+            print(f"adapt: step {self.step_no} loss {np.mean(self.losses[-25:]):.4f}", flush=True)
+
+    def spent(self) -> bool:
+        return self.step_no >= self.cfg.steps
 
 
 def adapt(cfg: AdaptConfig) -> dict:
     """Train the adapter for `cfg.steps`; returns {"before", "after", ...} and writes OUT/model."""
-    from ..model.store import LoraSettings, add_lora, load_video_model, save_video_model
-    from .data import PairStream, reused
+    from ..model.store import load_video_model
+    from .base import pick_device
     from .pairs import PairSet
-    from .sft import train_step, validate
+    from .sft import validate
 
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = pick_device()
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
@@ -68,31 +95,19 @@ def adapt(cfg: AdaptConfig) -> dict:
 
     before = evaluate()
     print("adapt: before " + json.dumps(before), flush=True)
-    add_lora(tr, LoraSettings(rank=cfg.rank, alpha=cfg.rank, targets=tuple(cfg.targets)))
-    params = [p for p in tr.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.0)
-    stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, cfg.batch, cfg.seed)
-    loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
-                                         persistent_workers=cfg.workers > 0)
-    gen = torch.Generator().manual_seed(cfg.seed)
+    trainer = AdaptTrainer(tr, pipe.codec, mcfg, cfg, device)
+    batches = trainer.batches()
     tr.train()
-    t0, losses = time.time(), []
-    for step, batch in enumerate(reused(loader, 1, device, cfg.seed), start=1):
-        losses.append(train_step(tr, pipe.codec, mcfg, batch, opt, gen, device, device == "cuda"))
-        if step % 25 == 0:
-            print(f"adapt: step {step} loss {np.mean(losses[-25:]):.4f}", flush=True)
-        if step >= cfg.steps:
-            break
-    seconds = time.time() - t0
+    trainer.fit(batches, check_first=False)
+    seconds = trainer.minutes() * 60
     after = evaluate()
     print("adapt: after " + json.dumps(after), flush=True)
-    tr.fuse_lora()
-    tr.unload_lora()
     summary = {"adapt": {"from": str(cfg.init or "shipped"), "pairs": cfg.pairs, "steps": cfg.steps,
                          "seconds": seconds, "device": device, "before": before, "after": after,
-                         "trained_parameters": sum(p.numel() for p in params)},
+                         "trained_parameters": sum(p.numel() for p in trainer.params)},
                "val": {**after, "val_set": cfg.val_pairs}}
-    save_video_model(out / "model", tr, mcfg, summary)
+    save_fused(tr, out / "model", mcfg, summary)
+    losses = trainer.losses
     res = {"config": asdict(cfg), **summary["adapt"], "loss_first": float(np.mean(losses[:25])),
            "loss_last": float(np.mean(losses[-25:]))}
     (out / "adapt.json").write_text(json.dumps(res, indent=1))

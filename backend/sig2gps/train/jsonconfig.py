@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from pathlib import Path
+
+import numpy as np
 
 
 def read_config_fields(cls, path, required=("pairs",), **over) -> dict:
@@ -18,3 +20,21 @@ def read_config_fields(cls, path, required=("pairs",), **over) -> dict:
         if name not in d:
             raise ValueError(f"{path}: field '{name}' is required")
     return d
+
+
+class JsonConfig:
+    """`from_json` for a frozen config dataclass: fields from a JSON file plus overrides; a field whose default is
+    a tuple takes a JSON list or a single value; the config's own `check(where)`, if it has one, runs last."""
+
+    REQUIRED = ("pairs",)  # fields the JSON file must give
+
+    @classmethod
+    def from_json(cls, path, **over):
+        d = read_config_fields(cls, path, cls.REQUIRED, **over)
+        tuples = {f.name for f in fields(cls) if f.default is not MISSING and isinstance(f.default, tuple)}
+        for k in tuples & set(d):
+            d[k] = tuple(np.atleast_1d(d[k]).tolist())
+        cfg = cls(**d)
+        if hasattr(cfg, "check"):
+            cfg.check(str(path))
+        return cfg

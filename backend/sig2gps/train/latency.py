@@ -6,6 +6,8 @@ import time
 import numpy as np
 import torch
 
+from .base import pick_device
+
 
 def sampling_latency(model_dir, pairs_path: str, n: int = 64, frames: int = 21, steps: int = 10,
                      batch: int = 64, device: str | None = None) -> dict:
@@ -14,7 +16,7 @@ def sampling_latency(model_dir, pairs_path: str, n: int = 64, frames: int = 21, 
     from .data import render_pair
     from .pairs import PairSet
 
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    device = device or pick_device()
     pipe, cfg, _ = load_video_model(model_dir, device)
     pairs = PairSet.load(pairs_path)
     idx = np.arange(min(n, len(pairs)))
@@ -44,7 +46,7 @@ def frame_scaling(model_dir, pairs_path: str, frames=(13, 17, 21), steps: int = 
     from .pairs import PairSet
     from .sft import validate
 
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    device = device or pick_device()
     pipe, cfg, _ = load_video_model(model_dir, device)
     pairs = PairSet.load(pairs_path)
     idx = np.random.default_rng(12345).choice(len(pairs), min(n, len(pairs)), replace=False)  # = sft's val set

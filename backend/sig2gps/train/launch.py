@@ -26,9 +26,9 @@ def _worker(rank: int, world: int, cfg, port: int, backend: str | None) -> None:
 
 def launch(cfg, n: int, backend: str | None = None) -> dict:
     """Train with n processes on this host (one per GPU; gloo on CPU); returns the last validation record."""
-    import json
     from pathlib import Path
 
+    from .base import read_log
     from .sft import train_sft
 
     if n <= 1:
@@ -39,7 +39,5 @@ def launch(cfg, n: int, backend: str | None = None) -> dict:
     import torch.multiprocessing as mp
 
     mp.spawn(_worker, args=(n, cfg, free_port(), backend), nprocs=n, join=True)
-    log = Path(cfg.out) / "log.jsonl"
-    recs = [json.loads(x) for x in log.read_text().splitlines()] if log.is_file() else []
-    vals = [r for r in recs if "val_mae_m" in r]
+    vals = [r for r in read_log(Path(cfg.out) / "log.jsonl") if "val_mae_m" in r]
     return vals[-1] if vals else {}

@@ -11,11 +11,9 @@ Efficiency (one GPU): the `groups_per_update` groups of an update are sampled as
 groups_per_update * G videos (rl_rollout.sample_batch) and re-evaluated as that same batch, so the
 ratio is exactly 1 before the first update and the GPU sees large batches; losses, KLs and ratios
 stay on the device until the end of a step (one host sync); the CPU reward scoring (read-back,
-skeleton, geodesics: about 6 ms a rollout) can run in `score_workers` processes, each batch scored
-while the next one samples, since on a GPU it would otherwise cost as much as sampling. Split of one step on 2 CPU cores, shipped model, 2 conditions
-x G=6 in one batch, 9 frames, 6 sampler steps, 3 of them SDE: sampling 9.6 s, scoring 0.04 s, update
-25 s (per SDE step a forward with grad, its backward and the adapter-off reference forward): the
-update is the network's own cost, the scoring is not a bottleneck here.
+skeleton, geodesics) can run in `score_workers` processes, each batch scored while the next one
+samples, since on a GPU it would otherwise cost as much as sampling (measured split of a step:
+experiments/rl_ablation/NOTES.md).
 
 The policy is a LoRA adapter on the SFT transformer; the KL reference "sft" is the same network
 with the adapter disabled (no second copy), "step" is the policy that sampled the batch, "none"
@@ -25,23 +23,26 @@ with the adapter fused in, in the shipped layout.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .jsonconfig import read_config_fields
+from .base import STATE, Panel, Series, Trainer, pick_device, save_fused, write_config
+from .base import plot_curves as plot_panels
+from .jsonconfig import JsonConfig
 
 PAPER_REWARDS = ("distance", "direction", "continuity")
 REWARDS = PAPER_REWARDS + ("path",)  # every reward scored and logged; `RlConfig.rewards` picks those trained on
 
 
 @dataclass(frozen=True)
-class RlConfig:
+class RlConfig(JsonConfig):
     pairs: str  # training pairs (.npz from `sig2gps train pairs`)
     init: str = ""  # SFT model folder (default: the shipped model)
     out: str = "out/train/rl"
@@ -81,16 +82,6 @@ class RlConfig:
     # condition per window (1,024 training pairs at 1000 m -> 19,932 conditions), drawn when picked
     chunk_m: float = 0.0
     seed: int = 0
-
-    @classmethod
-    def from_json(cls, path, **over) -> "RlConfig":
-        d = read_config_fields(cls, path, **over)
-        for k in ("sde_steps", "rewards", "lora_targets"):
-            if k in d:
-                d[k] = tuple(d[k])
-        cfg = cls(**d)
-        cfg.check(str(path))
-        return cfg
 
     def check(self, where: str = "RlConfig") -> None:
         if self.advantage not in ("gdpo", "grpo"):
@@ -181,8 +172,22 @@ def on_road(groups: list) -> float:
     return float(np.mean([on_road_share(o, g.cond.cond[0, 0]) for g in groups for o in g.overlay]))
 
 
-class RlTrainer:
+def _rl_step(rec: dict) -> bool:
+    """A training step's record (not an evaluation's): what the curves draw."""
+    return not rec.get("eval")
+
+
+class RlTrainer(Trainer):
     """Holds the LoRA policy, optimizer and log; `step()` is one sampling round + its updates."""
+
+    curves = (
+        Panel("rewards (mean, within-group spread)",
+              tuple(Series(f"{k}_mean", k, band=f"{k}_std", optional=True) for k in REWARDS), _rl_step,
+              xlabel="RL step", legend_size=8),
+        Panel("KL to reference (per element)", (Series("kl", style="o-"),), _rl_step, xlabel="RL step"),
+        Panel("rollout diversity (mean pairwise m)", (Series("diversity_m", style="o-"),), _rl_step,
+              xlabel="RL step"),
+    )
 
     def __init__(self, tr, codec, shift: float, cfg: RlConfig, conditions: list, reward_fn=None):
         from functools import partial
@@ -194,10 +199,9 @@ class RlTrainer:
         self.cfg, self.codec, self.shift, self.conditions, self.reward_fn = cfg, codec, shift, conditions, reward_fn
         if not getattr(tr, "peft_config", None):
             add_lora(tr, LoraSettings(rank=cfg.lora_rank, alpha=cfg.lora_rank, targets=tuple(cfg.lora_targets)))
+        super().__init__(next(tr.parameters()).device.type)
         self.tr = tr.float().eval()  # no dropout anywhere: rollout and re-evaluation must agree exactly
-        self.params = [p for p in tr.parameters() if p.requires_grad]
-        self.opt = torch.optim.AdamW(self.params, lr=cfg.lr, weight_decay=0.0)
-        self.step_no, self.log = 0, []
+        self.set_optimizer(tr, cfg.lr, weight_decay=0.0)
         self.cap = None
         self.last_ratios = []  # ratios of the last step, in update order (tests and diagnostics)
         self._pool = None
@@ -241,6 +245,37 @@ class RlTrainer:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+
+    # -- the base trainer's loop: RL steps until max_steps (total) or `minutes` of this call ---------------------
+    def train_step(self, item=None) -> dict:
+        return self.step()
+
+    def spent(self) -> bool:
+        return self.step_no >= self.cfg.max_steps or self.minutes() >= self.cfg.minutes
+
+    def run(self, eval_conds: list, ckpt: Path | None = None, tag: str = "") -> dict:
+        """RL steps until the budget is spent, then the final evaluation (returned, also appended to the log).
+        Saves a resumable checkpoint after every step when `ckpt` is given."""
+        self._run = (eval_conds, ckpt, tag)
+        self.fit(itertools.repeat(None))
+        ev = self.evaluate(eval_conds)
+        self.log.append(ev)
+        print(tag + "eval " + json.dumps(ev), flush=True)
+        if ckpt is not None:
+            self.save(ckpt)
+        return ev
+
+    def after_step(self, rec: dict, done: bool) -> None:
+        eval_conds, ckpt, tag = self._run
+        if rec["diversity_m"] is not None and rec["diversity_m"] < self.cfg.min_diversity_m:
+            rec["collapsed"] = True  # the report counts these; the run goes on so the log shows what follows
+            print(f"{tag}warning: rollout diversity {rec['diversity_m']:.0f} m below the floor "
+                  f"{self.cfg.min_diversity_m} m", flush=True)
+        print(tag + json.dumps(rec), flush=True)
+        if self.cfg.eval_every and self.step_no % self.cfg.eval_every == 0:
+            self.log.append(self.evaluate(eval_conds))
+        if ckpt is not None:
+            self.save(ckpt)
 
     def step(self) -> dict:
         from .rl_objective import advantages, clipped_policy_loss
@@ -319,83 +354,33 @@ class RlTrainer:
         ckpt.mkdir(parents=True, exist_ok=True)
         save_file({k: v.contiguous() for k, v in get_peft_model_state_dict(self.tr).items()},
                   str(ckpt / "adapter.safetensors"))
-        torch.save({"step": self.step_no, "log": self.log, "opt": self.opt.state_dict()}, ckpt / "state.pt")
+        self.save_state(ckpt / STATE)
 
     def load(self, ckpt: Path) -> bool:
         from peft.utils import set_peft_model_state_dict
         from safetensors.torch import load_file
 
-        if not (ckpt / "state.pt").is_file():
+        if not (ckpt / STATE).is_file():
             return False
         set_peft_model_state_dict(self.tr, load_file(str(ckpt / "adapter.safetensors")))
-        st = torch.load(ckpt / "state.pt", weights_only=False)
-        self.opt.load_state_dict(st["opt"])
-        self.step_no, self.log = st["step"], st["log"]
+        self.load_state(ckpt / STATE)
         return True
 
 
 def plot_curves(log: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    tr = [r for r in log if not r.get("eval")]
-    fig, ax = plt.subplots(1, 3, figsize=(13, 3.6))
-    s = [r["step"] for r in tr]
-    for k in REWARDS:
-        if tr and f"{k}_mean" in tr[0]:
-            m = np.array([r[f"{k}_mean"] for r in tr])
-            sd = np.array([r[f"{k}_std"] for r in tr])
-            ax[0].plot(s, m, label=k)
-            ax[0].fill_between(s, m - sd, m + sd, alpha=0.2)
-    ax[0].set(title="rewards (mean, within-group spread)", xlabel="RL step")
-    ax[0].legend(fontsize=8)
-    ax[1].plot(s, [r["kl"] for r in tr], "o-")
-    ax[1].set(title="KL to reference (per element)", xlabel="RL step")
-    ax[2].plot(s, [r.get("diversity_m") or np.nan for r in tr], "o-")
-    ax[2].set(title="rollout diversity (mean pairwise m)", xlabel="RL step")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    plot_panels(log, path, RlTrainer.curves)
 
 
 def run_steps(trainer: RlTrainer, eval_conds: list, ckpt: Path | None = None, tag: str = "") -> dict:
-    """RL steps until max_steps (total) or `minutes` of this call, then the final evaluation (returned,
-    also appended to the log). Saves a resumable checkpoint after every step when `ckpt` is given."""
-    cfg = trainer.cfg
-    t_start = time.time()
-    while trainer.step_no < cfg.max_steps and (time.time() - t_start) / 60 < cfg.minutes:
-        rec = trainer.step()
-        if rec["diversity_m"] is not None and rec["diversity_m"] < cfg.min_diversity_m:
-            rec["collapsed"] = True  # the report counts these; the run goes on so the log shows what follows
-            print(f"{tag}warning: rollout diversity {rec['diversity_m']:.0f} m below the floor {cfg.min_diversity_m} m",
-                  flush=True)
-        print(tag + json.dumps(rec), flush=True)
-        if cfg.eval_every and trainer.step_no % cfg.eval_every == 0:
-            trainer.log.append(trainer.evaluate(eval_conds))
-        if ckpt is not None:
-            trainer.save(ckpt)
-    ev = trainer.evaluate(eval_conds)
-    trainer.log.append(ev)
-    print(tag + "eval " + json.dumps(ev), flush=True)
-    if ckpt is not None:
-        trainer.save(ckpt)
-    return ev
+    """RlTrainer.run: RL steps until max_steps (total) or `minutes` of this call, then the final evaluation."""
+    return trainer.run(eval_conds, ckpt, tag)
 
 
 def write_run(trainer: RlTrainer, out: Path, mcfg, ev: dict) -> None:
     """curves.png, log.jsonl, and OUT/model: the SFT model with the adapter fused in, in the shipped
     layout (the adapter itself stays in ckpt/ or wherever the caller saved it). Unloads the adapter."""
-    from ..model.store import save_video_model
-
-    plot_curves(trainer.log, out / "curves.png")
-    with open(out / "log.jsonl", "w") as f:
-        for r in trainer.log:
-            f.write(json.dumps(r) + "\n")
-    trainer.tr.fuse_lora()
-    trainer.tr.unload_lora()
-    save_video_model(out / "model", trainer.tr, mcfg, {"rl": {"steps": trainer.step_no, "eval": ev}})
+    trainer.write_outputs(out)
+    save_fused(trainer.tr, out / "model", mcfg, {"rl": {"steps": trainer.step_no, "eval": ev}})
 
 
 def train_rl(cfg: RlConfig) -> dict:
@@ -406,8 +391,8 @@ def train_rl(cfg: RlConfig) -> dict:
     torch.manual_seed(cfg.seed)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
-    pipe, mcfg, _ = load_video_model(cfg.init or None, "cpu" if not torch.cuda.is_available() else "cuda")
+    write_config(out, cfg)
+    pipe, mcfg, _ = load_video_model(cfg.init or None, pick_device())
     if mcfg.codec != "pixel":
         raise ValueError(f"{cfg.init}: RL rewards read the pixel model's overlay; codec {mcfg.codec!r} not supported yet")
     conds = load_conditions(cfg.pairs, cfg.conditions, mcfg.scene, cfg.frames, cfg.chunk_m)

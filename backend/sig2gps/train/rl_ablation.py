@@ -11,18 +11,8 @@ exactly the SFT model). Writes, per arm, DIR/<arm>/model (fused, shipped layout)
 again), DIR/<arm>/log.jsonl and curves.png; and DIR/ablation.json, self-contained (configs, per-step
 curves, before/after evaluations, summaries), which `sig2gps bench --only rl` renders.
 
-Why configs/rl_gpu.json looks as it does (reasoned, not tuned: one H100, 1.2 min of RL steps per arm, ~1.35 min with evaluation and saving):
-- G=8 (the issue), frames 13 and 10 sampler steps (the SFT model's frames; Flow-GRPO trains with 10
-  steps); SDE only on steps 0-3 (Flow-GRPO's window idea: the early, high-noise steps decide the route,
-  later ones only sharpen the drawing), noise level 0.7 (Flow-GRPO).
-- 16 conditions per step in 4 batches of 4 x 8 = 32 videos (one optimizer step each), so later batches
-  see a moved policy and the clip can act; 128 training conditions over the 11 cities, 32 held-out
-  Helsinki conditions for before/after.
-- lr 3e-4: in the CPU demo (same lr, 16 updates) ratios stayed within 1e-5 of 1 and the KL reached only
-  2e-5, i.e. the policy barely moved; the GPU arm makes ~10x more updates, not a larger lr. Clip 1e-3
-  (the demo never clipped: it only guards against a bad batch); beta 0.04 (Flow-GRPO).
-- 8 scoring processes: at ~6 ms a rollout, 128 rollouts a step would take ~1 s on one core, as long as
-  the GPU's sampling.
+Why configs/rl_gpu.json looks as it does (the reasoning, from the runs it was made for):
+experiments/rl_ablation/NOTES.md.
 """
 from __future__ import annotations
 
@@ -35,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .base import STATE, pick_device, save_fused, write_config
 from .rl import REWARDS, RlConfig, RlTrainer, load_conditions, run_steps, write_run
 
 GPU_CONFIG = str(Path(__file__).parent / "configs" / "rl_gpu.json")
@@ -90,7 +81,7 @@ def refuse(arm_dir, init: str, out) -> Path:
     from peft.utils import set_peft_model_state_dict
     from safetensors.torch import load_file
 
-    from ..model.store import LoraSettings, add_lora, load_video_model, save_video_model
+    from ..model.store import LoraSettings, add_lora, load_video_model
 
     folder = Path(arm_dir) / "adapter"
     if folder.is_dir():
@@ -100,7 +91,7 @@ def refuse(arm_dir, init: str, out) -> Path:
         if not (folder / ADAPTER).is_file():
             raise ValueError(f"{arm_dir}: neither adapter/{ADAPTER} (ablation arm) nor ckpt/{ADAPTER} (rl run)")
         cfg = json.loads((Path(arm_dir) / "config.json").read_text())
-        st = folder / "state.pt"
+        st = folder / STATE
         lo = {"rank": cfg["lora_rank"], "alpha": cfg["lora_rank"], "targets": cfg["lora_targets"],
               "steps": torch.load(st, weights_only=False)["step"] if st.is_file() else None}
     pipe, mcfg, _ = load_video_model(init or None, "cpu")
@@ -109,9 +100,7 @@ def refuse(arm_dir, init: str, out) -> Path:
     res = set_peft_model_state_dict(tr, {k: v.float() for k, v in load_file(str(folder / ADAPTER)).items()})
     if getattr(res, "unexpected_keys", None):
         raise ValueError(f"{folder}: adapter keys do not fit the model: {res.unexpected_keys[:3]}")
-    tr.fuse_lora()
-    tr.unload_lora()
-    return save_video_model(out, tr, mcfg, {"rl": {"steps": lo["steps"], "refused_from": str(arm_dir)}})
+    return save_fused(tr, out, mcfg, {"rl": {"steps": lo["steps"], "refused_from": str(arm_dir)}})
 
 
 def _compact(rec: dict) -> dict:
@@ -144,7 +133,7 @@ def run_ablation(acfg: AblationConfig, command: str = "") -> dict:
     from ..machine import machine_line
     from ..model.store import load_video_model
 
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = pick_device()
     over = {"init": acfg.init, "pairs": acfg.pairs, "eval_pairs": acfg.eval_pairs, "minutes": acfg.minutes_per_arm}
     if acfg.max_steps:
         over["max_steps"] = acfg.max_steps
@@ -173,7 +162,7 @@ def run_ablation(acfg: AblationConfig, command: str = "") -> dict:
         cfg = arm_config(base, arm, out)
         arm_dir = Path(cfg.out)
         arm_dir.mkdir(parents=True, exist_ok=True)
-        (arm_dir / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
+        write_config(arm_dir, cfg)
         torch.manual_seed(cfg.seed)
         pipe, _, _ = load_video_model(acfg.init or None, device)  # a fresh SFT model per arm
         trainer = RlTrainer(pipe.transformer, pipe.codec, mcfg.flow.shift, cfg, conds)
@@ -190,10 +179,7 @@ def run_ablation(acfg: AblationConfig, command: str = "") -> dict:
         if acfg.save_models:
             write_run(trainer, arm_dir, mcfg, after)
         else:
-            from .rl import plot_curves
-
-            plot_curves(trainer.log, arm_dir / "curves.png")
-            (arm_dir / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in trainer.log))
+            trainer.write_outputs(arm_dir)
         res["arms"][arm] = arm_summary(arm, cfg, trainer.log, before, after, minutes)
         s = res["arms"][arm]
         print(f"[{arm}] done: {s['steps']} steps, {s['rollouts']} rollouts, {minutes:.2f} min; held-out distance "

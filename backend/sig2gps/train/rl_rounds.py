@@ -1,8 +1,7 @@
 """`sig2gps train rounds`: Traj-GDPO in rounds, each from the best model so far, kept only if validation improves.
 
 Why rounds: one LoRA adapter of rank 16 moves the model a limited way; fusing it and starting a fresh adapter
-from the fused model went further (session 4: windowed validation 331 -> 328 -> 316 -> 312 m over three
-rounds). The device runs commands of at most 10 minutes, so the loop is resumable: OUT/rounds.json records
+from the fused model went further (session 4's rounds: experiments/rl_ablation/NOTES.md). The device runs commands of at most 10 minutes, so the loop is resumable: OUT/rounds.json records
 every finished round, and a round cut short resumes from its own per-step checkpoint (train_rl).
 
 Each round: `train_rl` with the round's config (init = the best model so far, out = OUT/round<k>, seed + k),
@@ -16,13 +15,14 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .jsonconfig import read_config_fields
+from .base import read_log
+from .jsonconfig import JsonConfig
 
 STATE = "rounds.json"
 
 
 @dataclass(frozen=True)
-class RoundsConfig:
+class RoundsConfig(JsonConfig):
     rl: str  # RlConfig JSON: every round's settings (its init, out and seed are set per round)
     val_pairs: str  # held-out pairs to select by (e.g. an unseen city)
     out: str = "out/train/rounds"
@@ -36,9 +36,7 @@ class RoundsConfig:
     minutes: float = 0.0  # do not start a round after this many minutes of this invocation (0: no limit)
     rl_minutes: float = 0.0  # each round's RL time budget (0: the RL config's), so a round fits one device command
 
-    @classmethod
-    def from_json(cls, path, **over) -> "RoundsConfig":
-        return cls(**read_config_fields(cls, path, required=("rl", "val_pairs"), **over))
+    REQUIRED = ("rl", "val_pairs")
 
     @property
     def key(self) -> str:
@@ -59,7 +57,7 @@ def _finished(run: Path) -> dict | None:
 
     if not (run / "model" / MODEL_JSON).is_file():
         return None
-    evals = [r for r in map(json.loads, (run / "log.jsonl").read_text().splitlines()) if r.get("eval")]
+    evals = [r for r in read_log(run / "log.jsonl") if r.get("eval")]
     return {"before": evals[0], "after": evals[-1], "steps": read_meta(run / "model")["summary"]["rl"]["steps"],
             "out": str(run)}
 

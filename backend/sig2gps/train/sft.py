@@ -9,19 +9,25 @@ share of one-piece paths, share of the path on roads. Curves go to OUT/curves.pn
 from __future__ import annotations
 
 import json
-import math
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .jsonconfig import read_config_fields
+from .base import STATE, Panel, Series, Trainer, write_config
+from .base import plot_curves as plot_panels
+from .jsonconfig import JsonConfig
+
+
+# validation keys that pick OUT/best, first present wins: the method's decode (the posterior heat, along the
+# prior's route when the model draws with one), else the one-window sample
+_SCORE_KEYS = ("val_mae_win_heat_route_m", "val_mae_win_heat_m", "val_mae_m")
 
 
 @dataclass(frozen=True)
-class SftConfig:
+class SftConfig(JsonConfig):
     pairs: str  # training pairs (.npz from train/pairs.py)
     out: str = "out/train/video"  # run folder (ckpt/, best/, log.jsonl, curves.png)
     val_pairs: str | None = None  # validation pairs (e.g. an unseen city); default: every 50th training pair
@@ -50,23 +56,13 @@ class SftConfig:
     seed: int = 0
     workers: int = 4
     compile: bool = False
-    session: str = ""  # label of this training session in the shipped model's history
+    session: str = ""  # label of this run in the best model's summary ("run"), as ship() records it
     # "none": the paper's setting. "hmm": draw with the pairs' prior tracks (the engineered route) as two more
     # condition channels; "truth": the true track there instead (the copy test: the pipeline must learn to copy it)
     prior: str = "none"
     pos_share: float = 0.0  # FlowConfig.pos_share: 0 = the path_weight MSE; > 0 = per-channel balanced loss
+    top_share: float = -1.0  # FlowConfig.top_share: share of samples at noise level 1 (-1: keep the model's)
     dot_sigma: float = -1.0  # SceneConfig.dot_sigma to train with (-1: keep the model's)
-
-    @classmethod
-    def from_json(cls, path, **over) -> "SftConfig":
-        d = read_config_fields(cls, path, **over)
-        if "frames" in d:
-            d["frames"] = tuple(int(f) for f in np.atleast_1d(d["frames"]))
-        return cls(**d)
-
-
-def _device() -> str:
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def build_model(cfg: SftConfig, device: str):
@@ -97,6 +93,8 @@ def build_model(cfg: SftConfig, device: str):
         tr = build_transformer(mcfg, cfg.seed).to(device)
     mcfg = replace(mcfg, flow=replace(mcfg.flow if mcfg.flow else FlowConfig(), path_weight=cfg.path_weight,
                                       pos_share=cfg.pos_share))
+    if cfg.top_share >= 0:
+        mcfg = replace(mcfg, flow=replace(mcfg.flow, top_share=cfg.top_share))
     if cfg.dot_sigma >= 0:
         mcfg = replace(mcfg, scene=replace(mcfg.scene, dot_sigma=cfg.dot_sigma))
     if cfg.prior != "none" and not mcfg.scene.prior:  # from a model drawn without a prior: zero-init its channels
@@ -130,6 +128,9 @@ def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, 
     noise = (batch["noise"] if "noise" in batch else torch.randn(x0.shape, generator=gen, device="cpu")).to(device)
     sigma = (batch["sigma"] if "sigma" in batch else
              sample_train_sigmas(B, mcfg.flow.train_logit_mean, mcfg.flow.train_logit_std, gen)).to(device)
+    top = getattr(mcfg.flow, "top_share", 0.0)
+    if top > 0 and "sigma" not in batch:
+        sigma = torch.where(torch.rand(B, generator=gen).to(device) < top, torch.ones_like(sigma), sigma)
     xt = add_noise(x0, noise, sigma)
     core = getattr(tr, "module", tr)  # the transformer itself under DDP (its config, text width)
     ts = token_timesteps(sigma, x0.shape, tuple(core.config.patch_size))
@@ -154,61 +155,6 @@ def train_step(tr, codec, mcfg, batch: dict, opt, gen: torch.Generator, device: 
     torch.nn.utils.clip_grad_norm_([p for p in tr.parameters() if p.requires_grad], 1.0)
     opt.step()
     return float(loss.detach())
-
-
-def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: str, chunk_m: float,
-                     seed: int = 0, prior: str = "hmm", rollouts: int = 1, strength: float = 1.0) -> dict:
-    """The validation pairs drawn in windows of at most `chunk_m` half-width and stitched in time, as the video
-    method's --chunk-m does (methods/video.py), scored in metres:
-      val_mae_win_m          one sample per window, raw dots (rollout 0)
-      val_mae_win_cons_m     with rollouts K >= 2: the per-frame geometric median of K samples (the consensus)
-      val_mae_win_route_m    with a prior: the consensus dots timed along the prior's route (readback.route_track)
-      val_prior_mae_m        with a prior: the prior track itself (what the model is given)
-    A scene with prior channels draws the pairs' stored prior (`prior="hmm"`) or the truth (`"truth"`);
-    `strength` < 1 starts the sampler from the prior's drawing (Sig2GpsVideoPipeline, SDEdit)."""
-    from ..model.scene import COND_CHANNELS
-    from ..model.readback import errors_m, geometric_median, raw_track, route_track, stitch_tracks
-    from ..model.scene import window_scenes
-
-    K = max(1, rollouts)
-    jobs, priors = [], []  # (pair position, its signaling times, one window of it)
-    for n, i in enumerate(idx):
-        city, sig_t, sig_xy, pos_t, pos_xy = pairs.trace(int(i))
-        track = None
-        if scene.prior:
-            track = (pos_t, pos_xy) if prior == "truth" else pairs.prior(int(i))
-        priors.append(track)
-        jobs += [(n, sig_t, w) for w in window_scenes(sig_t, sig_xy, pairs.roads[city], scene, chunk_m, frames, track)]
-    items = [(j, k) for j in range(len(jobs)) for k in range(K)]
-    dots = {}
-    for start in range(0, len(items), 64):
-        part = items[start:start + 64]
-        gens = [torch.Generator().manual_seed(seed + j + 100_003 * k) for j, k in part]
-        cond = np.stack([jobs[j][2].cond for j, _ in part])
-        init = cond[:, COND_CHANNELS:] if scene.prior and strength < 1 else None
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
-            ov = pipe(cond, frames, steps, gens, init=init, strength=strength).overlay
-        for (j, k), o in zip(part, ov):
-            n, sig_t, w = jobs[j]
-            dots[(j, k)] = raw_track(w.win, o, float(sig_t[w.a]), float(sig_t[w.b]))
-    raw, cons = [[] for _ in idx], [[] for _ in idx]
-    for j, (n, _, _) in enumerate(jobs):
-        raw[n].append(dots[(j, 0)])
-        cons[n].append((dots[(j, 0)][0], geometric_median(np.stack([dots[(j, k)][1] for k in range(K)]))))
-    rec = {}
-    keys = [("val_mae_win_m", raw)] + ([("val_mae_win_cons_m", cons)] if K >= 2 else [])
-    for key, tracks in keys:
-        rec[key] = float(np.mean([errors_m(*stitch_tracks(tracks[n], average=True), *pairs.trace(int(i))[3:]).mean()
-                                  for n, i in enumerate(idx)]))
-    if scene.prior:
-        route, pri = [], []
-        for n, i in enumerate(idx):
-            pos_t, pos_xy = pairs.trace(int(i))[3:]
-            t, xy = stitch_tracks(cons[n], average=True)
-            route.append(errors_m(*route_track(*priors[n], t, xy), pos_t, pos_xy).mean())
-            pri.append(errors_m(*priors[n], pos_t, pos_xy).mean())
-        rec.update(val_mae_win_route_m=float(np.mean(route)), val_prior_mae_m=float(np.mean(pri)))
-    return rec
 
 
 def validate(tr, codec, mcfg, pairs, idx, frames: int, steps: int, device: str, seed: int = 0,
@@ -238,6 +184,8 @@ def validate(tr, codec, mcfg, pairs, idx, frames: int, steps: int, device: str, 
            "val_end_err_m": float(np.mean(end_err)), "val_connected": float(np.mean(one)),
            "val_on_road": float(np.mean(road)), "val_n": len(idx), "val_frames": frames, "val_steps": steps}
     if chunk_m > 0:
+        from .val_windows import validate_windows
+
         rec.update(validate_windows(pipe, mcfg.scene, pairs, idx, frames, steps, device, chunk_m, seed, prior,
                                     rollouts))
         rec["val_chunk_m"] = chunk_m
@@ -247,139 +195,144 @@ def validate(tr, codec, mcfg, pairs, idx, frames: int, steps: int, device: str, 
     return rec
 
 
+CURVES = (
+    Panel("training loss (weighted flow MSE)", (Series("loss"),), lambda r: "loss" in r, log_y=True),
+    Panel("validation MAE (m)", (Series("val_mae_m", "video (raw dots)", "o-"),
+                                 Series("val_towers_mae_m", "towers floor", "--")), lambda r: "val_mae_m" in r),
+    Panel("validation shares", (Series("val_connected", "one-piece path", "o-"),
+                                Series("val_on_road", "path on roads", "s-")), lambda r: "val_mae_m" in r,
+          ylim=(0, 1.02)),
+)
+
+
 def plot_curves(log: list[dict], path: Path) -> None:
-    import matplotlib
+    plot_panels(log, path, CURVES)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    tr = [r for r in log if "loss" in r]
-    va = [r for r in log if "val_mae_m" in r]
-    fig, ax = plt.subplots(1, 3, figsize=(13, 3.6))
-    if tr:
-        ax[0].plot([r["step"] for r in tr], [r["loss"] for r in tr])
-        ax[0].set_yscale("log")
-    ax[0].set(title="training loss (weighted flow MSE)", xlabel="step")
-    if va:
-        s = [r["step"] for r in va]
-        ax[1].plot(s, [r["val_mae_m"] for r in va], "o-", label="video (raw dots)")
-        ax[1].plot(s, [r["val_towers_mae_m"] for r in va], "--", label="towers floor")
-        ax[1].legend()
-        ax[2].plot(s, [r["val_connected"] for r in va], "o-", label="one-piece path")
-        ax[2].plot(s, [r["val_on_road"] for r in va], "s-", label="path on roads")
-        ax[2].legend()
-    ax[1].set(title="validation MAE (m)", xlabel="step")
-    ax[2].set(title="validation shares", xlabel="step", ylim=(0, 1.02))
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+class SftTrainer(Trainer):
+    """Flow matching on fresh rendered batches until the time or step budget; validates every `val_every` steps
+    and at the end (rank 0 only), keeping OUT/best by the score the video method is judged by.
+
+    `ddp`: a train/ddp.py DdpContext when this is one of several data-parallel processes (None: one)."""
+
+    def __init__(self, cfg: SftConfig, ddp=None):
+        from .pairs import PairSet, val_indices
+
+        self.cfg, self.ddp = cfg, ddp
+        self.multi = ddp is not None and ddp.world > 1
+        self.main = not self.multi or ddp.is_main
+        super().__init__(ddp.device if self.multi else None, ddp.world if self.multi else 1)
+        self.amp = self.device == "cuda"
+        self.out = Path(cfg.out)
+        if self.main:
+            self.out.mkdir(parents=True, exist_ok=True)
+            write_config(self.out, cfg)
+        torch.manual_seed(cfg.seed)
+        self.tr, self.codec, self.mcfg, self.wan_base = build_model(cfg, self.device)
+        self.set_optimizer(self.tr, cfg.lr, cfg.weight_decay, betas=(0.9, 0.98))
+        self.samples = 0
+        saved = self.load_state(self.out / "ckpt" / STATE)
+        if saved:
+            self.gpu_seconds, self.samples, self.best = saved["gpu_seconds"], saved["samples"], saved["best_mae"]
+        if self.main:
+            print(f"sft: {sum(p.numel() for p in self.tr.parameters()) / 1e6:.1f}M parameters "
+                  f"({sum(p.numel() for p in self.params) / 1e6:.2f}M trained) on {self.device}"
+                  f"{f' x {self.world} processes (DDP)' if self.multi else ''}, from step {self.step_no}", flush=True)
+        self.val_set = PairSet.load(cfg.val_pairs) if cfg.val_pairs else PairSet.load(cfg.pairs)
+        held = np.arange(0, len(self.val_set), 50)
+        self.val_idx = val_indices(len(self.val_set), cfg.val_n) if cfg.val_pairs else held[:cfg.val_n]
+        self.exclude = None if cfg.val_pairs else held
+        model = ddp.wrap(self.tr) if self.multi else self.tr  # tr stays the plain module: validation and saving use it
+        self.step_fn = torch.compile(model) if cfg.compile else model
+        gen_seed = cfg.seed * 7919 + self.step_no
+        self.gen = torch.Generator().manual_seed(ddp.rank_seed(gen_seed) if self.multi else gen_seed)  # per rank
+        self.weight_sync = ddp.weight_sync if self.multi else None
+        self.step0 = self.step_no
+        self.last_val: dict = {}
+        self._mark, self._losses = (time.time(), 0), []
+
+    def batches(self):
+        """Fresh rendered batches (this rank's share), each reused `reuse` times under square symmetries."""
+        from .data import PairStream, reused
+
+        cfg, ddp = self.cfg, self.ddp
+        stream = PairStream(cfg.pairs, self.mcfg.scene, cfg.frames,
+                            ddp.per_rank_batch(cfg.batch) if self.multi else cfg.batch, cfg.seed + self.step_no,
+                            exclude=self.exclude, rank=ddp.rank if self.multi else None, chunk_m=cfg.chunk_m,
+                            prior=cfg.prior)
+        loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
+                                             pin_memory=self.device == "cuda", persistent_workers=cfg.workers > 0,
+                                             prefetch_factor=4 if cfg.workers else None)
+        return reused(loader, max(1, cfg.reuse), self.device, cfg.seed * 31 + self.step_no)
+
+    def train_step(self, batch) -> dict | None:
+        cfg = self.cfg
+        elapsed = self.minutes()
+        if self.multi:  # rank 0's clock for every rank: same lr, same stopping step
+            elapsed, _ = self.ddp.clock(elapsed, False)
+        frac = min(1.0, elapsed / cfg.minutes)
+        lr = (cfg.lr * min(1.0, (self.step_no - self.step0 + 1) / max(cfg.warmup, 1))
+              * (1 - (1 - cfg.final_lr_frac) * frac))
+        for g in self.opt.param_groups:
+            g["lr"] = lr
+        self._losses.append(train_step(self.step_fn, self.codec, self.mcfg, batch, self.opt, self.gen, self.device,
+                                       self.amp, self.weight_sync))
+        self.step_no += 1
+        self.samples += len(batch["cond"]) * self.world
+        t_mark, n_mark = self._mark
+        self._mark = (t_mark, n_mark + len(batch["cond"]) * self.world)
+        if self.step_no % 50 == 0:
+            rec = {"step": self.step_no, "loss": float(np.mean(self._losses)), "lr": lr,
+                   "samples_per_s": self._mark[1] / (time.time() - t_mark)}
+            self.log.append(rec)
+            if self.main:  # the loss shown is rank 0's share of the batch
+                print(json.dumps(rec), flush=True)
+            self._mark, self._losses = (time.time(), 0), []
+            return rec
+        return None
+
+    def spent(self) -> bool:
+        done = self.minutes() >= self.cfg.minutes or bool(self.cfg.max_steps and self.step_no >= self.cfg.max_steps)
+        if self.multi:
+            _, done = self.ddp.clock(0.0, bool(done))
+        return done
+
+    def after_step(self, rec, done: bool) -> None:
+        if done or self.step_no % self.cfg.val_every == 0:
+            if self.main:
+                self.checkpoint()
+            if self.multi:  # the others wait while rank 0 validates and saves
+                self.ddp.barrier()
+
+    def checkpoint(self) -> None:
+        """Validate, then save the resumable checkpoint, the best model so far, the curves and the log."""
+        from ..model import store
+
+        cfg = self.cfg
+        rec = validate(self.tr, self.codec, self.mcfg, self.val_set, self.val_idx, max(cfg.frames), cfg.val_steps,
+                       self.device, cfg.seed, cfg.val_chunk_m, cfg.prior, cfg.val_rollouts)
+        rec.update(step=self.step_no, samples=self.samples, gpu_minutes=self.gpu_minutes())
+        self.log.append(rec)
+        print("val " + json.dumps(rec), flush=True)
+        # fp32 weights (or the adapter) + config: what build_model resumes from
+        store.save_video_model(self.out / "ckpt", self.tr, self.mcfg, {"step": self.step_no}, dtype=torch.float32,
+                               base=self.wan_base)
+        # the best model is the one best as the video method runs it: drawn in windows when validated so, and
+        # decoded along the prior's route when the model draws with one
+        if self.improved(next(rec[k] for k in _SCORE_KEYS if k in rec)):
+            store.save_video_model(self.out / "best", self.tr, self.mcfg, {"val": rec, "run": cfg.session},
+                                   base=self.wan_base)
+        self.save_state(self.out / "ckpt" / STATE, gpu_seconds=self.gpu_seconds_total(), samples=self.samples,
+                        best_mae=self.best)
+        self.write_outputs(self.out)
+        self.last_val = rec
+
+    def plot(self, path: Path) -> None:
+        plot_curves(self.log, path)  # through the module's name: a caller may swap the plotter (tests do)
 
 
 def train_sft(cfg: SftConfig, ddp=None) -> dict:
-    """Train until the time or step budget; returns the last validation record.
-
-    `ddp`: a train/ddp.py DdpContext when this is one of several data-parallel processes (None: one).
-    """
-    from ..model import store
-    from .data import PairStream, reused
-    from .pairs import PairSet, val_indices
-
-    multi = ddp is not None and ddp.world > 1
-    main = not multi or ddp.is_main
-    world = ddp.world if multi else 1
-    device = ddp.device if multi else _device()
-    amp = device == "cuda"
-    out = Path(cfg.out)
-    if main:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
-    torch.manual_seed(cfg.seed)
-    tr, codec, mcfg, base = build_model(cfg, device)
-    params = [p for p in tr.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.98))
-    state = {"step": 0, "gpu_seconds": 0.0, "samples": 0, "best_mae": math.inf, "log": []}
-    st_path = out / "ckpt" / "state.pt"
-    if st_path.is_file():
-        saved = torch.load(st_path, map_location=device, weights_only=False)
-        opt.load_state_dict(saved.pop("opt"))
-        state.update(saved)
-    if main:
-        print(f"sft: {sum(p.numel() for p in tr.parameters()) / 1e6:.1f}M parameters "
-              f"({sum(p.numel() for p in params) / 1e6:.2f}M trained) on {device}"
-              f"{f' x {world} processes (DDP)' if multi else ''}, from step {state['step']}", flush=True)
-
-    val_set = PairSet.load(cfg.val_pairs) if cfg.val_pairs else PairSet.load(cfg.pairs)
-    held = np.arange(0, len(val_set), 50)
-    val_idx = val_indices(len(val_set), cfg.val_n) if cfg.val_pairs else held[:cfg.val_n]
-    exclude = None if cfg.val_pairs else held
-    stream = PairStream(cfg.pairs, mcfg.scene, cfg.frames, ddp.per_rank_batch(cfg.batch) if multi else cfg.batch,
-                        cfg.seed + state["step"], exclude=exclude, rank=ddp.rank if multi else None,
-                        chunk_m=cfg.chunk_m, prior=cfg.prior)
-    loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=cfg.workers,
-                                         pin_memory=device == "cuda", persistent_workers=cfg.workers > 0,
-                                         prefetch_factor=4 if cfg.workers else None)
-    model = ddp.wrap(tr) if multi else tr  # tr stays the plain module: validation and saving use it
-    step_fn = torch.compile(model) if cfg.compile else model
-    gen_seed = cfg.seed * 7919 + state["step"]
-    gen = torch.Generator().manual_seed(ddp.rank_seed(gen_seed) if multi else gen_seed)  # own noise per rank
-    weight_sync = ddp.weight_sync if multi else None
-    t_start = time.time()
-    step0 = state["step"]
-    t_mark, n_mark, losses = time.time(), 0, []
-    last_val = {}
-
-    def checkpoint(final: bool):
-        nonlocal last_val
-        rec = validate(tr, codec, mcfg, val_set, val_idx, max(cfg.frames), cfg.val_steps, device, cfg.seed,
-                       cfg.val_chunk_m, cfg.prior, cfg.val_rollouts)
-        rec.update(step=state["step"], samples=state["samples"],
-                   gpu_minutes=(state["gpu_seconds"] + (time.time() - t_start) * world) / 60 if device == "cuda" else 0.0)
-        state["log"].append(rec)
-        print("val " + json.dumps(rec), flush=True)
-        ck = out / "ckpt"
-        # fp32 weights (or the adapter) + config: what build_model resumes from
-        store.save_video_model(ck, tr, mcfg, {"step": state["step"]}, dtype=torch.float32, base=base)
-        # the best model is the one best as the video method runs it: drawn in windows when validated so, and
-        # decoded along the prior's route when the model draws with one
-        score = rec.get("val_mae_win_route_m", rec.get("val_mae_win_m", rec["val_mae_m"]))
-        if score < state["best_mae"]:
-            state["best_mae"] = score
-            store.save_video_model(out / "best", tr, mcfg, {"val": rec, "run": cfg.session}, base=base)
-        torch.save({**state, "gpu_seconds": state["gpu_seconds"] + ((time.time() - t_start) * world if device == "cuda" else 0),
-                    "opt": opt.state_dict()}, st_path)
-        plot_curves(state["log"], out / "curves.png")
-        with open(out / "log.jsonl", "w") as f:
-            for r in state["log"]:
-                f.write(json.dumps(r) + "\n")
-        last_val = rec
-
-    for batch in reused(loader, max(1, cfg.reuse), device, cfg.seed * 31 + state["step"]):
-        elapsed = (time.time() - t_start) / 60
-        if multi:  # rank 0's clock for every rank: same lr, same stopping step
-            elapsed, _ = ddp.clock(elapsed, False)
-        frac = min(1.0, elapsed / cfg.minutes)
-        lr = cfg.lr * min(1.0, (state["step"] - step0 + 1) / max(cfg.warmup, 1)) * (1 - (1 - cfg.final_lr_frac) * frac)
-        for g in opt.param_groups:
-            g["lr"] = lr
-        losses.append(train_step(step_fn, codec, mcfg, batch, opt, gen, device, amp, weight_sync))
-        state["step"] += 1
-        state["samples"] += len(batch["cond"]) * world
-        n_mark += len(batch["cond"]) * world
-        if state["step"] % 50 == 0:
-            rate = n_mark / (time.time() - t_mark)
-            rec = {"step": state["step"], "loss": float(np.mean(losses)), "lr": lr, "samples_per_s": rate}
-            state["log"].append(rec)
-            if main:  # the loss shown is rank 0's share of the batch
-                print(json.dumps(rec), flush=True)
-            t_mark, n_mark, losses = time.time(), 0, []
-        done = (time.time() - t_start) / 60 >= cfg.minutes or (cfg.max_steps and state["step"] >= cfg.max_steps)
-        if multi:
-            _, done = ddp.clock(0.0, bool(done))
-        if done or state["step"] % cfg.val_every == 0:
-            if main:
-                checkpoint(final=bool(done))
-            if multi:  # the others wait while rank 0 validates and saves
-                ddp.barrier()
-        if done:
-            break
-    return last_val
+    """Train until the time or step budget; returns the last validation record (rank 0; {} on the others)."""
+    trainer = SftTrainer(cfg, ddp)
+    trainer.fit(trainer.batches(), check_first=False)
+    return trainer.last_val

@@ -9,13 +9,12 @@ from __future__ import annotations
 def validate_model(model_dir, pairs_path: str, n: int = 128, frames: int = 13, steps: int = 10,
                    chunk_m: float = 1000.0, seed: int = 3, scene_size: int = 0, device: str | None = None) -> dict:
     """sft.validate of a saved model; `scene_size` draws on another canvas with the same weights (0: the model's)."""
-    import torch
-
     from ..model.store import load_video_model
+    from .base import pick_device
     from .pairs import PairSet, val_indices
     from .sft import validate
 
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    device = device or pick_device()
     pipe, mcfg, _ = load_video_model(model_dir, device)
     if scene_size:
         mcfg = mcfg.on_canvas(scene_size, "--scene-size")
