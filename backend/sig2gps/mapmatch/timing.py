@@ -48,7 +48,9 @@ def build_route(net, table, matched: list[int]) -> Route:
     vert_of_node = [0]
     segs, speed = [], [1.0]
     nv = 1
-    for a, b in zip(nodes, nodes[1:]):
+    for k, (a, b) in enumerate(zip(nodes, nodes[1:])):
+        if not k % 1024:
+            deadline.check()
         e = net.edge_between(a, b)
         g = net.edge_xy(e)
         parts.append(g[1:])
@@ -113,6 +115,7 @@ def project_points(route: Route, px: np.ndarray, py: np.ndarray, lo: np.ndarray 
     # cost stays linear in the points on long traces; without one every piece is searched.
     step = 256 if lo is not None else max(1, int(chunk_cells // len(a)))
     for k in range(0, len(px), step):
+        deadline.check()
         j0, j1 = 0, len(a)
         if lo is not None:
             j0 = int(np.searchsorted(c1, lo[k:k + step].min(), side="left"))
