@@ -93,9 +93,9 @@ def linear(args) -> None:
 
 
 # ---------------------------------------------------------------- peak memory of sig2gps reconstruct
-def timed_run(cmd: list[str]) -> dict:
+def timed_run(cmd: list[str], env: dict | None = None) -> dict:
     """Peak RSS (MB) and wall seconds of a command, from /usr/bin/time -v."""
-    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=dict(os.environ))
+    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env or dict(os.environ))
     if p.returncode != 0:
         raise RuntimeError(f"{cmd} failed:\n{p.stdout[-2000:]}\n{p.stderr[-3000:]}")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
@@ -150,7 +150,8 @@ def cache(args) -> None:
     from bigfile import write_big
 
     d = Path(tempfile.mkdtemp(prefix="sig2gps-rel-cache-"))
-    os.environ["SIG2GPS_CACHE_DIR"] = str(d / "user-cache")  # empty: the first run must build
+    # an empty user cache for the runs (this process may have cached the demo network while simulating)
+    env = dict(os.environ, SIG2GPS_CACHE_DIR=str(d / "user-cache"))
     try:
         from sig2gps.commands._common import default_network
 
@@ -162,27 +163,28 @@ def cache(args) -> None:
         for label in ("first run (builds the cache)", "second run (reads it)"):
             r = timed_run([sys.executable, "-m", "sig2gps.cli", "-v", "reconstruct", "--signaling", str(sig),
                            "--network", str(net), "--method", "hmm", "--out", str(d / "out"), "--overwrite",
-                           "--no-progress"])
+                           "--no-progress"], env)
             runs.append(dict(r, run=label))
             print(runs[-1], flush=True)
         setup = []
         for path in [net] + [Path(p) for p in args.networks if Path(p).exists()]:
             # in-process: load + the matcher's cost table; with the cache twice (the first run may build it)
             for label in ("no cache", "with the cache, 1st run", "with the cache, 2nd run"):
-                setup.append(dict(_setup_seconds(path, fresh=label == "no cache"), run=f"{path.name}, {label}"))
+                setup.append(dict(_setup_seconds(path, env, fresh=label == "no cache"), run=f"{path.name}, {label}"))
         save("cache", {"network": net.name, "runs": runs, "setup": setup,
-                       "cache_files": sorted(p.name for p in (d / ".sig2gps-cache").glob("*"))})
+                       "cache_files": sorted(p.name for p in (d / ".sig2gps-cache").glob("*")),
+                       "user_cache_files": sorted(p.name for p in (d / "user-cache").glob("*"))})
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
 
-def _setup_seconds(net_path: Path, fresh: bool) -> dict:
+def _setup_seconds(net_path: Path, env: dict, fresh: bool) -> dict:
     code = ("import sys, time, os; t0 = time.perf_counter(); from sig2gps.network import load_network; "
             "from sig2gps.mapmatch import MapMatcher, MatchConfig; t1 = time.perf_counter(); "
             "net = load_network(sys.argv[1]); t2 = time.perf_counter(); "
             "MapMatcher(net, MatchConfig(), precompute=True); t3 = time.perf_counter(); "
             "print(f'{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f}')")
-    env = dict(os.environ, **({"SIG2GPS_SETUP_CACHE": "0"} if fresh else {}))
+    env = dict(env, **({"SIG2GPS_SETUP_CACHE": "0"} if fresh else {}))
     out = subprocess.run([sys.executable, "-c", code, str(net_path)], env=env, capture_output=True, text=True,
                          check=True).stdout.split()
     return {"imports_s": float(out[0]), "load_network_s": float(out[1]), "cost_table_s": float(out[2])}
