@@ -27,8 +27,10 @@ def world(tmp_path_factory):
 
 
 def _opts(model, **kw):
-    # the raw read-back unless a test asks for the map-constrained decode (the method's default)
-    base = dict(model=str(model), frames=5, steps=2, rollouts=2, seed=3, device="cpu", extra={"batch": 3}, snap=False)
+    # sampled rollouts and the raw read-back unless a test asks for the heat or map-constrained decode (the
+    # method's defaults)
+    base = dict(model=str(model), frames=5, steps=2, rollouts=2, seed=3, device="cpu", extra={"batch": 3}, snap=False,
+                decode="sample")
     base.update(kw)
     return MethodOptions(**base)
 
@@ -105,6 +107,32 @@ def test_consensus_rollout_is_the_geometric_median_of_the_samples(world):
     assert snap.info["decode"] in ("consensus-graph", "consensus") and "spread_m" in snap.info
     if snap.info["decode"] == "consensus-graph":
         assert np.allclose(snap.info["raw"]["lon"], cons[0].track.lon)
+
+
+def test_heat_rollout_first_then_the_samples(world):
+    """decode="heat": rollout 0 is the one-step posterior mean read by model/heat.py; the further rollouts are the
+    sampled ones, exactly as decode="sample" draws them."""
+    from sig2gps.model.heat import heat_track
+    from sig2gps.model.scene import window_scenes
+
+    net, sim, model = world
+    tr = sim.traces[0].signaling
+    m = get_method("video")(net, _opts(model, decode="heat", rollouts=2, chunk_m=0.0))
+    rolls = m.reconstruct(tr).rollouts
+    sample = get_method("video")(net, _opts(model, rollouts=1, chunk_m=0.0)).reconstruct(tr).rollouts[0]
+    assert len(rolls) == 2 and rolls[0].info["decode"] == "heat" and rolls[1].info["decode"] == "raw"
+    assert np.allclose(rolls[1].track.lon, sample.track.lon)
+    # rollout 0 is the heat read-back of the one-step video
+    t = np.asarray(tr.t, float)
+    x, y = net.to_xy(tr.lon, tr.lat)
+    (w,) = window_scenes(t, np.c_[x, y], m._pieces, m._cfg.scene, 0.0, 5)
+    gen = torch.Generator().manual_seed(m._seed(tr.trace_id, 0, 0))
+    ov = m._pipeline()(w.cond[None], 5, 1, [gen]).overlay[0]
+    ht, hxy = heat_track(w.win, ov, t[0], t[-1])
+    lon, lat = net.to_lonlat(hxy[:, 0], hxy[:, 1])
+    assert np.allclose(rolls[0].track.t, ht) and np.allclose(rolls[0].track.lon, lon, atol=1e-9)
+    only = get_method("video")(net, _opts(model, decode="heat", rollouts=1, chunk_m=0.0)).reconstruct(tr).rollouts
+    assert len(only) == 1 and np.allclose(only[0].track.lon, rolls[0].track.lon)
 
 
 def test_geometric_median_ignores_one_far_sample():
@@ -198,6 +226,13 @@ def test_a_prior_model_draws_hmms_route_and_decodes_along_it(world, tmp_path):
             d = np.min(np.hypot(x[:, None] - hx[None], y[:, None] - hy[None]), 1)
             assert np.median(d) < 30.0  # on hmm's route (its vertices; points between them lie on its segments)
             assert (np.diff(r.track.t) > 0).all()
+    heat, _ = get_method("video")(net, _opts(tmp_path / "p", decode="heat", rollouts=1)).reconstruct_many(traces)
+    for rec, h in zip(heat, hmm):  # the heat read along hmm's route
+        (r,) = rec.rollouts
+        assert r.info["decode"] == "heat-route" and r.info["prior"] == "hmm"
+        hx, hy = net.to_xy(h.rollouts[0].track.lon, h.rollouts[0].track.lat)
+        x, y = net.to_xy(r.track.lon, r.track.lat)
+        assert np.median(np.min(np.hypot(x[:, None] - hx[None], y[:, None] - hy[None]), 1)) < 30.0
 
 
 
@@ -207,4 +242,4 @@ def test_the_default_output_is_the_map_constrained_decode(world):
     assert MethodOptions().snap is True
     opts = MethodOptions(model=str(model), frames=5, steps=2, rollouts=1, seed=3, device="cpu")
     r = get_method("video")(net, opts).reconstruct(sim.traces[0].signaling).rollouts[0]
-    assert r.info["decode"] in ("graph", "graph+raw") and "raw" in r.info
+    assert r.info["decode"] in ("heat-graph", "heat-graph+raw") and "raw" in r.info  # the heat, snapped

@@ -54,6 +54,8 @@ def _other_value(opt):
         return not opt.default
     if opt.type is dict:
         return {"k": 1}
+    if opt.spec.choices is not None:
+        return next(c for c in opt.spec.choices if c != opt.default)
     if opt.spec.step is not None:
         return opt.spec.allowed()[1]
     if opt.spec.pattern is not None:
@@ -75,6 +77,8 @@ def _bad_values(opt) -> list:
         out.append(opt.type(s.above))
     if s.step is not None:
         out.append(s.allowed()[0] + 1)
+    if s.choices is not None:
+        out.append("no-such-mode")
     if s.pattern is not None:
         out.append("tpu")
     return out

@@ -59,10 +59,23 @@ def add_parser(sub):
     a.add_argument("--config", help="JSON file of AdaptConfig fields (flags given here override it)")
     a.add_argument("--steps", type=int, help="adapter training steps")
     a.add_argument("--batch", type=int, help="pairs per step")
+    tm = tsub.add_parser("timing", help="fit hmm's handover timing model on simulated drives of the training "
+                                         "cities (mapmatch.timing_model; CPU, minutes)")
+    tm.add_argument("--osm-dir", default=None, help="road extracts (default: the benchmark's, ../shared/data/osm)")
+    tm.add_argument("--per-city", type=int, default=120, help="simulated drives per training city")
+    tm.add_argument("--seed", type=int, default=9001)
+    tm.add_argument("--out", default=None, help="model file (default: resources/models/timing/model.json)")
     return p
 
 
 def run(args):
+    if args.stage == "timing":
+        from ..benchdata import DEFAULT_OSM_DIR
+        from ..mapmatch.timing_model import default_model_path
+        from ..train.timing import train_timing
+
+        train_timing(args.out or default_model_path(), args.osm_dir or DEFAULT_OSM_DIR, per_city=args.per_city, seed=args.seed)
+        return 0
     if args.stage == "adapt":
         from ..train.adapt import AdaptConfig, adapt
 

@@ -57,6 +57,9 @@ class HmmConfig:
             raise ValueError(f"invalid HmmConfig: {self}")
 
 
+HANDOVER_TIMINGS = ("track", "geometry", "learned")
+
+
 @dataclass(frozen=True)
 class TimingConfig:
     sample_s: float = 2.0  # output point interval along the route
@@ -69,6 +72,23 @@ class TimingConfig:
     project_anchors: bool = True  # anchor each observation where the route passes nearest to it (not its node)
     track_window_m: float = 600.0  # project the track only onto the route within this of the anchors' curve
     # (a route passing a place twice does not pull the track to its far pass); 0: the whole route
+    # Handover timing (mapmatch.handover): "track" = the tower track alone (hmm-classic); "geometry" = shifted
+    # towards where the route crosses the boundary between consecutive cells; "learned" = shifted by the
+    # offsets the timing model predicts (mapmatch.timing_model). Shifts are averaged over nearby handovers.
+    handover: str = "learned"
+    handover_c: float = 1.0  # boundary ln|p-A| - ln|p-B| = c: > 0 past the bisector (hysteresis), geometry only
+    handover_window_m: float = 400.0  # crossings searched within this of the track's progress
+    handover_sigma_s: float = 30.0  # the shifts of handovers within about this time are averaged
+    handover_prior: float = 1.0  # ... with this many zero shifts (a lone handover moves the curve little)
+    handover_gain: float = 1.0  # share of the averaged shift applied (the averaging settings: chosen for
+    # "learned" on the training cities' simulated drives, experiments/hmm-timing/tune.py)
+    handover_model: str = ""  # timing model file for "learned" ("" = resources/models/timing/model.json)
+
+    def __post_init__(self):
+        if self.handover not in HANDOVER_TIMINGS:
+            raise ValueError(f"TimingConfig.handover {self.handover!r}: one of {', '.join(HANDOVER_TIMINGS)}")
+        if self.handover_window_m <= 0 or self.handover_sigma_s <= 0 or self.handover_prior < 0:
+            raise ValueError(f"invalid handover settings in {self}")
     max_speed_ms: float = 45.0  # no faster than this along the route (a jump is spread before and after it);
     # the output also gets the route's vertices between samples, so it is drawn along the roads. 0: off
 
@@ -92,7 +112,7 @@ GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the m
     cleanup=CleanupConfig(pingpong_s=0.0, cluster_m=0.0, outlier_m=1e9, kalman=False),
     candidates=CandidateConfig(radius_m=120.0, grid_m=0.0, max_candidates=12, min_candidates=2),
     hmm=HmmConfig(sigma_m=25.0, beta_m=60.0, length_weight=0.1, slack_m=150.0, speed_gamma=0.0),
-    timing=TimingConfig(anchor_weight=1.0),
+    timing=TimingConfig(anchor_weight=1.0, handover="track"),  # GPS fixes have no cells, hence no handovers
     auto_scale=False,
 )
 

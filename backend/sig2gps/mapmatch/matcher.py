@@ -11,7 +11,7 @@ from .candidates import candidates_for
 from .cleanup import Observations, clean_observations
 from .config import MatchConfig
 from .routing import route_table
-from .timing import Route, build_route, overlap_share, timestamp_route
+from .timing import Route, build_route, overlap_share, timestamp_route, track_progress
 from .viterbi import viterbi
 
 
@@ -46,11 +46,13 @@ class Lattice:
 class MapMatcher:
     """Matches one observation sequence (times, positions in network metres) to the road network."""
 
-    def __init__(self, net, cfg: MatchConfig = MatchConfig(), precompute: bool = True):
+    def __init__(self, net, cfg: MatchConfig = MatchConfig(), precompute: bool = True, scale: float = 1.0):
         """precompute: build the per-network cost table now (about a second per 10k nodes; worth it for a
-        batch, not for one trace). Results are the same either way; only the speed differs."""
+        batch, not for one trace). Results are the same either way; only the speed differs. scale: the error
+        scale cfg was scaled by (mapmatch.scale), a feature of the learned handover timing."""
         self.net = net
         self.cfg = cfg
+        self.scale = scale
         self.table = route_table(net, cfg.hmm.route_limit_m, cfg.hmm.speed_gamma,
                                  cfg.hmm.ubodt_m if precompute else 0.0)
 
@@ -73,6 +75,18 @@ class MapMatcher:
             lp[~(D <= reach)] = -np.inf  # too far for the time between the records (or beyond the bound)
             trans.append(lp)
         return Lattice(obs, cand, emis, trans)
+
+    def _timestamps(self, route, obs: Observations, t, x, y, t_start: float, t_end: float):
+        """The timed route: the tower track's progress along it, shifted by the handovers (mapmatch.handover)."""
+        tc = self.cfg.timing
+        obs_xy = (obs.x, obs.y) if tc.anchors_from_sites else (obs.sx, obs.sy)
+        progress = None
+        if tc.handover != "track":
+            from .handover import handover_progress
+
+            tq, s = track_progress(route, obs.t, t_start, t_end, tc, obs_xy, obs.track)
+            progress = (tq, handover_progress(route, t, x, y, tq, s, tc, self.scale))
+        return timestamp_route(route, obs.t, t_start, t_end, tc, obs_xy, obs.track, progress)
 
     def match(self, t, x, y, k: int = 1, t_start: float | None = None, t_end: float | None = None
               ) -> list[MatchedTrack]:
@@ -101,9 +115,7 @@ class MapMatcher:
             used.update(route.nodes)
             if any(overlap_share(route, o.route) > self.cfg.hmm.kbest_max_overlap for o in out):
                 continue
-            tq, qx, qy = timestamp_route(route, obs.t, t_start, t_end, self.cfg.timing,
-                                         (obs.x, obs.y) if self.cfg.timing.anchors_from_sites else (obs.sx, obs.sy),
-                                         obs.track)
+            tq, qx, qy = self._timestamps(route, obs, t, x, y, t_start, t_end)
             score = lat.logp(vp.states, vp.breaks) / len(obs)
             out.append(MatchedTrack(tq, qx, qy, route, score, len(vp.breaks),
                                     {"observations": len(obs), "records": int(len(t)), "breaks": len(vp.breaks),

@@ -157,13 +157,11 @@ def project_track(route: Route, tq: np.ndarray, track: tuple, around: np.ndarray
     return np.clip(np.asarray(isotonic_regression(s).x), 0.0, route.length)
 
 
-def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
-                    obs_xy: tuple | None = None, track: tuple | None = None):
-    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time, never faster
-    than cfg.max_speed_ms (unless the route is too long for the trip's time), with the route's vertices between.
-
-    track: (t, x, y) of the smoothed observations; with cfg.follow_track the vehicle's progress along
-    the route follows it at every sample time, otherwise only at the observations (anchors)."""
+def track_progress(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
+                   obs_xy: tuple | None = None, track: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(tq, s): the sample times and the distance along the route at each, non-decreasing, from the towers:
+    the smoothed track projected on the route (follow_track) or the observations as anchors, blended with
+    the free-flow travel-time prior. No speed limit yet (timestamp_route applies it)."""
     if cfg.project_anchors and obs_xy is not None:
         s_obs = project_on_route(route, *obs_xy)
     else:
@@ -191,7 +189,19 @@ def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: floa
     else:
         s_const = route.length * frac
     w = cfg.anchor_weight
-    s = np.maximum.accumulate(w * s_anchor + (1.0 - w) * s_const)
+    return tq, np.maximum.accumulate(w * s_anchor + (1.0 - w) * s_const)
+
+
+def timestamp_route(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
+                    obs_xy: tuple | None = None, track: tuple | None = None, progress=None):
+    """(times, x, y) sampled along the route; distance along the route is non-decreasing in time, never faster
+    than cfg.max_speed_ms (unless the route is too long for the trip's time), with the route's vertices between.
+
+    track: (t, x, y) of the smoothed observations; with cfg.follow_track the vehicle's progress along
+    the route follows it at every sample time, otherwise only at the observations (anchors).
+    progress: (tq, s) to use instead of track_progress's (e.g. mapmatch.handover's timing)."""
+    tq, s = progress if progress is not None else track_progress(route, obs_t, t_start, t_end, cfg, obs_xy, track)
+    s = np.maximum.accumulate(np.asarray(s, float))
     if cfg.max_speed_ms > 0:  # drivable: no step faster than a car, joined along the road (mapmatch.drivable)
         s, _ = limit_speed(tq, s, cfg.max_speed_ms)
         tq, s = with_vertices(tq, s, route.cum)

@@ -44,6 +44,7 @@ class Option:
     above: float | None = None  # exclusive minimum (a speed must be greater than 0)
     step: int | None = None  # allowed values are minimum, minimum + step, ... up to maximum
     pattern: str | None = None  # a text value must match (anchored)
+    choices: tuple | None = None  # the value must be one of these (a named mode)
     flag: str | None = None  # the CLI flag when it is not --<name with dashes>
     metavar: str | None = None
     cli: bool = True  # a flag of `sig2gps reconstruct` / `sig2gps batch`
@@ -54,13 +55,17 @@ class Option:
             raise TypeError("an option with a step needs a minimum and a maximum")
 
     def allowed(self) -> list | None:
-        """The allowed values of a stepped option (the wire schema lists them), else None."""
+        """The allowed values of a stepped or a choice option (the wire schema lists them), else None."""
+        if self.choices is not None:
+            return list(self.choices)
         return None if self.step is None else list(range(int(self.minimum), int(self.maximum) + 1, self.step))
 
     def check(self, name: str, value) -> None:
         """Raise OptionError unless `value` is allowed (None passes: the option is unset)."""
         if value is None:
             return
+        if self.choices is not None and value not in self.choices:
+            raise OptionError(name, f"must be one of {', '.join(map(str, self.choices))} ({self.help}), got {value!r}")
         if self.pattern is not None and not (isinstance(value, str) and re.search(self.pattern, value)):
             raise OptionError(name, f"must match {self.pattern} ({self.help}), got {value!r}")
         bounds = (self.minimum, self.maximum, self.above)

@@ -3,8 +3,10 @@
 Options: `--rollouts K` returns K distinct candidate routes, best first, scored by their mean
 log-score per observation. The error settings (smoothing, emission, candidate radius) are scaled to
 the spacing of each trace's own records (mapmatch.scale: true site positions and positions estimated from
-drives differ); `hmm-classic` keeps the settings as tuned. MethodOptions.extra may hold
-{"config": MatchConfig} to override the tuned defaults (used by tests and tuning).
+drives differ); `hmm-classic` keeps the settings as tuned and times the route from the tower track alone.
+MethodOptions.extra may hold {"timing": "track" | "geometry" | "learned"}: the handover timing
+(mapmatch.handover; MatchConfig.timing.handover holds the default), and {"config": MatchConfig} to override
+the tuned defaults (used by tests and tuning).
 """
 from __future__ import annotations
 
@@ -22,8 +24,9 @@ from .registry import register
 class HmmMethod(ReconstructionMethod):
     name = "hmm"
     description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
-                   "shortest-path routes, monotone timestamps no faster than a car; error scale fitted to the "
-                   "records' spacing; --rollouts K gives K distinct routes (CPU)")
+                   "shortest-path routes, monotone timestamps no faster than a car, shifted by a learned model "
+                   "of where the handovers happened; error scale fitted to the records' spacing; --rollouts K "
+                   "gives K distinct routes (CPU)")
     needs_network = True
     on_roads = True  # every output point lies on the matched route
 
@@ -34,6 +37,8 @@ class HmmMethod(ReconstructionMethod):
         if network is None:
             raise ValueError("hmm needs a road network (--network)")
         cfg = self.options.extra.get("config") or MatchConfig()
+        if self.options.extra.get("timing"):  # "track" (as before) | "geometry" | "learned": mapmatch.handover
+            cfg = replace(cfg, timing=replace(cfg.timing, handover=str(self.options.extra["timing"])))
         if cfg.timing.max_speed_ms > 0:  # outputs must pass the plausibility check's limit, with a margin
             cfg = replace(cfg, timing=replace(cfg.timing, max_speed_ms=min(cfg.timing.max_speed_ms,
                                                                            0.95 * self.options.max_speed_mps)))
@@ -60,7 +65,8 @@ class HmmMethod(ReconstructionMethod):
         if factor not in self._matchers:
             cfg = scaled(self._cfg, factor) if factor != 1.0 else self._cfg
             with deadline.exempt():  # per-network setup: not charged to this trace's time limit
-                self._matchers[factor] = self._matcher_cls(self.network, cfg, precompute=self._precompute)
+                self._matchers[factor] = self._matcher_cls(self.network, cfg, precompute=self._precompute,
+                                                           scale=factor)
         return self._matchers[factor], info
 
     def reconstruct_many(self, traces):
@@ -85,8 +91,9 @@ class HmmMethod(ReconstructionMethod):
 @register
 class HmmClassicMethod(HmmMethod):
     name = "hmm-classic"
-    description = "hmm with its settings as tuned on true site positions (no fit of the error scale to the data)"
+    description = ("hmm with its settings as tuned on true site positions (no fit of the error scale to the data) "
+                   "and timed from the tower track alone (no handover timing)")
 
     def __init__(self, network, options=None):
         super().__init__(network, options)
-        self._cfg = replace(self._cfg, auto_scale=False)
+        self._cfg = replace(self._cfg, auto_scale=False, timing=replace(self._cfg.timing, handover="track"))

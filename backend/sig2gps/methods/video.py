@@ -1,6 +1,9 @@
 """`video`: draw the GPS path as a video with the Wan-architecture flow model, read it back.
 
-Per trace: the signaling and the roads become condition planes (model/scene.py); K rollouts
+Per trace: the signaling and the roads become condition planes (model/scene.py). With `decode="heat"` (the
+default) rollout 0 is the model's posterior mean video, one sampler step from pure noise, read back per frame as
+the heat's weighted median (model/heat.py): the estimate with the least expected error, in a tenth of the time of
+a sampled video; any further rollouts are sampled. With `decode="sample"`, K rollouts
 (different noise) are sampled in batches; each is read back (model/readback.py) either raw (the
 current-position dot of every frame at its known time) or, with --snap, map-constrained (the
 cheapest road route under the drawn path's probability between the drawn start and end, timed by
@@ -47,6 +50,11 @@ class VideoOptions:
     snap: bool = option(True, "decode the drawing on the road graph, one drivable path (default); off: the raw "
                               "dots of the frames, a diagnostic", methods=("video",))
     consensus: bool = option(False, "rollout 0 = the consensus of the K >= 2 sampled rollouts", methods=("video",))
+    # heat: rollout 0 is read from the model's posterior mean (one sampler step from pure noise, model/heat.py),
+    # the least expected error and a fraction of the time; further rollouts (rollouts >= 2) are sampled videos
+    decode: str = option("heat", "heat: rollout 0 from the posterior mean video (one step, the most accurate); "
+                                 "sample: every rollout a sampled video (--steps steps)", methods=("video",),
+                         choices=("heat", "sample"))
     # 1000 m = the smallest window, where the model errs least (benchmark test set, docs/BENCHMARKS.md "windows")
     chunk_m: float = option(1000.0, "draw a trace in consecutive windows of at most this half-width in metres "
                                     "(0: one window)", methods=("video",), minimum=0.0)
@@ -179,8 +187,6 @@ class VideoMethod(ReconstructionMethod):
         return recs[0]
 
     def reconstruct_many(self, traces):
-        import torch
-
         from ..model.scene import window_scenes
 
         opt = self.options  # checked when it was made (VideoOptions above, base.check_options)
@@ -208,39 +214,28 @@ class VideoMethod(ReconstructionMethod):
                                                           prior)))
             except Exception as e:  # one bad trace never loses the others
                 errors.append(TraceError(tr.trace_id, str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"))
-        # every (trace, piece, rollout) is one video; batch them
-        items = [(j, c, k) for j in range(len(jobs)) for c in range(len(jobs[j][3])) for k in range(opt.rollouts)]
-        batch = int(opt.extra.get("batch", 64 if self.device == "cuda" else 4))
-        overlays, seconds = {}, np.zeros(len(jobs))
-        report = getattr(self, "progress_callback", None)  # set by the server's job (server/jobs.py)
-        n_batches = (len(items) + batch - 1) // batch
-        for a in range(0, len(items), batch):
-            chunk = items[a:a + batch]
-            t0 = time.perf_counter()
-            cond = np.stack([jobs[j][3][c].cond for j, c, _ in chunk])
-            gens = [torch.Generator().manual_seed(self._seed(jobs[j][0].trace_id, k, c)) for j, c, k in chunk]
-            step_cb = None
-            if report is not None:
-                b = a // batch
-
-                def step_cb(i, n, b=b):  # progress per sampler step; a cancel raises here, between steps
-                    report(b * n + i, n_batches * n, f"sampling: batch {b + 1} of {n_batches}, step {i} of {n}")
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
-                out = pipe(cond, opt.frames, opt.steps, gens, callback=step_cb).overlay
-            dt = (time.perf_counter() - t0) / len(chunk)
-            for (j, c, k), o in zip(chunk, out):
-                overlays[(j, c, k)] = o
-                seconds[j] += dt
+        # every (trace, piece, rollout) is one video; batch them. k = -1: the heat video (one step from noise)
+        heat = opt.decode == "heat"
+        sampled = opt.rollouts - 1 if heat else opt.rollouts
+        items = [(j, c, k) for j in range(len(jobs)) for c in range(len(jobs[j][3]))
+                 for k in ([-1] if heat else []) + list(range(sampled))]
+        overlays, seconds = self._draw(pipe, jobs, items)
         recs = []
         frames_dir = opt.extra.get("frames_dir")
         for j, (tr, t, sig_xy, parts) in enumerate(jobs):
             t0 = time.perf_counter()
             try:
-                per_k = [[overlays[(j, c, k)] for c in range(len(parts))] for k in range(opt.rollouts)]
+                per_k = [[overlays[(j, c, k)] for c in range(len(parts))] for k in range(sampled)]
                 decoded = [[self._decode(p, o, t) for p, o in zip(parts, ovs)] for ovs in per_k]
                 rolls = [self._rollout(tr, t, sig_xy, parts, ovs, dec, k) for k, (ovs, dec) in enumerate(zip(per_k, decoded))]
                 rolls.sort(key=lambda r: -r.score)
-                if opt.consensus and opt.rollouts >= 2:
+                if heat:
+                    hov = [overlays[(j, c, -1)] for c in range(len(parts))]
+                    hdec = [self._decode(p, o, t, heat=tr.trace_id) for p, o in zip(parts, hov)]
+                    rolls.insert(0, self._assemble(tr, t, sig_xy, parts, hov, [d["raw"] for d in hdec],
+                                                   [d["graph"] for d in hdec], [d["pieces"] for d in hdec],
+                                                   [d["on_road"] for d in hdec], "heat", {}))
+                elif opt.consensus and opt.rollouts >= 2:
                     rolls.insert(0, self._consensus(tr, t, sig_xy, parts, per_k, decoded))
                 if frames_dir:
                     d = Path(frames_dir)
@@ -255,11 +250,53 @@ class VideoMethod(ReconstructionMethod):
                 errors.append(TraceError(tr.trace_id, f"{type(e).__name__}: {e}"))
         return recs, errors
 
-    def _decode(self, part, overlay, t) -> dict:
-        """One piece of one rollout read back: raw dots, and with --snap the road route (None if none)."""
+    def _draw(self, pipe, jobs, items) -> tuple[dict, np.ndarray]:
+        """The videos of `items` (trace j, window c, rollout k; k = -1 the one-step heat video), in batches ->
+        ({(j, c, k): overlay}, seconds per trace). Progress per sampler step to the server's job."""
+        import torch
+
+        opt = self.options
+        batch = int(opt.extra.get("batch", 64 if self.device == "cuda" else 4))
+        overlays, seconds = {}, np.zeros(len(jobs))
+        report = getattr(self, "progress_callback", None)  # set by the server's job (server/jobs.py)
+        n_batches = (len(items) + batch - 1) // batch
+        for a in range(0, len(items), batch):
+            chunk = items[a:a + batch]
+            t0 = time.perf_counter()
+            cond = np.stack([jobs[j][3][c].cond for j, c, _ in chunk])
+            gens = [torch.Generator().manual_seed(self._seed(jobs[j][0].trace_id, max(k, 0), c)) for j, c, k in chunk]
+            steps = [1 if k < 0 else opt.steps for _, _, k in chunk]
+            groups = {n: [i for i, s in enumerate(steps) if s == n] for n in sorted(set(steps))}
+            b = a // batch
+            for n, idx in groups.items():
+                def step_cb(i, n, b=b):  # progress per sampler step; a cancel raises here, between steps
+                    if report is not None:
+                        report(b * n + i, n_batches * n, f"drawing: batch {b + 1} of {n_batches}, step {i} of {n}")
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
+                    out = pipe(cond[idx], opt.frames, n, [gens[i] for i in idx], callback=step_cb).overlay
+                for i, o in zip(idx, out):
+                    overlays[chunk[i]] = o
+            dt = (time.perf_counter() - t0) / len(chunk)
+            for j, _, _ in chunk:
+                seconds[j] += dt
+        return overlays, seconds
+
+    def _decode(self, part, overlay, t, heat: str | None = None) -> dict:
+        """One piece of one rollout read back: raw dots, and with --snap the road route (None if none).
+        `heat` (the trace id): the overlay is the posterior mean; its dots are the heat's weighted medians, along
+        the trace's prior route when the model draws with one (model/heat.py)."""
         from ..model.readback import graph_track, on_road_share, path_pieces, raw_track
 
-        tt, xy = raw_track(part.win, overlay, t[part.a], t[part.b])
+        if heat is None:
+            tt, xy = raw_track(part.win, overlay, t[part.a], t[part.b])
+        elif heat in self._priors:
+            from ..model.heat import route_heat_track
+
+            tt, xy = route_heat_track(part.win, overlay, t[part.a], t[part.b], *self._priors[heat][:2])
+        else:
+            from ..model.heat import heat_track
+
+            tt, xy = heat_track(part.win, overlay, t[part.a], t[part.b])
         g = graph_track(self.network, part.win, overlay, t[part.a], t[part.b], dots=xy) if self.options.snap else None
         return {"raw": (tt, xy), "graph": None if g is None else g[:2], "pieces": path_pieces(overlay),
                 "on_road": on_road_share(overlay, part.cond[0, 0])}
@@ -307,7 +344,7 @@ class VideoMethod(ReconstructionMethod):
             decode = "graph" if all(g is not None for g in graphs) else "graph+raw"
         else:
             (tt, xy), decode = raw, "raw"
-        if kind:  # "consensus", "consensus-graph", "consensus-graph+raw"
+        if kind:  # "consensus", "consensus-graph", "heat-route", ...
             decode = kind if decode == "raw" else f"{kind}-{decode}"
         score, info = score_rollout(tt, xy, t, sig_xy, _joined_pieces(pieces), float(np.mean(on_road)))
         info.update(decode=decode, frames=opt.frames, steps=opt.steps, windows=len(parts), **extra)
