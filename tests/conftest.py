@@ -16,6 +16,20 @@ def shared_path(*parts) -> Path:
     return p
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _setup_cache_dir(tmp_path_factory):
+    """Tests keep the network setup cache (sig2gps.network.cache) in a folder of their own, not the user's."""
+    import os
+
+    old = os.environ.get("SIG2GPS_CACHE_DIR")
+    os.environ["SIG2GPS_CACHE_DIR"] = str(tmp_path_factory.mktemp("setup-cache"))
+    yield
+    if old is None:
+        os.environ.pop("SIG2GPS_CACHE_DIR", None)
+    else:
+        os.environ["SIG2GPS_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def shared():
     return shared_path

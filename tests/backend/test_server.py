@@ -481,3 +481,20 @@ def test_wire_defaults_are_the_method_interface_defaults():
         {"trace_id": "a", "t": [0.0, 60.0], "cell_id": ["c1", "c2"], "lon": [24.9, 24.95], "lat": [60.17, 60.18]}]})
     got, want = asdict(method_options(req)), asdict(MethodOptions())
     assert {k: v for k, v in got.items() if k != "max_outside_share"} == {k: v for k, v in want.items() if k != "max_outside_share"}
+
+
+def test_a_network_far_from_most_records_is_warned_about(client, sim):
+    """A U of streets 2-3 km around the traces: inside the network's extent, but no road near the records."""
+    lon = np.concatenate([s.signaling.lon for s in sim.traces])
+    lat = np.concatenate([s.signaling.lat for s in sim.traces])
+    x0, x1, y0, y1 = lon.min() - 0.06, lon.max() + 0.06, lat.min() - 0.02, lat.max() + 0.02
+    frame = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"highway": "primary"},
+         "geometry": {"type": "LineString", "coordinates": c}}
+        for c in ([[x0, y1], [x0, y0]], [[x0, y0], [x1, y0]], [[x1, y0], [x1, y1]])]}
+    res = client.run(build_request("towers", traces=wire_traces(sim), network_geojson=frame), poll_s=0.05, timeout=60)
+    assert len(res["traces"]) == 3
+    assert any("within 1000 m of one of its roads" in w for w in res["warnings"]), res["warnings"]
+    near = client.run(build_request("towers", traces=wire_traces(sim), network_geojson=_roads_geojson()),
+                      poll_s=0.05, timeout=60)
+    assert not any("of one of its roads" in w for w in near["warnings"])

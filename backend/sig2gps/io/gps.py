@@ -91,13 +91,21 @@ def write_gps(path, traces) -> None:
                 w.writerow([tr.trace_id, f"{t:.3f}", f"{lo:.7f}", f"{la:.7f}"])
 
 
+POINTS_HEADER = ["trace_id", "rollout", "timestamp", "lon", "lat"]
+
+
 def write_points(path, recons) -> None:
     """points.csv of `reconstruct`: trace_id,rollout,timestamp,lon,lat (rollout 0 = the best)."""
     with open(Path(path), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["trace_id", "rollout", "timestamp", "lon", "lat"])
+        w.writerow(POINTS_HEADER)
         for rec in recons:
-            for k, ro in enumerate(rec.rollouts):
-                tr = ro.track
-                for t, lo, la in zip(tr.t, tr.lon, tr.lat):
-                    w.writerow([rec.trace_id, k, f"{t:.3f}", f"{lo:.7f}", f"{la:.7f}"])
+            w.writerows(point_rows(rec))
+
+
+def point_rows(rec):
+    """The points.csv rows of one reconstruction (also written trace by trace: sig2gps.streaming)."""
+    for k, ro in enumerate(rec.rollouts):
+        tr = ro.track
+        for t, lo, la in zip(tr.t, tr.lon, tr.lat):
+            yield [rec.trace_id, k, f"{t:.3f}", f"{lo:.7f}", f"{la:.7f}"]

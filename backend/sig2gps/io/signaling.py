@@ -21,33 +21,55 @@ def read_signaling(path, cells: dict[str, Cell] | None = None, min_records: int 
     Records out of time order are sorted (a warning); exact duplicate records are dropped (a warning);
     a trace is split into pieces `<id>#1`, `<id>#2`, ... where the phone was silent longer than
     `options.max_gap_s` (a warning); a trace or piece with fewer than `min_records` records is an error.
+    The whole file is held in memory; io.stream.iter_signaling reads a file grouped by trace id trace by trace.
     """
-    opt = options or DEFAULT_READ
-    required = ["trace_id", "timestamp", "cell_id"] + ([] if cells is not None else ["lon", "lat"])
-    optional = ["lon", "lat"] if cells is not None else []
-    rows = defaultdict(list)
-    order: list[str] = []
     report = ReadReport()
-    bad: dict[str, str] = {}
-    n_ms = 0
-    for row in iter_rows(path, required, optional, opt.encoding, report.warnings):
-        line, r = row.line, row.values
+    acc = TraceRows(path, cells, min_records, options, report)
+    order: dict[str, None] = {}
+    for row in acc.rows_of_file():
+        tid = acc.add(row)
+        if tid is not None:
+            order.setdefault(tid)
+    traces = [piece for tid in order for piece in acc.finish(tid)]
+    acc.close()
+    return traces, report
+
+
+class TraceRows:
+    """The rows of a signaling file gathered per trace: `add` checks one row (a bad row marks its trace bad),
+    `finish` turns one trace's rows into its pieces (sorted, de-duplicated, split at long silences) and
+    reports what it found. Shared by read_signaling (whole file) and io.stream.iter_signaling (trace by trace)."""
+
+    def __init__(self, path, cells: dict[str, Cell] | None, min_records: int, options: ReadOptions | None,
+                 report: ReadReport):
+        self.path, self.cells, self.min_records = path, cells, min_records
+        self.opt, self.report = options or DEFAULT_READ, report
+        self.rows: dict[str, list] = defaultdict(list)
+        self.bad: dict[str, str] = {}
+        self.n_ms = 0
+
+    def rows_of_file(self):
+        required = ["trace_id", "timestamp", "cell_id"] + ([] if self.cells is not None else ["lon", "lat"])
+        optional = ["lon", "lat"] if self.cells is not None else []
+        return iter_rows(self.path, required, optional, self.opt.encoding, self.report.warnings)
+
+    def add(self, row) -> str | None:
+        """Check one row; returns its trace id (None for a row without one, reported and skipped)."""
+        path, line, r, cells = self.path, row.line, row.values, self.cells
         tid = r.get("trace_id", "").strip()
         if not tid:
-            report.error("", row_problem(path, line, row.problem[0] if row.problem else "trace_id",
-                                         (row.problem[1] if row.problem else "empty trace id") + " (row skipped)"))
-            continue
-        if tid not in rows and tid not in bad:
-            order.append(tid)
-        if tid in bad:
-            continue
+            self.report.error("", row_problem(path, line, row.problem[0] if row.problem else "trace_id",
+                                              (row.problem[1] if row.problem else "empty trace id") + " (row skipped)"))
+            return None
+        if tid in self.bad:
+            return tid
         try:
             if row.problem is not None:
                 field = row.problem[0]
                 raise ValueError(row.problem[1])
             field = "timestamp"
-            t, ms = parse_time(r["timestamp"], opt.time_unit)
-            n_ms += ms
+            t, ms = parse_time(r["timestamp"], self.opt.time_unit)
+            self.n_ms += ms
             field = "cell_id"
             cid = r["cell_id"].strip()
             if not cid:
@@ -65,19 +87,19 @@ def read_signaling(path, cells: dict[str, Cell] | None = None, min_records: int 
                     raise ValueError(f"unknown cell id {show(cid)} (not in the cells table)")
                 lon, lat = c.lon, c.lat
         except ValueError as e:
-            bad[tid] = row_problem(path, line, field, str(e))
-            rows.pop(tid, None)
-            continue
-        rows[tid].append((t, cid, lon, lat, line))
-    if n_ms:
-        report.warnings.append(f"{path}: {n_ms} numeric timestamp(s) read as milliseconds (too large for seconds); "
-                               "pass --time-unit s or ms to fix the unit")
-    traces = []
-    for tid in order:
-        if tid in bad:
-            report.error(tid, bad[tid])
-            continue
-        recs = rows[tid]
+            self.bad[tid] = row_problem(path, line, field, str(e))
+            self.rows.pop(tid, None)
+            return tid
+        self.rows[tid].append((t, cid, lon, lat, line))
+        return tid
+
+    def finish(self, tid: str) -> list[SignalingTrace]:
+        """The pieces of trace `tid` (its rows are then forgotten); errors and warnings go to the report."""
+        path, report, max_gap_s = self.path, self.report, self.opt.max_gap_s
+        if tid in self.bad:
+            report.error(tid, self.bad.pop(tid))
+            return []
+        recs = self.rows.pop(tid, [])
         ts = np.array([r[0] for r in recs])
         if np.any(np.diff(ts) < 0):
             report.warnings.append(f"{path}: trace {tid}: records not in time order (sorted)")
@@ -85,19 +107,25 @@ def read_signaling(path, cells: dict[str, Cell] | None = None, min_records: int 
         dedup = [recs[0]] + [b for a, b in zip(recs, recs[1:]) if a[:4] != b[:4]]
         if len(dedup) < len(recs):
             report.warnings.append(f"{path}: trace {tid}: {len(recs) - len(dedup)} duplicate record(s) dropped")
-        pieces = gap_pieces([r[0] for r in dedup], opt.max_gap_s)
+        pieces = gap_pieces([r[0] for r in dedup], max_gap_s)
         if len(pieces) > 1:
             report.warnings.append(f"{path}: trace {tid}: split at {len(pieces) - 1} silence(s) longer than "
-                                   f"{opt.max_gap_s:g} s into {len(pieces)} pieces {tid}#1..{tid}#{len(pieces)}")
+                                   f"{max_gap_s:g} s into {len(pieces)} pieces {tid}#1..{tid}#{len(pieces)}")
+        out = []
         for k, (a, b) in enumerate(pieces):
             part, pid = dedup[a:b], (tid if len(pieces) == 1 else f"{tid}#{k + 1}")
-            if len(part) < min_records:
+            if len(part) < self.min_records:
                 report.error(pid, f"{path}, line {part[0][4]}: {'trace' if len(pieces) == 1 else 'piece'} has "
-                                  f"{len(part)} record(s); at least {min_records} are needed")
+                                  f"{len(part)} record(s); at least {self.min_records} are needed")
                 continue
-            traces.append(SignalingTrace(pid, [r[0] for r in part], [r[1] for r in part],
-                                         [r[2] for r in part], [r[3] for r in part]))
-    return traces, report
+            out.append(SignalingTrace(pid, [r[0] for r in part], [r[1] for r in part],
+                                      [r[2] for r in part], [r[3] for r in part]))
+        return out
+
+    def close(self) -> None:
+        if self.n_ms:
+            self.report.warnings.append(f"{self.path}: {self.n_ms} numeric timestamp(s) read as milliseconds (too "
+                                        "large for seconds); pass --time-unit s or ms to fix the unit")
 
 
 def gap_pieces(t, max_gap_s: float | None) -> list[tuple[int, int]]:

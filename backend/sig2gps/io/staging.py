@@ -6,6 +6,7 @@ they were, instead of a new points.csv beside an old errors.csv. A staging folde
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -50,20 +51,31 @@ def write_staged(out, write: Callable[[Path], None]) -> list[str]:
     Returns the names moved. Raises OutputWriteError (the cause chained) if `write` fails; `out` is then
     untouched apart from its creation.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    stage = out / f"{PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-    stage.mkdir(mode=0o700)
-    try:
+    with staged(out) as (stage, moved):
         try:
             write(stage)
         except Exception as e:
             raise OutputWriteError(f"{out}: writing the outputs failed ({type(e).__name__}: {e}); "
                                    f"the files already in {out} were left as they were") from e
-        names = sorted(p.name for p in stage.iterdir())
-        for name in names:  # same file system: each move is an atomic rename
+    return moved
+
+
+@contextlib.contextmanager
+def staged(out):
+    """(stage, moved): a fresh staging folder inside `out` for the body to write into. When the body ends
+    normally every file in it is moved into `out` (their names appended to `moved`); when it raises, nothing
+    is moved and the exception goes on. The staging folder is removed either way. For long runs that write
+    as they go (sig2gps.streaming): the outputs appear, all together, only at the end."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    stage = out / f"{PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    stage.mkdir(mode=0o700)
+    moved: list[str] = []
+    try:
+        yield stage, moved
+        for name in sorted(p.name for p in stage.iterdir()):  # same file system: each move is an atomic rename
             os.replace(stage / name, out / name)
-        return names
+            moved.append(name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

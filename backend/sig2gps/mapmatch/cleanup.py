@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .. import deadline
 from .config import CleanupConfig
 
 
@@ -85,6 +86,7 @@ def _merge(obs: Observations) -> Observations:
 def remove_pingpong(obs: Observations, max_s: float) -> Observations:
     """Drop B in A->B->A when B lasted at most `max_s` (from leaving A to returning to A); repeat until stable."""
     while len(obs) >= 3 and max_s > 0:
+        deadline.check()  # bounded work per trace (sig2gps.deadline)
         s = obs.site
         gap = obs.t_first[2:] - obs.t_last[:-2]
         flip = np.flatnonzero((s[:-2] == s[2:]) & (gap <= max_s)) + 1
@@ -105,6 +107,7 @@ def remove_outliers(obs: Observations, max_off_m: float) -> Observations:
         return obs
     keep = np.arange(len(obs))
     while len(keep) >= 3:
+        deadline.check()  # one outlier per round: many outliers, many rounds
         t, x, y = obs.t[keep], obs.x[keep], obs.y[keep]
         dt = t[2:] - t[:-2]
         w = np.where(dt > 0, (t[1:-1] - t[:-2]) / np.where(dt > 0, dt, 1.0), 0.5)
@@ -132,6 +135,8 @@ def kalman_smooth(obs: Observations, sigma_m: float, accel: float) -> tuple[np.n
     m_prev = np.array([z[0], [0.0, 0.0]]); P_prev = np.diag([r, 15.0 ** 2])
     dts = np.r_[0.0, np.maximum(np.diff(obs.t), 0.0)]
     for k in range(n):
+        if not k % 1024:
+            deadline.check()  # bounded work per trace (sig2gps.deadline)
         dt = dts[k]
         Fk = np.array([[1.0, dt], [0.0, 1.0]])
         if k:
@@ -146,6 +151,8 @@ def kalman_smooth(obs: Observations, sigma_m: float, accel: float) -> tuple[np.n
         m_prev, P_prev = mk, Pk
     ms = m.copy()
     for k in range(n - 2, -1, -1):
+        if not k % 1024:
+            deadline.check()
         a, b, c, d = Pp[k + 1].ravel()
         inv = np.array([[d, -b], [-c, a]]) / (a * d - b * c)
         G = P[k] @ F[k + 1].T @ inv

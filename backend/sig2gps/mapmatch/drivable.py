@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import deadline
+
 
 def limit_speed(t: np.ndarray, s: np.ndarray, vmax: float) -> tuple[np.ndarray, float]:
     """(s', v) where s' is non-decreasing with s'[0] = s[0], s'[-1] = s[-1] and slope <= v between samples.
@@ -35,8 +37,12 @@ def limit_speed(t: np.ndarray, s: np.ndarray, vmax: float) -> tuple[np.ndarray, 
     dt = np.diff(t)
     fwd, bwd = c.copy(), c.copy()
     for i in range(1, len(t)):  # lagging: never ahead of c, never faster than v
+        if not i % 4096:
+            deadline.check()  # bounded work per trace (sig2gps.deadline)
         fwd[i] = min(c[i], fwd[i - 1] + v * dt[i - 1])
     for i in range(len(t) - 2, -1, -1):  # leading: never behind c, never faster than v
+        if not i % 4096:
+            deadline.check()
         bwd[i] = max(c[i], bwd[i + 1] - v * dt[i])
     out = 0.5 * (fwd + bwd)  # both feasible, and so is their mean
     out[0], out[-1] = s[0], s[-1]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import deadline
+
 
 @dataclass
 class Handovers:
@@ -114,8 +116,14 @@ def handover_progress(route, t, x, y, tq: np.ndarray, s_track: np.ndarray, cfg, 
     # fades in and out over sigma from them.
     fade = np.clip(np.minimum(tq - tq[0], tq[-1] - tq) / cfg.handover_sigma_s, 0.0, 1.0)
     out = np.empty_like(s_track, dtype=float)
-    for k in range(0, len(tq), 512):  # chunks: samples x handovers stays small on long traces
-        K = w[None] * np.exp(-0.5 * ((tq[k:k + 512, None] - ho.t[None]) / cfg.handover_sigma_s) ** 2)
-        out[k:k + 512] = s_track[k:k + 512] + fade[k:k + 512] * cfg.handover_gain * (K @ shift) / (
+    # Handovers are in time order: a chunk of samples only weighs those within 8 sigma of it (beyond, a weight
+    # is below 1e-14), so the cost is linear in the records, not samples x handovers.
+    reach = 8.0 * cfg.handover_sigma_s
+    for k in range(0, len(tq), 512):  # chunks: samples x nearby handovers stays small on long traces
+        deadline.check()  # bounded work per trace (sig2gps.deadline)
+        tk = tq[k:k + 512]
+        j0, j1 = np.searchsorted(ho.t, [tk[0] - reach, tk[-1] + reach], side="left")
+        K = w[None, j0:j1] * np.exp(-0.5 * ((tk[:, None] - ho.t[None, j0:j1]) / cfg.handover_sigma_s) ** 2)
+        out[k:k + 512] = s_track[k:k + 512] + fade[k:k + 512] * cfg.handover_gain * (K @ shift[j0:j1]) / (
             K.sum(1) + cfg.handover_prior)
     return np.clip(out, 0.0, route.length)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import deadline
 from .candidates import candidates_for
 from .cleanup import Observations, clean_observations
 from .config import MatchConfig
@@ -59,10 +60,12 @@ class MapMatcher:
         c, h = self.cfg.candidates, self.cfg.hmm
         cand, emis, trans = [], [], []
         for x, y in zip(obs.sx, obs.sy):
+            deadline.check()  # bounded work per trace (sig2gps.deadline): a time limit or a cancel stops here
             nodes, d = candidates_for(self.table, x, y, c)
             cand.append(nodes)
             emis.append(-0.5 * (d / h.sigma_m) ** 2)
         for i in range(len(obs) - 1):
+            deadline.check()
             reach = h.vmax_ms * max(obs.t[i + 1] - obs.t[i], 0.0) + h.slack_m
             if h.max_hop_m > 0:  # longer hops are breaks (re-start), so every step fits the cost table
                 reach = min(reach, h.max_hop_m)

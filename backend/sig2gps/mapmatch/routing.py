@@ -16,6 +16,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from .. import deadline
+
 
 def cost_matrix(net, speed_gamma: float, ref_speed_ms: float = 12.5) -> sparse.csr_matrix:
     """Node x node edge costs in 'equivalent metres': length * (ref_speed / class speed) ** gamma.
@@ -38,6 +40,7 @@ class RouteTable:
     def __init__(self, net, limit_m: float, speed_gamma: float = 0.0, max_bytes: float = 768e6):
         self.net = net
         self.limit = float(limit_m)
+        self.speed_gamma = float(speed_gamma)
         self.cost = cost_matrix(net, speed_gamma)
         n = net.n_nodes
         self.max_rows = max(256, int(max_bytes // (n * 8)))  # float32 distance + int32 predecessor
@@ -59,8 +62,16 @@ class RouteTable:
             return
         t0 = time.perf_counter()
         n = self.net.n_nodes
+        cache = getattr(self.net, "setup_cache", None)  # network.cache: kept on disk beside the road file
+        what = f"ubodt-{bound_m:g}-{self.speed_gamma:g}"
+        hit = cache.load(what) if cache is not None else None
+        if hit is not None and hit["indptr"].shape == (n + 1,):
+            self.ubodt = sparse.csr_matrix((hit["data"], hit["indices"], hit["indptr"]), shape=(n, n))
+            self.ubodt_m, self.ubodt_s = float(bound_m), time.perf_counter() - t0
+            return
         rows, cols, vals = [], [], []
         for i in range(0, len(self.core), chunk):
+            deadline.check()  # a cancel stops the build (its time is exempt from a trace's limit: methods/hmm.py)
             src = self.core[i:i + chunk]
             d = dijkstra(self.cost, directed=True, indices=src, limit=bound_m)
             r, c = np.nonzero(np.isfinite(d))
@@ -71,6 +82,9 @@ class RouteTable:
                                        shape=(n, n))
         self.ubodt_m = float(bound_m)
         self.ubodt_s = time.perf_counter() - t0
+        if cache is not None:
+            u = self.ubodt
+            cache.save(what, {"data": u.data, "indices": u.indices, "indptr": u.indptr})
 
     def _limit_for(self, need: float) -> float:
         """Round a requested bound up to one of a few levels, so rows are reused across steps and traces."""

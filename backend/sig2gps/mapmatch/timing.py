@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import deadline
 from .config import TimingConfig
 from .drivable import limit_speed, with_vertices
 
@@ -37,6 +38,7 @@ def build_route(net, table, matched: list[int]) -> Route:
     node_at = [0]
     for a, b in zip(matched, matched[1:]):
         if a != b:
+            deadline.check()  # routing a gap may search far (sig2gps.deadline)
             p = table.path(int(a), int(b))
             if p is None:  # cannot happen inside the strongly connected core; guard anyway
                 raise ValueError(f"no road route between nodes {a} and {b}")
@@ -46,7 +48,9 @@ def build_route(net, table, matched: list[int]) -> Route:
     vert_of_node = [0]
     segs, speed = [], [1.0]
     nv = 1
-    for a, b in zip(nodes, nodes[1:]):
+    for k, (a, b) in enumerate(zip(nodes, nodes[1:])):
+        if not k % 1024:
+            deadline.check()
         e = net.edge_between(a, b)
         g = net.edge_xy(e)
         parts.append(g[1:])
@@ -74,16 +78,22 @@ def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray
         return out
     d = seg_b - seg_a
     L2 = np.maximum((d ** 2).sum(1), 1e-12)
+    # The pieces with cum[k + 1] >= lo and cum[k] <= hi are one run [j0, j1) (cum never decreases): found by
+    # bisection, so the cost per observation is its window's, not the whole route's (linear in the records).
+    lo, hi = s_node[np.maximum(np.arange(n) - 1, 0)], s_node[np.minimum(np.arange(n) + 1, n - 1)]
+    j0s = np.searchsorted(route.cum[1:], lo, side="left")
+    j1s = np.searchsorted(route.cum[:-1], hi, side="right")
     for i in range(n):
-        lo, hi = s_node[max(i - 1, 0)], s_node[min(i + 1, n - 1)]
-        sel = (route.cum[1:] >= lo) & (route.cum[:-1] <= hi)
-        if not sel.any():
+        if not i % 256:
+            deadline.check()
+        j0, j1 = int(j0s[i]), int(j1s[i])
+        if j1 <= j0:
             continue
-        a, dd, l2 = seg_a[sel], d[sel], L2[sel]
+        a, dd, l2 = seg_a[j0:j1], d[j0:j1], L2[j0:j1]
         u = np.clip(((ox[i] - a[:, 0]) * dd[:, 0] + (oy[i] - a[:, 1]) * dd[:, 1]) / l2, 0, 1)
         dist = np.hypot(a[:, 0] + u * dd[:, 0] - ox[i], a[:, 1] + u * dd[:, 1] - oy[i])
         j = int(np.argmin(dist))
-        out[i] = route.cum[:-1][sel][j] + u[j] * np.sqrt(l2[j])
+        out[i] = route.cum[j0 + j] + u[j] * np.sqrt(l2[j])
     from scipy.optimize import isotonic_regression
 
     return np.asarray(isotonic_regression(out).x)
@@ -105,6 +115,7 @@ def project_points(route: Route, px: np.ndarray, py: np.ndarray, lo: np.ndarray 
     # cost stays linear in the points on long traces; without one every piece is searched.
     step = 256 if lo is not None else max(1, int(chunk_cells // len(a)))
     for k in range(0, len(px), step):
+        deadline.check()
         j0, j1 = 0, len(a)
         if lo is not None:
             j0 = int(np.searchsorted(c1, lo[k:k + step].min(), side="left"))

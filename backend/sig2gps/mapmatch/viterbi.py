@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import deadline
+
 
 @dataclass
 class ViterbiPath:
@@ -22,6 +24,8 @@ def viterbi(emission: list[np.ndarray], transition: list[np.ndarray]) -> Viterbi
     score = np.asarray(emission[0], float).copy()
     breaks, ends, total = [], [], 0.0
     for i in range(1, n):
+        if not i % 256:
+            deadline.check()  # bounded work per trace (sig2gps.deadline)
         cand = score[:, None] + transition[i - 1]
         best_prev = np.argmax(cand, axis=0)
         new = cand[best_prev, np.arange(cand.shape[1])] + emission[i]

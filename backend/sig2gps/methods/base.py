@@ -17,6 +17,7 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
+from .. import deadline
 from ..types import Reconstruction, SignalingTrace, TraceError
 
 
@@ -135,6 +136,11 @@ class CommonOptions:
     max_speed_mps: float = option(50.0, "an output step faster than this is implausible: the rollout is flagged "
                                         "failed; hmm and nftrack time their tracks below it", above=0.0,
                                   flag="--max-speed", metavar="M_PER_S", wire=False)
+    # sig2gps.deadline: the CPU methods check it inside their long loops, any method that keeps reconstruct_many
+    # once it returns. Not on the wire: the server runs with the default (and its cancel stops a trace at once).
+    trace_timeout_s: float = option(60.0, "time limit per trace in seconds: a trace that takes longer fails alone "
+                                          "(errors.csv) and the others go on; 0: no limit", minimum=0.0,
+                                    flag="--trace-timeout", metavar="SECONDS", wire=False)
     extra: dict = option(help="method-specific settings (see the method's documentation)", factory=dict, cli=False)
 
     def __post_init__(self):
@@ -210,8 +216,10 @@ class ReconstructionMethod(ABC):
         for tr in traces:
             t0 = time.perf_counter()
             try:
-                check_trace(tr, self.network, self.options.max_outside_share)
-                rec = self.reconstruct(tr)
+                with deadline.scope(self.options.trace_timeout_s, what=f"trace {tr.trace_id}") as budget:
+                    check_trace(tr, self.network, self.options.max_outside_share)
+                    rec = self.reconstruct(tr)
+                    budget.check(cancel=False)  # a method with no checks of its own is held to the limit once it returns
             except Exception as e:  # one bad trace never loses the others
                 reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
                 if not isinstance(e, ValueError):

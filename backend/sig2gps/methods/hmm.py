@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .. import deadline
 from ..types import GpsTrace, Reconstruction, Rollout
 from .base import ReconstructionMethod
 from .registry import register
@@ -63,7 +64,9 @@ class HmmMethod(ReconstructionMethod):
             factor = round(factor / 0.05) * 0.05
         if factor not in self._matchers:
             cfg = scaled(self._cfg, factor) if factor != 1.0 else self._cfg
-            self._matchers[factor] = self._matcher_cls(self.network, cfg, precompute=self._precompute, scale=factor)
+            with deadline.exempt():  # per-network setup: not charged to this trace's time limit
+                self._matchers[factor] = self._matcher_cls(self.network, cfg, precompute=self._precompute,
+                                                           scale=factor)
         return self._matchers[factor], info
 
     def reconstruct_many(self, traces):

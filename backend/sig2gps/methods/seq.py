@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import deadline
 from ..types import GpsTrace, Reconstruction, Rollout
 from .base import ReconstructionMethod, check_trace
 from .registry import register
@@ -65,13 +66,17 @@ class SeqMethod(ReconstructionMethod):
             try:
                 # The network is not used, so it does not limit where a trace may lie (the CLI passes
                 # its default network even when none is named).
-                check_trace(tr, None)
-                prepared.append(trace_features(tr, self.fcfg))
+                with deadline.scope(self.options.trace_timeout_s, what=f"trace {tr.trace_id}") as budget:
+                    check_trace(tr, None)
+                    features = trace_features(tr, self.fcfg)
+                    budget.check(cancel=False)
+                prepared.append(features)
                 ok.append(tr)
             except ValueError as e:
                 errors.append(TraceError(tr.trace_id, str(e)))
         out = []
         if ok:
+            deadline.check()  # a cancel (server) lands before the batched forward pass
             with torch.no_grad():
                 pred = self.model(torch.from_numpy(np.stack([p[1] for p in prepared]))).numpy()
             per = (time.perf_counter() - t0) / len(ok)

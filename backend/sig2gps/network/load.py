@@ -20,22 +20,45 @@ class NetworkError(ValueError):
     pass
 
 
-def load_network(path, keep_largest_component: bool = True) -> RoadNetwork:
+def load_network(path, keep_largest_component: bool = True, cache_beside: bool = True) -> RoadNetwork:
     """Read a road file into a RoadNetwork in its local UTM CRS.
 
     With keep_largest_component (default), only the largest connected part (ignoring direction) is
     kept; islands left by clipping are dropped (logged). One-way roads cut at the extract's edge can
     still leave dead ends: `RoadNetwork.core_nodes` marks the largest strongly connected part, where
     every node reaches every other (the simulator draws trips there).
+
+    Loaded once per process (kept in memory) and once per file version on disk (network.cache: a second run
+    reads the built network, and the matcher's cost table, from the setup cache). cache_beside=False keeps that
+    cache out of the network file's folder (the server writes nowhere but its own folders and the user cache).
     """
-    return _load_cached(str(Path(path).resolve()), keep_largest_component)
+    return _load_cached(str(Path(path).resolve()), keep_largest_component, cache_beside)
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str, keep: bool) -> RoadNetwork:
+def _load_cached(path: str, keep: bool, beside: bool = True) -> RoadNetwork:
+    from .cache import network_arrays, network_from_arrays, open_cache
+
     p = Path(path)
     if not p.exists():
         raise NetworkError(f"{p}: road network file not found")
+    cache = open_cache(p, variant="" if keep else "-all", beside=beside)
+    hit = cache.load("network") if cache is not None else None
+    if hit is not None:
+        try:
+            net = network_from_arrays(hit)
+            net.setup_cache = cache
+            return net
+        except Exception as e:  # an entry of an unexpected shape: rebuilt below, and replaced
+            log.warning("%s: the cached network cannot be used (%s: %s); rebuilding it", p, type(e).__name__, e)
+    net = _read_network(p, keep)
+    if cache is not None:
+        cache.save("network", network_arrays(net))
+        net.setup_cache = cache  # the matcher's cost table is cached beside it (mapmatch.routing)
+    return net
+
+
+def _read_network(p: Path, keep: bool) -> RoadNetwork:
     name = p.name.lower()
     try:
         if name.endswith(".pbf"):
@@ -187,13 +210,17 @@ def road_share(net: RoadNetwork, lon, lat, radius_m: float = 1000.0, max_points:
         pick = np.linspace(0, len(lon) - 1, max_points).astype(int)
         lon, lat = lon[pick], lat[pick]
     x, y = net.to_xy(lon, lat)
-    hit = net._tree.query(shp_points(x, y), predicate="dwithin", distance=radius_m)
+    # the nearest road of each point, if within the radius: one pair per point (a "dwithin" query returns every
+    # road within the radius, thousands per point in a city: hundreds of MB for a 20k-point sample)
+    hit = net._tree.query_nearest(shp_points(x, y), max_distance=radius_m, all_matches=False)
     return float(len(np.unique(hit[0])) / len(lon))
 
 
-def coverage_warning(net: RoadNetwork, traces, radius_m: float = 1000.0, min_share: float = 0.5) -> str | None:
+def coverage_warning(net: RoadNetwork, traces, radius_m: float = 1000.0, min_share: float = 0.5,
+                     n_records: int | None = None) -> str | None:
     """A warning when most signaling records are far from every road: the network is probably of another
-    area, or too small (a two-street extract). Matching then 'succeeds' along the few roads there are."""
+    area, or too small (a two-street extract). Matching then 'succeeds' along the few roads there are.
+    n_records: how many records the traces stand for, when they are a sample (the streaming reader's)."""
     if net is None or not traces:
         return None
     lon = np.concatenate([np.asarray(t.lon, float) for t in traces])
@@ -202,6 +229,7 @@ def coverage_warning(net: RoadNetwork, traces, radius_m: float = 1000.0, min_sha
     if share >= min_share:
         return None
     w, s_, e, n = net.bounds_lonlat
-    return (f"road network {net.name or ''}: only {share:.0%} of the {len(lon)} signaling records are within "
+    return (f"road network {net.name or ''}: only {share:.0%} of the {n_records or len(lon)} signaling records"
+            f"{f' (measured on {len(lon)} of them)' if n_records and n_records > len(lon) else ''} are within "
             f"{radius_m:g} m of one of its roads (network extent lon {w:.3f}..{e:.3f}, lat {s_:.3f}..{n:.3f}); "
             "is it the network of this area? Results along so few roads are not trustworthy")

@@ -27,6 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import deadline
 from .config import ServerConfig
 from .convert import frames_array, method_options, network_source, read_inputs, trace_json
 
@@ -202,6 +203,7 @@ class JobManager:
         from ..methods import get_method
         from ..methods.base import ReconstructionMethod
         from ..network import load_network
+        from ..network.load import coverage_warning
 
         req = job.request
         inp = read_inputs(req)
@@ -213,7 +215,10 @@ class JobManager:
         src = network_source(req, cls.needs_network, self.cache_dir)
         if src is not None:
             job.message = "loading the road network"
-            net = load_network(src)
+            net = load_network(src, cache_beside=False)  # the setup cache: the user cache folder, never beside
+            coverage = coverage_warning(net, inp.traces)  # a network of another area: said, as the CLI says it
+            if coverage:
+                inp.warnings.append(coverage)
         else:
             net = None
         job.message = f"starting {cls.name}"
@@ -231,7 +236,12 @@ class JobManager:
             job.message = f"reconstructing {what}"
             method.progress_callback = self._step_callback(job, i, len(chunk), n, what, done, errors, inp.warnings,
                                                            method, t0)
-            recs, errs = method.reconstruct_many(chunk)
+            try:  # a DELETE stops a long trace at its next check (sig2gps.deadline), not only between chunks
+                with deadline.scope(cancel=job.cancel, what="the job"):
+                    recs, errs = method.reconstruct_many(chunk)
+            except deadline.Cancelled:
+                self._check_cancel(job, done, errors, inp.warnings, method.device, t0)
+                raise
             done += recs
             errors += errs
             job.traces_done, job.traces_failed = len(done), len(errors)
