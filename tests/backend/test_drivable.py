@@ -40,6 +40,9 @@ def test_with_vertices_puts_every_corner_in_the_line():
     # Stationary stretches get no vertices (a vertex is inserted only where the curve moves past it).
     tt, ss = with_vertices(np.array([0.0, 10.0]), np.array([100.0, 100.0]), cum)
     assert list(ss) == [100.0, 100.0]
+    # A vertex a hair past a sample (here 0.2 ms of driving) is not a second point at the same millisecond.
+    tt, ss = with_vertices(np.array([0.0, 10.0]), np.array([99.998, 200.0]), cum)
+    assert list(ss) == [99.998, 200.0] and np.all(np.diff(tt) >= 1e-3)
 
 
 def test_a_trace_that_used_to_jump_is_now_drivable_on_the_same_route():

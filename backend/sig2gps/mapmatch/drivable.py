@@ -49,9 +49,13 @@ def limit_speed(t: np.ndarray, s: np.ndarray, vmax: float) -> tuple[np.ndarray, 
     return out, v
 
 
+MIN_DT_S = 1e-3  # output points closer in time than this are one point
+
+
 def with_vertices(t: np.ndarray, s: np.ndarray, cum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(t, s) with every route vertex (distance `cum` along it) that the curve passes strictly between two
-    samples inserted at its linearly interpolated time. Times stay strictly increasing if they were."""
+    samples inserted at its linearly interpolated time (not within MIN_DT_S of a sample). Times stay strictly
+    increasing if they were."""
     t, s = np.asarray(t, float), np.asarray(s, float)
     cv = np.unique(np.asarray(cum, float))
     if len(t) < 2 or not len(cv):
@@ -64,6 +68,10 @@ def with_vertices(t: np.ndarray, s: np.ndarray, cum: np.ndarray) -> tuple[np.nda
     if not len(cv):
         return t, s
     tv = t[i] + (cv - s[i]) / (s[i + 1] - s[i]) * (t[i + 1] - t[i])
+    # a vertex within a millisecond of a sample adds nothing to the drawing (centimetres) and would give the
+    # output two points a file's millisecond timestamps cannot tell apart
+    ok = (tv - t[i] >= MIN_DT_S) & (t[i + 1] - tv >= MIN_DT_S)
+    tv, cv = tv[ok], cv[ok]
     tt, ss = np.r_[t, tv], np.r_[s, cv]
     order = np.argsort(tt, kind="stable")
     tt, ss = tt[order], ss[order]
