@@ -84,15 +84,15 @@ def _video_preview(out: Path, sim, net, traces, seed: int) -> None:
         print("\n(no shipped video model found; video preview skipped)")
         return
     dest = out / "video_preview"
-    opts = MethodOptions(rollouts=2, seed=seed, frames=13, steps=8, extra={"frames_dir": str(dest / "frames")})
+    opts = MethodOptions(rollouts=1, seed=seed, frames=13, extra={"frames_dir": str(dest / "frames")})
     res = reconstruct_traces(traces, "video", net, opts)
     write_outputs(dest, res)
     ids = {t.trace_id for t in traces}
     write_gps(dest / "truth.csv", [s.gps for s in sim.traces if s.gps.trace_id in ids])
     m = evaluate_files(dest / "truth.csv", dest / "points.csv")
     print()
-    print(format_table(m, title=f"shipped video model, preview on {len(traces)} trace(s), 13 frames: rollout 0 read "
-                                f"from the posterior heat, rollout 1 sampled in 8 steps "
+    print(format_table(m, title=f"shipped video model, preview on {len(traces)} trace(s), 13 frames, read from its "
+                                f"posterior heat (one model call a window) "
                                 f"({res.seconds_total / max(len(res.reconstructions), 1):.1f} s/trace on {res.device}; "
                                 f"frames in {dest / 'frames'}).\nNot yet better than hmm (see docs/BENCHMARKS.md), "
                                 f"so it is not the demo's main method."))
