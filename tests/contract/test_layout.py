@@ -14,8 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "backend" / "sig2gps"
 # Finding resources/ beside the checkout: owned by the model, server and render modules (other work in progress),
 # to become package data; nothing else may climb out of the package.
-CLIMB_ALLOWED = {"model/store.py", "server/wire.py", "server/paths.py", "render/style.py",  # paths.py: on main
-                 "mapmatch/timing_model.py"}  # hmm's shipped timing model, without model/store's torch import
+CLIMB_ALLOWED = {
+    "model/store.py",
+    "server/wire.py",
+    "server/paths.py",
+    "render/style.py",
+    "mapmatch/timing_model.py",  # hmm's shipped timing model, without model/store's torch import
+}
 RECORD_PATH = re.compile(r"(^|/)(docs|experiments)/[^\s`'\"]*\.json")
 
 
