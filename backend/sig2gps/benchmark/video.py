@@ -35,7 +35,8 @@ def _run_line(r: dict) -> str:
     # SFT runs count training samples, RL runs count sampled rollouts; validation in one window or in windows
     n = f"{r['samples']} samples" if "samples" in r else f"{r.get('rollouts', '?')} rollouts"
     val = (f"val {r['val_mae_m']} m" if "val_mae_m" in r else
-           f"val {r['val_mae_win_m']} m in windows" if "val_mae_win_m" in r else "no validation")
+           f"val {r['val_mae_win_m']} m in windows" if "val_mae_win_m" in r else
+           r.get("val", "no validation"))  # a run validated by another protocol says so in its own words
     return f"{r['run']} from {r['from']}: {r['steps']} steps, {n}, {r['gpu_minutes']} min, {val}"
 
 
