@@ -316,9 +316,10 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(409, "job_failed", err.get("message", "the job failed"), err.get("field"))
         if j.result is None:
             raise HttpError(409, "conflict", f"job {job} is {j.state}; poll GET /jobs/{job} until it has ended")
-        status = self._send_json(200, j.result)
-        j.fetched = True  # from now on it may be dropped to make room (JobManager._evict)
-        return status
+        # from now on it may be dropped to make room (JobManager._evict); marked before the reply is sent, so a
+        # client's next request never races the mark
+        j.fetched = True
+        return self._send_json(200, j.result)
 
     def _frame(self, job: str, trace: str, rollout: str, k: str) -> int:
         j = self._job(job)
