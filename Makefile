@@ -65,7 +65,7 @@ test-backend: venv
 # rootdir, so the rootdir is a build folder (the checkout stays clean).
 test-plugin: venv qgis-venv plugin-build
 	mkdir -p build/pytest-qgis build/pytest-gui
-	QT_QPA_PLATFORM=offscreen SIG2GPS_SYSTEM_DEPS=1 SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) \
+	QT_QPA_PLATFORM=offscreen SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) \
 	  $(QBIN)/python -m pytest -q -p no:cacheprovider --rootdir=build/pytest-qgis tests/plugin $(PYTEST_ARGS)
 	SIG2GPS_BACKEND_PYTHON=$(abspath $(BIN)/python) SIG2GPS_PLUGIN_BUILD=$(abspath $(PLUGIN_BUILD)) \
 	  xvfb-run -a -s "-screen 0 1400x900x24" \

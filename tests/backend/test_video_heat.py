@@ -55,7 +55,7 @@ def test_route_heat_track_takes_the_weighted_median_along_the_route():
 
 def test_top_share_trains_at_noise_level_one():
     """top_share 1: every sample at noise level 1, the same loss as a batch that carries sigma = 1."""
-    torch = pytest.importorskip("torch")
+    import torch
     from dataclasses import replace
 
     from sig2gps.model.codec import PixelCodec
