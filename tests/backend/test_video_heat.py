@@ -53,6 +53,23 @@ def test_route_heat_track_takes_the_weighted_median_along_the_route():
     assert np.allclose(xy[:, 0], -50.0, atol=8.0)  # the heavier blob's arc, not the heat's mean (~0)
 
 
+def test_arc_of_nearest_matches_a_brute_force_projection():
+    """The matrix form of the projection (no (P, G, 2) temporaries) finds the same nearest arc lengths."""
+    from sig2gps.model.heat import _arc_of_nearest
+
+    rng = np.random.default_rng(2)
+    route = np.cumsum(rng.normal(0, 30, (40, 2)), 0)
+    a, ab = route[:-1], np.diff(route, axis=0)
+    cum = np.r_[0, np.cumsum(np.hypot(*ab.T))]
+    pts = rng.uniform(route.min(0), route.max(0), (200, 2))
+    want = []
+    for p in pts:
+        u = np.clip(((p - a) * ab).sum(1) / (ab ** 2).sum(1), 0, 1)
+        j = np.argmin(np.hypot(*(a + u[:, None] * ab - p).T))
+        want.append(cum[j] + u[j] * np.hypot(*ab[j]))
+    assert np.allclose(_arc_of_nearest(pts, a, ab, cum[:-1]), want, atol=1e-6)
+
+
 def test_top_share_trains_at_noise_level_one():
     """top_share 1: every sample at noise level 1, the same loss as a batch that carries sigma = 1."""
     import torch
