@@ -97,8 +97,8 @@ class TimingConfig:
             raise ValueError(f"invalid trip-end settings in {self}")
     # The trip's ends (mapmatch.ends): the phone's progress before the first / after the last handover from the
     # elapsed time at the trace's own speed, the route extended along the roads where that lies beyond its end.
-    # Chosen on simulated drives of the training cities (experiments/hmm-ends): placing the start did not help
-    # there, so only the end is placed by default.
+    # Chosen on simulated drives of the training cities (experiments/hmm-ends): placing the start was not
+    # reliably better there, so only the end is placed by default.
     ends: bool = True
     ends_at: str = "end"  # which ends are placed: "start", "end" or "start+end"
     ends_park_s: float = 30.0  # typical parked time at each end (the elapsed time less this was driven)

@@ -16,7 +16,7 @@ first cell; after the last one it drove inside the last cell and then parked. So
 The typical speed is the trace's own: its progress between its first and last handovers over that time.
 Every extension is a path of road edges joined to the route, so the output stays one connected path on the
 roads; the speed limit applies after (timing.timestamp_route). On the training cities' simulated drives only
-the end's placement helped (experiments/hmm-ends), so TimingConfig places only the end by default.
+the end's placement reliably helped (experiments/hmm-ends), so TimingConfig places only the end by default.
 """
 from __future__ import annotations
 
