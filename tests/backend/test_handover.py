@@ -112,7 +112,7 @@ def test_hmm_classic_keeps_the_track_timing():
     classic = get_method("hmm-classic")(net, MethodOptions(extra={"timing": "learned"}))
     assert classic._cfg.timing.handover == "track" and not classic._cfg.auto_scale
     cfg = replace(MatchConfig(), auto_scale=False)  # today's classic pipeline, spelled out
-    cfg = replace(cfg, timing=replace(cfg.timing, handover="track"))
+    cfg = replace(cfg, timing=replace(cfg.timing, handover="track", ends=False))
     ref = get_method("hmm")(net, MethodOptions(extra={"config": cfg})).reconstruct(tr).rollouts[0].track
     got = classic.reconstruct(tr).rollouts[0].track
     assert np.array_equal(got.t, ref.t) and np.array_equal(got.lon, ref.lon) and np.array_equal(got.lat, ref.lat)

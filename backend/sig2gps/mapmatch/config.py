@@ -89,6 +89,27 @@ class TimingConfig:
             raise ValueError(f"TimingConfig.handover {self.handover!r}: one of {', '.join(HANDOVER_TIMINGS)}")
         if self.handover_window_m <= 0 or self.handover_sigma_s <= 0 or self.handover_prior < 0:
             raise ValueError(f"invalid handover settings in {self}")
+        if self.ends_at not in ("start", "end", "start+end"):
+            raise ValueError(f"TimingConfig.ends_at {self.ends_at!r}: start, end or start+end")
+        lo, hi = self.ends_speed_ms
+        if not (0 < lo <= hi) or self.ends_speed_factor <= 0 or not 0 <= self.ends_weight <= 1 \
+                or self.ends_max_m < 0 or self.ends_park_s < 0 or not 0 <= self.ends_cell_pull <= 1:
+            raise ValueError(f"invalid trip-end settings in {self}")
+    # The trip's ends (mapmatch.ends): the phone's progress before the first / after the last handover from the
+    # elapsed time at the trace's own speed, the route extended along the roads where that lies beyond its end.
+    # Chosen on simulated drives of the training cities (experiments/hmm-ends): placing the start was not
+    # reliably better there, so only the end is placed by default.
+    ends: bool = True
+    ends_at: str = "end"  # which ends are placed: "start", "end" or "start+end"
+    ends_park_s: float = 30.0  # typical parked time at each end (the elapsed time less this was driven)
+    ends_speed_factor: float = 1.5  # speed over the ends = this x the trace's own between its handovers ...
+    ends_speed_ms: tuple = (2.0, 20.0)  # ... within these bounds (m/s)
+    ends_weight: float = 1.0  # share of the placed ends in the progress there (the rest: the tower track's)
+    ends_extend: bool = True  # extend the route where the placed end lies beyond it (else: stop at its end)
+    ends_max_m: float = 300.0  # the most added at an end (x the fitted error scale: the cells' size)
+    ends_min_m: float = 50.0  # shorter shortfalls are not worth an extension
+    ends_cell_pull: float = 1.0  # the extension heads straight out of the route (0) or to the end cell (1)
+    ends_straight: float = 1.0  # the extension's target point: this x its road length from the route's end
     max_speed_ms: float = 45.0  # no faster than this along the route (a jump is spread before and after it);
     # the output also gets the route's vertices between samples, so it is drawn along the roads. 0: off
 
@@ -112,7 +133,7 @@ GPS_MATCH = MatchConfig(  # for real GPS fixes as observations (a check of the m
     cleanup=CleanupConfig(pingpong_s=0.0, cluster_m=0.0, outlier_m=1e9, kalman=False),
     candidates=CandidateConfig(radius_m=120.0, grid_m=0.0, max_candidates=12, min_candidates=2),
     hmm=HmmConfig(sigma_m=25.0, beta_m=60.0, length_weight=0.1, slack_m=150.0, speed_gamma=0.0),
-    timing=TimingConfig(anchor_weight=1.0, handover="track"),  # GPS fixes have no cells, hence no handovers
+    timing=TimingConfig(anchor_weight=1.0, handover="track", ends=False),  # GPS fixes: no cells, no handovers
     auto_scale=False,
 )
 
@@ -123,7 +144,7 @@ VIDEO_MATCH = MatchConfig(
     cleanup=CleanupConfig(pingpong_s=0.0, cluster_m=0.0, outlier_m=1e9, kalman=True, kalman_sigma_m=300.0),
     candidates=CandidateConfig(radius_m=500.0, grid_m=40.0, max_candidates=12, min_candidates=3),
     hmm=HmmConfig(sigma_m=200.0, beta_m=150.0, length_weight=0.3, slack_m=300.0),
-    timing=TimingConfig(handover="track"),  # dots have no cells, hence no handovers
+    timing=TimingConfig(handover="track", ends=False),  # dots have no cells, hence no handovers
     auto_scale=False,
 )
 

@@ -11,7 +11,7 @@ from .candidates import candidates_for
 from .cleanup import Observations, clean_observations
 from .config import MatchConfig
 from .routing import route_table
-from .timing import Route, build_route, overlap_share, timestamp_route, track_progress
+from .timing import Route, build_route, overlap_share
 from .viterbi import viterbi
 
 
@@ -77,16 +77,11 @@ class MapMatcher:
         return Lattice(obs, cand, emis, trans)
 
     def _timestamps(self, route, obs: Observations, t, x, y, t_start: float, t_end: float):
-        """The timed route: the tower track's progress along it, shifted by the handovers (mapmatch.handover)."""
-        tc = self.cfg.timing
-        obs_xy = (obs.x, obs.y) if tc.anchors_from_sites else (obs.sx, obs.sy)
-        progress = None
-        if tc.handover != "track":
-            from .handover import handover_progress
+        """(route, (t, x, y)): the timed route (mapmatch.ends.timed_route: the tower track's progress along it,
+        shifted by the handovers, the trip's ends placed, which may extend the route)."""
+        from .ends import timed_route
 
-            tq, s = track_progress(route, obs.t, t_start, t_end, tc, obs_xy, obs.track)
-            progress = (tq, handover_progress(route, t, x, y, tq, s, tc, self.scale))
-        return timestamp_route(route, obs.t, t_start, t_end, tc, obs_xy, obs.track, progress)
+        return timed_route(self.net, self.cfg.timing, self.scale, route, obs, t, x, y, t_start, t_end)
 
     def match(self, t, x, y, k: int = 1, t_start: float | None = None, t_end: float | None = None
               ) -> list[MatchedTrack]:
@@ -115,7 +110,7 @@ class MapMatcher:
             used.update(route.nodes)
             if any(overlap_share(route, o.route) > self.cfg.hmm.kbest_max_overlap for o in out):
                 continue
-            tq, qx, qy = self._timestamps(route, obs, t, x, y, t_start, t_end)
+            route, (tq, qx, qy) = self._timestamps(route, obs, t, x, y, t_start, t_end)
             score = lat.logp(vp.states, vp.breaks) / len(obs)
             out.append(MatchedTrack(tq, qx, qy, route, score, len(vp.breaks),
                                     {"observations": len(obs), "records": int(len(t)), "breaks": len(vp.breaks),

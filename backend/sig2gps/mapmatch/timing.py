@@ -44,6 +44,11 @@ def build_route(net, table, matched: list[int]) -> Route:
                 raise ValueError(f"no road route between nodes {a} and {b}")
             nodes.extend(p[1:])
         node_at.append(len(nodes) - 1)
+    return route_from_path(net, nodes, node_at)
+
+
+def route_from_path(net, nodes: list[int], node_at: list[int]) -> Route:
+    """The Route of a node path (consecutive nodes joined by an edge) with each observation's index into it."""
     parts = [net.node_xy[nodes[:1]]]
     vert_of_node = [0]
     segs, speed = [], [1.0]

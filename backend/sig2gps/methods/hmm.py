@@ -5,7 +5,9 @@ log-score per observation. The error settings (smoothing, emission, candidate ra
 the spacing of each trace's own records (mapmatch.scale: true site positions and positions estimated from
 drives differ); `hmm-classic` keeps the settings as tuned and times the route from the tower track alone.
 MethodOptions.extra may hold {"timing": "track" | "geometry" | "learned"}: the handover timing
-(mapmatch.handover; MatchConfig.timing.handover holds the default), and {"config": MatchConfig} to override
+(mapmatch.handover; MatchConfig.timing.handover holds the default), {"ends": bool}: place the trip's end from
+the time after the last handover, extending the route there (mapmatch.ends; on by default), and
+{"config": MatchConfig} to override
 the tuned defaults (used by tests and tuning).
 """
 from __future__ import annotations
@@ -25,8 +27,8 @@ class HmmMethod(ReconstructionMethod):
     name = "hmm"
     description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
                    "shortest-path routes, monotone timestamps no faster than a car, shifted by a learned model "
-                   "of where the handovers happened; error scale fitted to the records' spacing; --rollouts K "
-                   "gives K distinct routes (CPU)")
+                   "of where the handovers happened, the trip's end placed from the time after the last one; "
+                   "error scale fitted to the records' spacing; --rollouts K gives K distinct routes (CPU)")
     needs_network = True
     on_roads = True  # every output point lies on the matched route
 
@@ -39,6 +41,8 @@ class HmmMethod(ReconstructionMethod):
         cfg = self.options.extra.get("config") or MatchConfig()
         if self.options.extra.get("timing"):  # "track" (as before) | "geometry" | "learned": mapmatch.handover
             cfg = replace(cfg, timing=replace(cfg.timing, handover=str(self.options.extra["timing"])))
+        if "ends" in self.options.extra:  # place the trip's end from the elapsed time (mapmatch.ends) or not
+            cfg = replace(cfg, timing=replace(cfg.timing, ends=bool(self.options.extra["ends"])))
         if cfg.timing.max_speed_ms > 0:  # outputs must pass the plausibility check's limit, with a margin
             cfg = replace(cfg, timing=replace(cfg.timing, max_speed_ms=min(cfg.timing.max_speed_ms,
                                                                            0.95 * self.options.max_speed_mps)))
@@ -92,8 +96,8 @@ class HmmMethod(ReconstructionMethod):
 class HmmClassicMethod(HmmMethod):
     name = "hmm-classic"
     description = ("hmm with its settings as tuned on true site positions (no fit of the error scale to the data) "
-                   "and timed from the tower track alone (no handover timing)")
+                   "and timed from the tower track alone (no handover timing, no placement of the trip's end)")
 
     def __init__(self, network, options=None):
         super().__init__(network, options)
-        self._cfg = replace(self._cfg, auto_scale=False, timing=replace(self._cfg.timing, handover="track"))
+        self._cfg = replace(self._cfg, auto_scale=False, timing=replace(self._cfg.timing, handover="track", ends=False))

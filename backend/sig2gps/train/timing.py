@@ -52,7 +52,7 @@ def match_sims(net, sims, cells: dict, cfg=None) -> list[MatchedSim]:
     from ..simulate.estimate import with_positions
 
     cfg = cfg or MatchConfig()
-    cfg = replace(cfg, timing=replace(cfg.timing, handover="track"))
+    cfg = replace(cfg, timing=replace(cfg.timing, handover="track", ends=False))  # the route as matched
     method = HmmMethod(net)
     method._cfg = cfg
     out = []
