@@ -176,3 +176,20 @@ def test_stitch_tracks_skips_a_window_that_adds_no_time():
     assert xy.shape == (4, 2)
     t, xy = stitch_tracks([a, (np.zeros(0), np.zeros((0, 2))), c], average=False)
     np.testing.assert_array_equal(t, [0, 10, 20, 30])
+
+
+def test_route_track_never_steps_faster_than_the_cap():
+    """Seeded random routes and dots, with frames a few milliseconds apart (window seams) and a phone standing
+    still: the decoded path keeps strictly increasing times and no step above max_speed_mps. (A route vertex
+    used to be timed from the FIRST frame at a standstill's arc length: the path ran ahead, then back, at
+    hundreds of m/s.)"""
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n = int(rng.integers(5, 60))
+        route_t, route_xy = np.sort(rng.uniform(0, 600, n)), np.cumsum(rng.normal(0, 80, (n, 2)), 0)
+        times = np.sort(rng.uniform(-50, 650, int(rng.integers(5, 40))))
+        times = np.sort(np.r_[times, times[:5] + rng.uniform(0, 0.06, 5)])
+        dots = route_xy[rng.integers(0, n, len(times))] + rng.normal(0, 50, (len(times), 2))
+        t, xy = route_track(route_t, route_xy, times, dots, max_speed_mps=50.0)
+        assert (np.diff(t) > 0).all()
+        assert (np.hypot(*np.diff(xy, axis=0).T) <= 50.0 * np.diff(t) + 1e-6).all()

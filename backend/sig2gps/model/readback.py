@@ -276,8 +276,11 @@ def route_track(route_t, route_xy, times, dots, max_speed_mps: float = 50.0, rea
     for k in range(1, len(s)):  # no step faster than a car drives
         s[k] = min(s[k], s[k - 1] + max_speed_mps * max(times[k] - times[k - 1], 0.0))
     inner = (cum > s[0]) & (cum < s[-1])
-    uniq_s, first = np.unique(s, return_index=True)
-    vt = np.interp(cum[inner], uniq_s, times[first])
+    # a vertex is passed between the last frame before it and the first one past it: timed on that step (where
+    # the phone stood still at one arc length, the step starts when it leaves, or the path would run ahead and back)
+    k = np.clip(np.searchsorted(s, cum[inner], side="right"), 1, len(s) - 1)
+    frac = (cum[inner] - s[k - 1]) / np.maximum(s[k] - s[k - 1], 1e-12)
+    vt = times[k - 1] + np.clip(frac, 0, 1) * (times[k] - times[k - 1])
     all_t, all_s = np.r_[times, vt], np.r_[s, cum[inner]]
     order = np.lexsort((all_s, all_t))
     all_t, all_s = all_t[order], all_s[order]
