@@ -356,7 +356,9 @@ class VideoMethod(ReconstructionMethod):
         if prior is not None:  # the model's timing along the prior's road route: drivable by construction
             from ..model.readback import route_track
 
-            tt, xy = route_track(prior[0], prior[1], *raw, max_speed_mps=getattr(opt, "max_speed_mps", 50.0))
+            # capped below the check's limit, as hmm and the match are: metres in the network's projection
+            # are not quite the geodesic metres the plausibility check measures
+            tt, xy = route_track(prior[0], prior[1], *raw, max_speed_mps=0.95 * opt.max_speed_mps)
             decode = "route"
             extra = dict(extra, prior=prior[2])
         elif matched is not None:
