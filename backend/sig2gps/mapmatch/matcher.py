@@ -112,6 +112,7 @@ class MapMatcher:
             if attempt == 0:
                 t_match += time.perf_counter() - tv
             nodes = [int(lat.cand[i][s]) for i, s in enumerate(vp.states)]
+            self.table.prefetch_paths(nodes)  # the shortest-path rows of every hop, batched
             route = build_route(self.net, self.table, nodes)
             used.update(route.nodes)
             if any(overlap_share(route, o.route) > self.cfg.hmm.kbest_max_overlap for o in out):

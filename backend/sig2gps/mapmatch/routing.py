@@ -125,8 +125,11 @@ class RouteTable:
         searches a few km, not the whole city.
         """
         lim = self.limit if need is None else self._limit_for(need)
-        todo = [a for a in dict.fromkeys(int(a) for a in np.asarray(nodes).ravel())
-                if a not in self._rows or self._rows[a][2] < lim]
+        self._search([a for a in dict.fromkeys(int(a) for a in np.asarray(nodes).ravel())
+                      if a not in self._rows or self._rows[a][2] < lim], lim)
+
+    def _search(self, todo: list[int], lim: float) -> None:
+        """One batched Dijkstra from every node of `todo` up to `lim`; the rows are cached (LRU)."""
         if todo:
             d, p = dijkstra(self.cost, directed=True, indices=todo, limit=lim, return_predecessors=True)
             for k, a in enumerate(todo):
@@ -134,6 +137,25 @@ class RouteTable:
                 self._rows.move_to_end(a)
             while len(self._rows) > self.max_rows:
                 self._rows.popitem(last=False)
+
+    def prefetch_paths(self, nodes) -> None:
+        """Compute, a few batched searches for the whole route, the rows `path` needs to join consecutive `nodes`
+        (the bound each hop asks for, one search per bound level) instead of one search per hop."""
+        a, b = np.asarray(nodes[:-1], np.int64), np.asarray(nodes[1:], np.int64)
+        a, b = a[a != b], b[a != b]
+        if not len(a):
+            return
+        cost = self.costs(a, b) if self.ubodt is not None else np.full(len(a), np.inf)
+        need: dict[int, float] = {}
+        for src, c in zip(a.tolist(), cost.tolist()):  # as path(): the hop's bound, else any row or the full one
+            lim = self._limit_for(c + 1.0) if np.isfinite(c) else (0.0 if src in self._rows else self.limit)
+            need[src] = max(need.get(src, 0.0), lim)
+        by_lim: dict[float, list[int]] = {}
+        for src, lim in need.items():
+            if src not in self._rows or self._rows[src][2] < lim:
+                by_lim.setdefault(lim, []).append(src)
+        for lim, todo in by_lim.items():
+            self._search(todo, lim)
 
     def row(self, a: int) -> tuple[np.ndarray, np.ndarray]:
         a = int(a)
