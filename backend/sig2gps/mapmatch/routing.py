@@ -111,6 +111,13 @@ class RouteTable:
         found = (lo < end) & (col[pos] == b) if len(col) else np.zeros(len(a), bool)
         return np.where(found, self.ubodt.data[pos].astype(float) if len(col) else np.inf, np.inf) - self._EPS
 
+    def cost1(self, a: int, b: int) -> float | None:
+        """UBODT cost from a to b, None beyond the bound (one pair: `costs` without its per-call overhead)."""
+        s, e = int(self._u_ptr[a]), int(self._u_ptr[a + 1])
+        row = self.ubodt.indices[s:e]
+        j = int(row.searchsorted(b))
+        return float(self.ubodt.data[s + j]) - self._EPS if j < e - s and row[j] == b else None
+
     def _limit_for(self, need: float) -> float:
         """Round a requested bound up to one of a few levels, so rows are reused across steps and traces."""
         for lvl in (self.limit / 4, self.limit / 2):
@@ -199,8 +206,7 @@ class RouteTable:
         """Node path a -> b: from a cached row when within its bound, else one unbounded search.
         `cost` (known from the lattice) lets the row be searched only as far as needed."""
         if cost is None and self.ubodt is not None:
-            v = float(self.costs(np.array([a]), np.array([b]))[0])
-            cost = v if np.isfinite(v) else None
+            cost = self.cost1(a, b)
         if cost is not None and np.isfinite(cost):
             self.ensure([a], need=cost + 1.0)
         d, p = self.row(a)
