@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Outputs of hmm before (a copy of the package at BASE, default out/baseline/backend: `git archive <commit> backend
-# resources | tar -x -C out/baseline`) and after (this checkout): 6 runs (three test cities, a small batch without
-# the cost table, 3 rollouts, estimated positions; 518 traces), compared by measure.py compare.
+# resources | tar -x -C out/baseline`) and after (this checkout): 8 runs (three test cities, a small batch without
+# the cost table, 3 rollouts, estimated positions, batches under 20 traces; 556 traces), compared by measure.py compare.
 # Usage, from the repository root: SIG2GPS_BENCH_ROOT=... SIG2GPS_OSM_DIR=... experiments/hmm-speed/check.sh
 set -euo pipefail
 PY=${PY:-/work/main/.venv/bin/python}
@@ -9,7 +9,8 @@ BASE=${BASE:-out/baseline/backend}
 M=experiments/hmm-speed/measure.py
 mkdir -p out/dumps out/cache-old out/cache-new
 runs=("--city campo-grande" "--city baltimore" "--city liechtenstein" "--city campo-grande --limit 8"
-      "--city baltimore --limit 30 --rollouts 3" "--city campo-grande --positions estimated")
+      "--city baltimore --limit 30 --rollouts 3" "--city campo-grande --positions estimated"
+      "--city baltimore --limit 19" "--city liechtenstein --limit 19 --positions estimated")
 fail=0
 for k in "${!runs[@]}"; do
   for side in old new; do

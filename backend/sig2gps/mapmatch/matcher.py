@@ -47,14 +47,15 @@ class MapMatcher:
     """Matches one observation sequence (times, positions in network metres) to the road network."""
 
     def __init__(self, net, cfg: MatchConfig = MatchConfig(), precompute: bool = True, scale: float = 1.0):
-        """precompute: build the per-network cost table now (about a second per 10k nodes; worth it for a
-        batch, not for one trace). Results are the same either way; only the speed differs. scale: the error
-        scale cfg was scaled by (mapmatch.scale), a feature of the learned handover timing."""
+        """precompute: build the per-network cost table now unless the setup cache has it (about a second per 10k
+        nodes; worth it for a batch, not for one trace); without, the table is used only when the setup cache
+        has it. Results are the same either way (to float32 rounding of the costs); only the speed differs.
+        scale: the error scale cfg was scaled by (mapmatch.scale), a feature of the learned handover timing."""
         self.net = net
         self.cfg = cfg
         self.scale = scale
         self.table = route_table(net, cfg.hmm.route_limit_m, cfg.hmm.speed_gamma,
-                                 cfg.hmm.ubodt_m if precompute else 0.0)
+                                 cfg.hmm.ubodt_m if precompute else 0.0, cfg.hmm.ubodt_m)
 
     def lattice(self, obs: Observations) -> Lattice:
         """Candidates, emissions and transitions of every step, computed for the whole trace at once."""

@@ -54,8 +54,12 @@ class RouteTable:
 
     _EPS = 1e-3  # stored costs are offset by this, so a true zero (a node to itself) is not a missing entry
 
-    def precompute(self, bound_m: float, chunk: int = 512) -> None:
-        """Build the UBODT: costs from every core node to every node within `bound_m` (sparse, float32)."""
+    def precompute(self, bound_m: float, chunk: int = 512, build: bool = True) -> None:
+        """Build the UBODT: costs from every core node to every node within `bound_m` (sparse, float32).
+
+        It is read from the network's setup cache when there (mapped, not read: network.cache.npz_mapped; a
+        trace touches a few hundred of its rows); build=False: only then (a handful of traces is faster with
+        lazily searched rows than with building the table)."""
         import time
 
         if self.ubodt is not None and self.ubodt_m >= bound_m:
@@ -64,10 +68,15 @@ class RouteTable:
         n = self.net.n_nodes
         cache = getattr(self.net, "setup_cache", None)  # network.cache: kept on disk beside the road file
         what = f"ubodt-{bound_m:g}-{self.speed_gamma:g}"
-        hit = cache.load(what) if cache is not None else None
-        if hit is not None and hit["indptr"].shape == (n + 1,):
-            self._set_ubodt(sparse.csr_matrix((hit["data"], hit["indices"], hit["indptr"]), shape=(n, n)))
+        hit = cache.load(what, mmap=True) if cache is not None else None
+        if hit is not None and hit["indptr"].shape == (n + 1,) and hit["indptr"][-1] == len(hit["indices"]) \
+                == len(hit["data"]):
+            u = sparse.csr_matrix((hit["data"], hit["indices"], hit["indptr"]), shape=(n, n))
+            u.has_sorted_indices = True  # saved sorted (_set_ubodt); checking would read the whole file
+            self._set_ubodt(u)
             self.ubodt_m, self.ubodt_s = float(bound_m), time.perf_counter() - t0
+            return
+        if not build:
             return
         rows, cols, vals = [], [], []
         for i in range(0, len(self.core), chunk):
@@ -226,12 +235,16 @@ class RouteTable:
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def route_table(net, limit_m: float, speed_gamma: float = 0.0, ubodt_m: float = 0.0) -> RouteTable:
-    """The table of `net` for this bound and cost (one each per network, shared by all matchers)."""
+def route_table(net, limit_m: float, speed_gamma: float = 0.0, ubodt_m: float = 0.0, cached_m: float = 0.0
+                ) -> RouteTable:
+    """The table of `net` for this bound and cost (one each per network, shared by all matchers), with its UBODT
+    up to ubodt_m (built unless in the setup cache) or up to cached_m (only when in the setup cache)."""
     per_net = _TABLES.setdefault(net, {})
     key = (float(limit_m), float(speed_gamma))
     if key not in per_net:
         per_net[key] = RouteTable(net, limit_m, speed_gamma)
     if ubodt_m > 0:
         per_net[key].precompute(ubodt_m)
+    elif cached_m > 0:
+        per_net[key].precompute(cached_m, build=False)
     return per_net[key]
