@@ -85,8 +85,8 @@ class SetupCache:
         return ([self.path.parent / DIR_NAME] if here else []) + [user_cache_dir()]
 
     def load(self, what: str, mmap: bool = False) -> dict | None:
-        """The arrays of an entry, or None. mmap: mapped from the file instead of read (read-only; pages are read
-        when first touched, so a large table costs nothing until used and only the parts used; the zip's checksums
+        """The arrays of an entry, or None. mmap: read-only views of the file mapped into memory (npz_mapped) instead
+        of arrays read by np.load (copying them out is several times faster than np.load; the zip's checksums
         are not verified then)."""
         for d in self.dirs():
             f = d / self._name(what)
