@@ -6,6 +6,8 @@ make every transition one lookup in the cached shortest-path rows.
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from .config import CandidateConfig
@@ -24,23 +26,20 @@ def candidates_many(table, xs: np.ndarray, ys: np.ndarray, cfg: CandidateConfig
     tree, core = table.core_tree, table.core
     pts = np.column_stack([np.asarray(xs, float), np.asarray(ys, float)])
     n = len(pts)
-    hits = tree.query_ball_point(pts, cfg.radius_m, return_sorted=False)  # each point's hits in tree order
-    per = [np.asarray(h, np.int64) for h in hits]
-    few = [i for i in range(n) if len(per[i]) < cfg.min_candidates]
+    hits = list(tree.query_ball_point(pts, cfg.radius_m, return_sorted=False))  # each point's, in tree order
+    few = [i for i in range(n) if len(hits[i]) < cfg.min_candidates]
     if few:  # too few within the radius: the k nearest instead (no dead ends)
         k = min(cfg.min_candidates, len(core))
         _, near = tree.query(pts[few], k=k)
         near = np.asarray(near, np.int64).reshape(len(few), -1)
         for j, i in enumerate(few):
-            per[i] = near[j]
-    size = np.array([len(p) for p in per], np.int64)
+            hits[i] = near[j].tolist()
+    size = np.fromiter(map(len, hits), np.int64, n)
     g = np.repeat(np.arange(n), size)  # the point each hit belongs to
-    idx = np.concatenate(per) if n else np.zeros(0, np.int64)
+    idx = np.fromiter(chain.from_iterable(hits), np.int64, int(size.sum()))
     xy = tree.data[idx]
     d = np.hypot(xy[:, 0] - pts[g, 0], xy[:, 1] - pts[g, 1])
-    # Nearest first within each point, ties in tree order (a stable sort by distance, then by point).
-    order = np.argsort(d, kind="stable")
-    order = order[np.argsort(g[order], kind="stable")]
+    order = np.lexsort((d, g))  # by point, then nearest first, ties in tree order (lexsort is stable)
     idx, d, xy = idx[order], d[order], xy[order]
     start = np.r_[0, np.cumsum(size)[:-1]]
     keep = np.ones(len(idx), bool)
