@@ -112,10 +112,11 @@ def test_kalman_on_floats_is_the_matrix_smoother():
     assert np.allclose(got[0], want[0], rtol=0, atol=1e-6) and np.allclose(got[1], want[1], rtol=0, atol=1e-6)
 
 
-def test_speed_limit_on_floats_is_the_array_loop():
+@pytest.mark.parametrize("jumps", [0.0, 0.05, 0.4])
+def test_speed_limit_in_runs_is_the_array_loop(jumps):
     rng = np.random.default_rng(4)
     t = np.cumsum(rng.uniform(0.5, 3.0, 400))
-    s = np.cumsum(rng.choice([0.0, 5.0, 300.0], 400, p=[0.3, 0.65, 0.05]))  # jumps to spread
+    s = np.cumsum(rng.choice([0.0, 5.0, 300.0], 400, p=[0.3, 0.7 - jumps, jumps]))  # jumps to spread (overlapping)
     out, v = limit_speed(t, s, 40.0)
     s = np.maximum.accumulate(s)
     lo, hi = np.maximum(s[0], s[-1] - v * (t[-1] - t)), np.minimum(s[-1], s[0] + v * (t - t[0]))
