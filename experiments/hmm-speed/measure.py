@@ -59,6 +59,7 @@ def speed(a) -> dict:
         prof.enable()
     runs = []
     for _ in range(a.reps):
+        c0 = time.process_time()
         if a.table:  # the methods table's own loop (benchmark.methods_table.run_method: chunks of 4, then 50)
             from dataclasses import replace
 
@@ -68,11 +69,13 @@ def speed(a) -> dict:
             m = run_method("hmm", one, Path("out") / "hmm-speed-work", TableConfig(), log=lambda *_: None)[a.city]
             runs.append({"seconds": m["seconds_total"], "records_per_s": round(m["records_per_s"], 1),
                          "setup_s": round(m["setup_s"], 3), "failed": m["failed"],
-                         "match_records_per_s": round(m["match_records_per_s"] or 0, 1)})
+                         "match_records_per_s": round(m["match_records_per_s"] or 0, 1),
+                         "cpu_s_with_evaluation": round(time.process_time() - c0, 3)})
             continue
         res = reconstruct_traces(traces, "hmm", net, MethodOptions())
+        cpu = time.process_time() - c0
         runs.append({"seconds": round(res.seconds_total, 3), "records_per_s": round(n_rec / res.seconds_total, 1),
-                     "failed": len(res.errors)})
+                     "cpu_s": round(cpu, 3), "records_per_cpu_s": round(n_rec / cpu, 1), "failed": len(res.errors)})
     if prof is not None:
         prof.disable()
         prof.dump_stats(a.profile)
