@@ -237,6 +237,13 @@ class RouteTable:
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+def forget_rows(net) -> None:
+    """Drop the cached shortest-path rows of every table of `net` (the per-network setup stays): a later trace
+    pays its own searches, as a new trace in a long-running process does (the speed benchmark's warm calls)."""
+    for table in _TABLES.get(net, {}).values():
+        table._rows.clear()
+
+
 def route_table(net, limit_m: float, speed_gamma: float = 0.0, ubodt_m: float = 0.0, cached_m: float = 0.0
                 ) -> RouteTable:
     """The table of `net` for this bound and cost (one each per network, shared by all matchers), with its UBODT
