@@ -183,3 +183,30 @@ def test_speed_benchmark_worker_times_a_fresh_process(tmp_path):
         assert all(x["records_per_s"] > 0 and x["cpu_s"] > 0 for x in r["runs"])
     line, rec = _row("helsinki", "warm", runs)
     assert line.startswith("| helsinki | warm | 3 / ") and rec["records"] == runs[0]["records"]
+
+
+def test_cached_table_is_mapped_for_a_few_traces_and_copied_for_a_batch(tmp_path, monkeypatch):
+    import shutil
+
+    from sig2gps.mapmatch import MapMatcher, MatchConfig
+    from sig2gps.network import load, load_network
+    from sig2gps.network.defaults import default_network
+
+    monkeypatch.setenv("SIG2GPS_CACHE_DIR", str(tmp_path / "user-cache"))
+    p = tmp_path / "helsinki.osm.pbf"
+    shutil.copy(default_network(), p)
+    load._load_cached.cache_clear()
+    try:
+        built = MapMatcher(load_network(p), MatchConfig(), precompute=True).table  # built and saved
+        load._load_cached.cache_clear()
+        net = load_network(p)
+        few = MapMatcher(net, MatchConfig(), precompute=False).table  # read from the cache, left mapped
+        assert few.ubodt is not None and not few.ubodt.data.flags.writeable
+        rng = np.random.default_rng(6)
+        a, b = rng.choice(few.core, 500), rng.choice(few.core, 500)
+        assert np.array_equal(few.costs(a, b), built.costs(a, b))
+        batch = MapMatcher(net, MatchConfig(), precompute=True).table  # the same table, now in process memory
+        assert batch is few and batch.ubodt.data.flags.writeable
+        assert np.array_equal(batch.costs(a, b), built.costs(a, b))
+    finally:
+        load._load_cached.cache_clear()
