@@ -53,10 +53,9 @@ def _worker(signaling: str, network: str, calls: int = 2) -> dict:
 
 
 def measure(signaling, network, cache_dir) -> dict:
-    """_worker in a fresh process of this interpreter, with the setup cache in `cache_dir`."""
-    pkg_root = str(Path(__file__).resolve().parents[2])  # the same sig2gps as this process's
-    env = dict(os.environ, SIG2GPS_CACHE_DIR=str(cache_dir), SIG2GPS_SETUP_CACHE="1",
-               PYTHONPATH=os.pathsep.join([pkg_root] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    """_worker in a fresh process of this interpreter (and environment: the same sig2gps), with the setup cache in
+    `cache_dir`."""
+    env = dict(os.environ, SIG2GPS_CACHE_DIR=str(cache_dir), SIG2GPS_SETUP_CACHE="1")
     p = subprocess.run([sys.executable, "-m", __name__, "--worker", str(signaling), str(network)], env=env,
                        capture_output=True, text=True, timeout=1800)
     if p.returncode != 0:
