@@ -4,8 +4,8 @@ Every measurement is a fresh Python process (this module run with --worker) that
 loads its road network and runs `pipeline.reconstruct_traces` with `hmm` on every trace in one call, as `sig2gps
 reconstruct` does with a file. "First call" is the process's first: it pays the per-network setup (the map matcher's
 cost table read from the setup cache or built, the segment index, the timing model); "warm process" is a second call
-in the same process (a server's or a batch worker's later calls; the first call's cached path searches are
-dropped before it, so the traces pay their own as new traces would). Setup cache "cold": a fresh cache folder, so the
+in the same process (a server's or a batch worker's later calls: the median of two, the first call's cached path
+searches dropped before each, so the traces pay their own as new traces would). Setup cache "cold": a fresh cache folder, so the
 road file is parsed and the cost table built (and saved); "warm": the same folder afterwards. Records/s is records
 over the call's wall seconds; the CPU seconds are given beside it (the machine may be shared with other work).
 """
@@ -26,7 +26,7 @@ TARGET = 5000.0  # records/s of the whole method on one core (issue 17, section 
 WARM_RUNS = 3  # processes with the setup cache warm (the median is reported)
 
 
-def _worker(signaling: str, network: str, calls: int = 2) -> dict:
+def _worker(signaling: str, network: str, calls: int = 3) -> dict:
     """In a fresh process: time the imports, the network load and `calls` calls of hmm over every trace."""
     t0 = time.perf_counter()
     from ..io import read_signaling
@@ -65,9 +65,9 @@ def measure(signaling, network, cache_dir) -> dict:
 
 def _row(city: str, cache: str, runs: list[dict]) -> tuple[str, dict]:
     first = statistics.median(r["runs"][0]["records_per_s"] for r in runs)
-    warm = statistics.median(r["runs"][1]["records_per_s"] for r in runs)
+    warm = statistics.median(w["records_per_s"] for r in runs for w in r["runs"][1:])
     cpu_first = statistics.median(r["runs"][0]["records_per_cpu_s"] for r in runs)
-    cpu_warm = statistics.median(r["runs"][1]["records_per_cpu_s"] for r in runs)
+    cpu_warm = statistics.median(w["records_per_cpu_s"] for r in runs for w in r["runs"][1:])
     net_s = statistics.median(r["network_s"] for r in runs)
     imp = statistics.median(r["import_s"] for r in runs)
     rec = {"city": city, "setup_cache": cache, "processes": len(runs), "records": runs[0]["records"],
