@@ -53,6 +53,7 @@ class RouteTable:
         self.ubodt_m = 0.0
         self.ubodt_s = 0.0
 
+    PREFETCH_STEP_M = 500.0  # a route's path searches go as far as their hops need, rounded up to this
     _EPS = 1e-3  # stored costs are offset by this, so a true zero (a node to itself) is not a missing entry
 
     def precompute(self, bound_m: float, chunk: int = 512, build: bool = True) -> None:
@@ -174,15 +175,18 @@ class RouteTable:
 
     def prefetch_paths(self, nodes) -> None:
         """Compute, a few batched searches for the whole route, the rows `path` needs to join consecutive `nodes`
-        (the bound each hop asks for, one search per bound level) instead of one search per hop."""
+        instead of one search per hop: each searched as far as its hops' costs need, rounded up to PREFETCH_STEP_M
+        (one search call per rounded bound)."""
         a, b = np.asarray(nodes[:-1], np.int64), np.asarray(nodes[1:], np.int64)
         a, b = a[a != b], b[a != b]
         if not len(a):
             return
         cost = self.costs(a, b) if self.ubodt is not None else np.full(len(a), np.inf)
         need: dict[int, float] = {}
-        for src, c in zip(a.tolist(), cost.tolist()):  # as path(): the hop's bound, else any row or the full one
-            lim = self._limit_for(c + 1.0) if np.isfinite(c) else (0.0 if src in self._rows else self.limit)
+        step = self.PREFETCH_STEP_M
+        for src, c in zip(a.tolist(), cost.tolist()):  # the hop's cost, else any row or the full bound (as path())
+            lim = min(np.ceil((c + 1.0) / step) * step, self.limit) if np.isfinite(c) else (
+                0.0 if src in self._rows else self.limit)
             need[src] = max(need.get(src, 0.0), lim)
         by_lim: dict[float, list[int]] = {}
         for src, lim in need.items():
@@ -235,7 +239,9 @@ class RouteTable:
         if cost is None and self.ubodt is not None:
             cost = self.cost1(a, b)
         if cost is not None and np.isfinite(cost):
-            self.ensure([a], need=cost + 1.0)
+            r = self._rows.get(int(a))
+            if r is None or r[2] < cost + 1.0:  # a row searched as far as the cost (prefetch_paths) will do
+                self.ensure([a], need=cost + 1.0)
         d, p = self.row(a)
         if np.isfinite(d[b]):  # (any cached bound: a path found within a bound is a shortest path)
             return self.net.node_path(p, int(a), int(b))
