@@ -22,4 +22,15 @@ for k in "${!runs[@]}"; do
   $PY $M compare out/dumps/old-$k.pkl out/dumps/new-$k.pkl > out/dumps/compare-$k.json || fail=1
   $PY -c "import json,sys; r=json.load(open('out/dumps/compare-$k.json')); print('${runs[$k]}:', r['traces'], 'traces,', r['rollouts'], 'rollouts, identical' if r['identical'] else 'DIFFERENT', 'worst', r['worst_deg'], 'deg', r['problems'][:3])"
 done
+$PY - "${runs[@]}" <<'PY'
+import json, sys, datetime
+runs = sys.argv[1:]
+out = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+       "command": "experiments/hmm-speed/check.sh", "runs": []}
+for k, args in enumerate(runs):
+    r = json.load(open(f"out/dumps/compare-{k}.json"))
+    out["runs"].append({"args": args, **{key: r[key] for key in ("traces", "rollouts", "worst_deg", "identical", "problems")}})
+out["all_identical"] = all(r["identical"] for r in out["runs"])
+open("experiments/hmm-speed/checks.json", "w").write(json.dumps(out, indent=1))
+PY
 exit $fail
