@@ -49,7 +49,6 @@ class RouteTable:
         self.core = core
         self.core_tree = cKDTree(net.node_xy[core])
         self.ubodt: sparse.csr_matrix | None = None
-        self._u_mapped = False  # the UBODT's arrays are views of the setup cache's file
         self.ubodt_m = 0.0
         self.ubodt_s = 0.0
 
@@ -59,18 +58,13 @@ class RouteTable:
     def precompute(self, bound_m: float, chunk: int = 512, build: bool = True) -> None:
         """Build the UBODT: costs from every core node to every node within `bound_m` (sparse, float32).
 
-        It is read from the network's setup cache when there (network.cache.npz_mapped); build=False: only then (a
-        handful of traces is faster with lazily searched rows than with building the table), and then left in
-        the mapped file (nothing read until a trace looks a cost up) rather than copied into process memory (a
-        few hundredths of a second for a city's table, repaid by lookups twice as fast over a batch)."""
+        It is read from the network's setup cache when there, mapped from the file, not read (network.cache.
+        npz_mapped: nothing is read until a trace looks a cost up, and then only the rows it needs; copying a
+        city's table into process memory took 0.03-0.5 s on a shared machine for lookups a few % faster);
+        build=False: only then (a handful of traces is faster with lazily searched rows than with building it)."""
         import time
 
         if self.ubodt is not None and self.ubodt_m >= bound_m:
-            if build and self._u_mapped:  # a batch now: into process memory
-                u = sparse.csr_matrix((np.array(self.ubodt.data), np.array(self.ubodt.indices),
-                                       np.array(self.ubodt.indptr)), shape=self.ubodt.shape)
-                u.has_sorted_indices = True  # a copy of a sorted table
-                self._set_ubodt(u, mapped=False)
             return
         t0 = time.perf_counter()
         n = self.net.n_nodes
@@ -79,12 +73,9 @@ class RouteTable:
         hit = cache.load(what, mmap=True) if cache is not None else None
         if hit is not None and hit["indptr"].shape == (n + 1,) and hit["indptr"][-1] == len(hit["indices"]) \
                 == len(hit["data"]):
-            # For a batch, copied out of the mapping (a memory copy: several times faster than np.load's reading):
-            # the lookups' random reads run twice as fast in process memory as in the mapped file.
-            get = np.array if build else (lambda a: a)
-            u = sparse.csr_matrix(tuple(get(hit[k]) for k in ("data", "indices", "indptr")), shape=(n, n))
+            u = sparse.csr_matrix((hit["data"], hit["indices"], hit["indptr"]), shape=(n, n))
             u.has_sorted_indices = True  # saved sorted (_set_ubodt); checking would read the whole file
-            self._set_ubodt(u, mapped=not build)
+            self._set_ubodt(u)
             self.ubodt_m, self.ubodt_s = float(bound_m), time.perf_counter() - t0
             return
         if not build:
@@ -106,12 +97,11 @@ class RouteTable:
             u = self.ubodt
             cache.save(what, {"data": u.data, "indices": u.indices, "indptr": u.indptr})
 
-    def _set_ubodt(self, u: sparse.csr_matrix, mapped: bool = False) -> None:
+    def _set_ubodt(self, u: sparse.csr_matrix) -> None:
         """Keep the UBODT with each row's columns sorted, for the binary searches of `costs`."""
         if not u.has_sorted_indices:
             u.sort_indices()
-        u.has_sorted_indices = True
-        self.ubodt, self._u_mapped = u, mapped
+        self.ubodt = u
         self._u_ptr = u.indptr.astype(np.int64)
         self._u_len = np.diff(self._u_ptr).astype(np.int32 if len(u.indices) < 2 ** 31 else np.int64)
         longest = int(self._u_len.max()) if len(self._u_len) else 0

@@ -86,7 +86,7 @@ class SetupCache:
 
     def load(self, what: str, mmap: bool = False) -> dict | None:
         """The arrays of an entry, or None. mmap: read-only views of the file mapped into memory (npz_mapped) instead
-        of arrays read by np.load (copying them out is several times faster than np.load; the zip's checksums
+        of arrays read by np.load (nothing is read until used, and then only the pages used; the zip's checksums
         are not verified then)."""
         for d in self.dirs():
             f = d / self._name(what)
