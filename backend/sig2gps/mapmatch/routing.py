@@ -59,8 +59,8 @@ class RouteTable:
         """Build the UBODT: costs from every core node to every node within `bound_m` (sparse, float32).
 
         It is read from the network's setup cache when there, mapped from the file, not read (network.cache.
-        npz_mapped: nothing is read until a trace looks a cost up, and then only the rows it needs; copying a
-        city's table into process memory took 0.03-0.5 s on a shared machine for lookups a few % faster);
+        npz_mapped: nothing is read until a trace looks a cost up, and then only the rows it needs; a copy into
+        process memory cost more than its slightly faster lookups saved, experiments/hmm-speed);
         build=False: only then (a handful of traces is faster with lazily searched rows than with building it)."""
         import time
 
@@ -109,8 +109,8 @@ class RouteTable:
 
     def costs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """UBODT cost from a[k] to b[k] for every k (inf where b[k] is beyond the bound from a[k]): a branch-free
-        binary search in each pair's row, all pairs at once (a trace's whole lattice in one go; scipy's sparse
-        indexing costs about a third of a millisecond a call)."""
+        binary search in each pair's row, all pairs at once (a trace's whole lattice in one go: scipy's sparse
+        indexing, one call a step, cost mostly per-call overhead)."""
         col, data = self.ubodt.indices, self.ubodt.data
         a = np.asarray(a, np.int64)
         if not len(col) or not len(a):
