@@ -6,6 +6,8 @@ make every transition one lookup in the cached shortest-path rows.
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from .config import CandidateConfig
@@ -13,19 +15,47 @@ from .config import CandidateConfig
 
 def candidates_for(table, x: float, y: float, cfg: CandidateConfig) -> tuple[np.ndarray, np.ndarray]:
     """(node ids, distances in m) near (x, y): within the radius, thinned to a grid, nearest first."""
+    nodes, d = candidates_many(table, np.array([x], float), np.array([y], float), cfg)
+    return nodes[0], d[0]
+
+
+def candidates_many(table, xs: np.ndarray, ys: np.ndarray, cfg: CandidateConfig
+                    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """candidates_for of every point (xs[i], ys[i]) at once: one KD-tree query and one sort for all of them
+    (the per-point numpy calls were most of the matcher's cost on traces of a few dozen records)."""
     tree, core = table.core_tree, table.core
-    idx = np.asarray(tree.query_ball_point([x, y], cfg.radius_m), int)
-    if len(idx) < cfg.min_candidates:
+    pts = np.column_stack([np.asarray(xs, float), np.asarray(ys, float)])
+    n = len(pts)
+    hits = list(tree.query_ball_point(pts, cfg.radius_m, return_sorted=False))  # each point's, in tree order
+    few = [i for i in range(n) if len(hits[i]) < cfg.min_candidates]
+    if few:  # too few within the radius: the k nearest instead (no dead ends)
         k = min(cfg.min_candidates, len(core))
-        _, idx = tree.query([x, y], k=k)
-        idx = np.atleast_1d(idx)
+        _, near = tree.query(pts[few], k=k)
+        near = np.asarray(near, np.int64).reshape(len(few), -1)
+        for j, i in enumerate(few):
+            hits[i] = near[j].tolist()
+    size = np.fromiter(map(len, hits), np.int64, n)
+    g = np.repeat(np.arange(n), size)  # the point each hit belongs to
+    idx = np.fromiter(chain.from_iterable(hits), np.int64, int(size.sum()))
     xy = tree.data[idx]
-    d = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
-    order = np.argsort(d, kind="stable")
+    d = np.hypot(xy[:, 0] - pts[g, 0], xy[:, 1] - pts[g, 1])
+    order = np.lexsort((d, g))  # by point, then nearest first, ties in tree order (lexsort is stable)
     idx, d, xy = idx[order], d[order], xy[order]
-    if cfg.grid_m > 0 and len(idx) > cfg.max_candidates:
-        cell = np.floor(xy / cfg.grid_m).astype(np.int64)
-        _, first = np.unique(cell, axis=0, return_index=True)  # the nearest node of each grid cell
-        first = np.sort(first)
-        idx, d = idx[first], d[first]
-    return core[idx[: cfg.max_candidates]], d[: cfg.max_candidates]
+    start = np.r_[0, np.cumsum(size)[:-1]]
+    keep = np.ones(len(idx), bool)
+    thin = np.repeat(size > cfg.max_candidates, size) if cfg.grid_m > 0 else np.zeros(len(idx), bool)
+    if thin.any():  # one node per grid cell (the nearest: the first in this order), for crowded points only
+        cell = np.floor(xy[thin] / cfg.grid_m).astype(np.int64)
+        cell -= cell.min(axis=0)
+        span = cell.max(axis=0) + 1
+        key = (g[thin] * span[0] + cell[:, 0]) * span[1] + cell[:, 1]
+        _, first = np.unique(key, return_index=True)
+        sub = np.zeros(int(thin.sum()), bool)
+        sub[first] = True
+        keep[thin] = sub
+    kept = np.r_[0, np.cumsum(keep)]  # kept[j]: hits kept before position j
+    rank = kept[1:] - 1 - np.repeat(kept[start], size)  # rank of a kept hit among its point's kept hits
+    keep &= rank < cfg.max_candidates
+    counts = np.bincount(g[keep], minlength=n)
+    cut = np.cumsum(counts)[:-1]
+    return np.split(core[idx[keep]], cut), np.split(d[keep], cut)

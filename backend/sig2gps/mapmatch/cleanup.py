@@ -123,41 +123,57 @@ def kalman_smooth(obs: Observations, sigma_m: float, accel: float) -> tuple[np.n
     """Rauch-Tung-Striebel smoother, constant velocity, irregular times; x and y are independent.
 
     The covariances and gains depend only on the times, not on the positions, so they are computed
-    once and applied to x and y together (2x2 inverses written out: the loop is the whole cost).
+    once and applied to x and y together. The loop is the whole cost, so it runs on Python floats (the
+    2x2 products written out; numpy's per-call overhead on 2x2 arrays was most of the cleanup's time).
     """
     n = len(obs)
     if n == 1:
         return obs.x.copy(), obs.y.copy()
-    r = sigma_m ** 2
-    z = np.column_stack([obs.x, obs.y])  # (n, 2): one column per axis
-    m = np.zeros((n, 2, 2)); mp = np.zeros((n, 2, 2))  # [k, (position, velocity), axis]
-    P = np.zeros((n, 2, 2)); Pp = np.zeros((n, 2, 2)); F = np.zeros((n, 2, 2))
-    m_prev = np.array([z[0], [0.0, 0.0]]); P_prev = np.diag([r, 15.0 ** 2])
-    dts = np.r_[0.0, np.maximum(np.diff(obs.t), 0.0)]
+    r = float(sigma_m) ** 2
+    zx, zy = obs.x.tolist(), obs.y.tolist()
+    dts = np.r_[0.0, np.maximum(np.diff(obs.t), 0.0)].tolist()
+    # per step k: filtered mean (position, velocity) of x and y, covariance P, predicted mean and covariance
+    m = [None] * n
+    mp = [None] * n
+    P = [None] * n
+    Pp = [None] * n
+    px, vx, py, vy = zx[0], 0.0, zy[0], 0.0
+    a, b, c, d = r, 0.0, 0.0, 15.0 ** 2  # P = [[a, b], [c, d]]
     for k in range(n):
         if not k % 1024:
             deadline.check()  # bounded work per trace (sig2gps.deadline)
         dt = dts[k]
-        Fk = np.array([[1.0, dt], [0.0, 1.0]])
-        if k:
-            Q = accel * np.array([[dt ** 3 / 3, dt ** 2 / 2], [dt ** 2 / 2, dt]])
-            mpk, Ppk = Fk @ m_prev, Fk @ P_prev @ Fk.T + Q
-        else:
-            mpk, Ppk = m_prev, P_prev
-        K = Ppk[:, 0] / (Ppk[0, 0] + r)
-        mk = mpk + np.outer(K, z[k] - mpk[0])
-        Pk = Ppk - np.outer(K, Ppk[0, :])
-        m[k], P[k], mp[k], Pp[k], F[k] = mk, Pk, mpk, Ppk, Fk
-        m_prev, P_prev = mk, Pk
-    ms = m.copy()
+        if k:  # predict: F = [[1, dt], [0, 1]], Q = accel * [[dt^3/3, dt^2/2], [dt^2/2, dt]]
+            px, py = px + dt * vx, py + dt * vy
+            fa, fb = a + dt * c, b + dt * d  # first row of F P
+            a, b, c, d = (fa + fb * dt + accel * (dt ** 3 / 3), fb + accel * (dt ** 2 / 2),
+                          c + d * dt + accel * (dt ** 2 / 2), d + accel * dt)
+        mp[k], Pp[k] = (px, vx, py, vy), (a, b, c, d)
+        k0, k1 = a / (a + r), c / (a + r)  # gain
+        ex, ey = zx[k] - px, zy[k] - py
+        px, vx, py, vy = px + k0 * ex, vx + k1 * ex, py + k0 * ey, vy + k1 * ey
+        a, b, c, d = a - k0 * a, b - k0 * b, c - k1 * a, d - k1 * b
+        m[k], P[k] = (px, vx, py, vy), (a, b, c, d)
+    sx, sy = [0.0] * n, [0.0] * n
+    spx, svx, spy, svy = m[n - 1]
+    sx[n - 1], sy[n - 1] = spx, spy
     for k in range(n - 2, -1, -1):
         if not k % 1024:
             deadline.check()
-        a, b, c, d = Pp[k + 1].ravel()
-        inv = np.array([[d, -b], [-c, a]]) / (a * d - b * c)
-        G = P[k] @ F[k + 1].T @ inv
-        ms[k] = m[k] + G @ (ms[k + 1] - mp[k + 1])
-    return ms[:, 0, 0], ms[:, 0, 1]
+        a, b, c, d = Pp[k + 1]
+        det = a * d - b * c
+        ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det  # inverse of the predicted covariance
+        dt = dts[k + 1]
+        pa, pb, pc, pd = P[k]
+        qa, qb, qc, qd = pa + pb * dt, pb, pc + pd * dt, pd  # P[k] F^T
+        ga, gb, gc, gd = qa * ia + qb * ic, qa * ib + qb * id_, qc * ia + qd * ic, qc * ib + qd * id_  # gain G
+        mpx, mvx, mpy, mvy = mp[k + 1]
+        ex, evx, ey, evy = spx - mpx, svx - mvx, spy - mpy, svy - mvy
+        fpx, fvx, fpy, fvy = m[k]
+        spx, svx = fpx + (ga * ex + gb * evx), fvx + (gc * ex + gd * evx)
+        spy, svy = fpy + (ga * ey + gb * evy), fvy + (gc * ey + gd * evy)
+        sx[k], sy[k] = spx, spy
+    return np.array(sx), np.array(sy)
 
 
 def clean_observations(t, x, y, cfg: CleanupConfig) -> Observations:

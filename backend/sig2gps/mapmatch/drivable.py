@@ -34,19 +34,35 @@ def limit_speed(t: np.ndarray, s: np.ndarray, vmax: float) -> tuple[np.ndarray, 
     lo = np.maximum(s[0], s[-1] - v * (t[-1] - t))
     hi = np.minimum(s[-1], s[0] + v * (t - t[0]))
     c = np.clip(s, lo, hi)
-    dt = np.diff(t)
-    fwd, bwd = c.copy(), c.copy()
-    for i in range(1, len(t)):  # lagging: never ahead of c, never faster than v
-        if not i % 4096:
-            deadline.check()  # bounded work per trace (sig2gps.deadline)
-        fwd[i] = min(c[i], fwd[i - 1] + v * dt[i - 1])
-    for i in range(len(t) - 2, -1, -1):  # leading: never behind c, never faster than v
-        if not i % 4096:
-            deadline.check()
-        bwd[i] = max(c[i], bwd[i + 1] - v * dt[i])
-    out = 0.5 * (fwd + bwd)  # both feasible, and so is their mean
+    step = v * np.diff(t)
+    # lagging: fwd[i] = min(c[i], fwd[i - 1] + step[i - 1]), never ahead of c, never faster than v; leading:
+    # bwd[i] = max(c[i], bwd[i + 1] - step[i]). Both equal c except in runs that start where c itself is too fast
+    # (found at once); only those runs are stepped through, with the same arithmetic.
+    fwd = _runs(c.tolist(), step.tolist(), np.flatnonzero(c[1:] > c[:-1] + step) + 1, 1)
+    bwd = _runs(c.tolist(), step.tolist(), np.flatnonzero(c[:-1] < c[1:] - step)[::-1], -1)
+    out = 0.5 * (np.array(fwd) + np.array(bwd))  # both feasible, and so is their mean
     out[0], out[-1] = s[0], s[-1]
     return out, v
+
+
+def _runs(x: list, step: list, starts, d: int) -> list:
+    """x (a copy of c) with each run from `starts` (increasing for d = 1, decreasing for d = -1) replaced, in place,
+    by the speed-limited curve: forward, x[i] = x[i - 1] + step[i - 1] while that is below c[i]; backward,
+    x[i] = x[i + 1] - step[i] while that is above c[i] (x[i] still holds c[i] when it is compared)."""
+    n, done = len(x), None
+    for k, i in enumerate(starts.tolist()):
+        if not k % 4096:
+            deadline.check()  # bounded work per trace (sig2gps.deadline)
+        if done is not None and (i <= done if d > 0 else i >= done):
+            continue  # inside a run already stepped through
+        while 0 <= i < n:
+            val = x[i - 1] + step[i - 1] if d > 0 else x[i + 1] - step[i]
+            if (x[i] <= val) if d > 0 else (x[i] >= val):
+                break
+            x[i] = val
+            i += d
+        done = i
+    return x
 
 
 MIN_DT_S = 1e-3  # output points closer in time than this are one point

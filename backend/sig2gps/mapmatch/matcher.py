@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import deadline
-from .candidates import candidates_for
+from .candidates import candidates_many
 from .cleanup import Observations, clean_observations
 from .config import MatchConfig
 from .routing import route_table
@@ -47,33 +47,35 @@ class MapMatcher:
     """Matches one observation sequence (times, positions in network metres) to the road network."""
 
     def __init__(self, net, cfg: MatchConfig = MatchConfig(), precompute: bool = True, scale: float = 1.0):
-        """precompute: build the per-network cost table now (about a second per 10k nodes; worth it for a
-        batch, not for one trace). Results are the same either way; only the speed differs. scale: the error
-        scale cfg was scaled by (mapmatch.scale), a feature of the learned handover timing."""
+        """precompute: build the per-network cost table now unless the setup cache has it (about a second per 10k
+        nodes; worth it for a batch, not for one trace); without, the table is used only when the setup cache
+        has it. Results are the same either way (to float32 rounding of the costs); only the speed differs.
+        scale: the error scale cfg was scaled by (mapmatch.scale), a feature of the learned handover timing."""
         self.net = net
         self.cfg = cfg
         self.scale = scale
         self.table = route_table(net, cfg.hmm.route_limit_m, cfg.hmm.speed_gamma,
-                                 cfg.hmm.ubodt_m if precompute else 0.0)
+                                 cfg.hmm.ubodt_m if precompute else 0.0, cfg.hmm.ubodt_m)
 
     def lattice(self, obs: Observations) -> Lattice:
+        """Candidates, emissions and transitions of every step, computed for the whole trace at once."""
         c, h = self.cfg.candidates, self.cfg.hmm
-        cand, emis, trans = [], [], []
-        for x, y in zip(obs.sx, obs.sy):
-            deadline.check()  # bounded work per trace (sig2gps.deadline): a time limit or a cancel stops here
-            nodes, d = candidates_for(self.table, x, y, c)
-            cand.append(nodes)
-            emis.append(-0.5 * (d / h.sigma_m) ** 2)
-        for i in range(len(obs) - 1):
-            deadline.check()
-            reach = h.vmax_ms * max(obs.t[i + 1] - obs.t[i], 0.0) + h.slack_m
-            if h.max_hop_m > 0:  # longer hops are breaks (re-start), so every step fits the cost table
-                reach = min(reach, h.max_hop_m)
-            D = self.table.matrix(cand[i], cand[i + 1], need=reach)
-            straight = np.hypot(obs.sx[i + 1] - obs.sx[i], obs.sy[i + 1] - obs.sy[i])
-            lp = -(np.abs(D - straight) + h.length_weight * D) / h.beta_m
-            lp[~(D <= reach)] = -np.inf  # too far for the time between the records (or beyond the bound)
-            trans.append(lp)
+        deadline.check()  # bounded work per trace (sig2gps.deadline): a time limit or a cancel stops here
+        cand, dist = candidates_many(self.table, obs.sx, obs.sy, c)
+        emis = [-0.5 * (d / h.sigma_m) ** 2 for d in dist]
+        if len(obs) < 2:
+            return Lattice(obs, cand, emis, [])
+        reach = h.vmax_ms * np.maximum(np.diff(obs.t), 0.0) + h.slack_m
+        if h.max_hop_m > 0:  # longer hops are breaks (re-start), so every step fits the cost table
+            reach = np.minimum(reach, h.max_hop_m)
+        deadline.check()
+        D = self.table.step_costs(cand, reach)
+        size = [d.size for d in D]
+        straight = np.repeat(np.hypot(np.diff(obs.sx), np.diff(obs.sy)), size)
+        flat = np.concatenate([d.ravel() for d in D])
+        lp = -(np.abs(flat - straight) + h.length_weight * flat) / h.beta_m
+        lp[~(flat <= np.repeat(reach, size))] = -np.inf  # too far for the time between the records (or the bound)
+        trans = [t.reshape(d.shape) for t, d in zip(np.split(lp, np.cumsum(size)[:-1]), D)]
         return Lattice(obs, cand, emis, trans)
 
     def _timestamps(self, route, obs: Observations, t, x, y, t_start: float, t_end: float):
@@ -106,6 +108,7 @@ class MapMatcher:
             if attempt == 0:
                 t_match += time.perf_counter() - tv
             nodes = [int(lat.cand[i][s]) for i, s in enumerate(vp.states)]
+            self.table.prefetch_paths(nodes)  # the shortest-path rows of every hop, batched
             route = build_route(self.net, self.table, nodes)
             used.update(route.nodes)
             if any(overlap_share(route, o.route) > self.cfg.hmm.kbest_max_overlap for o in out):

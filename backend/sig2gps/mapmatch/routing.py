@@ -52,10 +52,16 @@ class RouteTable:
         self.ubodt_m = 0.0
         self.ubodt_s = 0.0
 
+    PREFETCH_STEP_M = 500.0  # a route's path searches go as far as their hops need, rounded up to this
     _EPS = 1e-3  # stored costs are offset by this, so a true zero (a node to itself) is not a missing entry
 
-    def precompute(self, bound_m: float, chunk: int = 512) -> None:
-        """Build the UBODT: costs from every core node to every node within `bound_m` (sparse, float32)."""
+    def precompute(self, bound_m: float, chunk: int = 512, build: bool = True) -> None:
+        """Build the UBODT: costs from every core node to every node within `bound_m` (sparse, float32).
+
+        It is read from the network's setup cache when there, mapped from the file, not read (network.cache.
+        npz_mapped: nothing is read until a trace looks a cost up, and then only the rows it needs; a copy into
+        process memory cost more than its slightly faster lookups saved, experiments/hmm-speed);
+        build=False: only then (a handful of traces is faster with lazily searched rows than with building it)."""
         import time
 
         if self.ubodt is not None and self.ubodt_m >= bound_m:
@@ -64,10 +70,15 @@ class RouteTable:
         n = self.net.n_nodes
         cache = getattr(self.net, "setup_cache", None)  # network.cache: kept on disk beside the road file
         what = f"ubodt-{bound_m:g}-{self.speed_gamma:g}"
-        hit = cache.load(what) if cache is not None else None
-        if hit is not None and hit["indptr"].shape == (n + 1,):
-            self.ubodt = sparse.csr_matrix((hit["data"], hit["indices"], hit["indptr"]), shape=(n, n))
+        hit = cache.load(what, mmap=True) if cache is not None else None
+        if hit is not None and hit["indptr"].shape == (n + 1,) and hit["indptr"][-1] == len(hit["indices"]) \
+                == len(hit["data"]):
+            u = sparse.csr_matrix((hit["data"], hit["indices"], hit["indptr"]), shape=(n, n))
+            u.has_sorted_indices = True  # saved sorted (_set_ubodt); checking would read the whole file
+            self._set_ubodt(u)
             self.ubodt_m, self.ubodt_s = float(bound_m), time.perf_counter() - t0
+            return
+        if not build:
             return
         rows, cols, vals = [], [], []
         for i in range(0, len(self.core), chunk):
@@ -78,13 +89,52 @@ class RouteTable:
             rows.append(src[r].astype(np.int32))
             cols.append(c.astype(np.int32))
             vals.append((d[r, c] + self._EPS).astype(np.float32))
-        self.ubodt = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                                       shape=(n, n))
+        self._set_ubodt(sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                          shape=(n, n)))
         self.ubodt_m = float(bound_m)
         self.ubodt_s = time.perf_counter() - t0
         if cache is not None:
             u = self.ubodt
             cache.save(what, {"data": u.data, "indices": u.indices, "indptr": u.indptr})
+
+    def _set_ubodt(self, u: sparse.csr_matrix) -> None:
+        """Keep the UBODT with each row's columns sorted, for the binary searches of `costs`."""
+        if not u.has_sorted_indices:
+            u.sort_indices()
+        self.ubodt = u
+        self._u_ptr = u.indptr.astype(np.int64)
+        self._u_len = np.diff(self._u_ptr).astype(np.int32 if len(u.indices) < 2 ** 31 else np.int64)
+        longest = int(self._u_len.max()) if len(self._u_len) else 0
+        self._u_steps = int(np.ceil(np.log2(longest))) if longest > 1 else 0  # halvings to one entry
+
+    def costs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """UBODT cost from a[k] to b[k] for every k (inf where b[k] is beyond the bound from a[k]): a branch-free
+        binary search in each pair's row, all pairs at once (a trace's whole lattice in one go: scipy's sparse
+        indexing, one call a step, cost mostly per-call overhead)."""
+        col, data = self.ubodt.indices, self.ubodt.data
+        a = np.asarray(a, np.int64)
+        if not len(col) or not len(a):
+            return np.full(len(a), np.inf)
+        b = np.asarray(b, col.dtype)
+        n = self._u_len[a]
+        base = self._u_ptr[a].astype(n.dtype)
+        last = len(col) - 1
+        for _ in range(self._u_steps):  # the answer stays within [base, base + n]; n halves (rounded up)
+            half = n >> 1
+            probe = base + half
+            base = np.where(col[np.minimum(probe, last)] < b, probe, base)
+            n -= half
+        base = np.minimum(base, last)
+        pos = np.minimum(base + (col[base] < b), last)  # the first entry >= b (lower bound)
+        found = (col[pos] == b) & (self._u_len[a] > 0) & (pos < self._u_ptr[a + 1])
+        return np.where(found, data[pos].astype(float), np.inf) - self._EPS
+
+    def cost1(self, a: int, b: int) -> float | None:
+        """UBODT cost from a to b, None beyond the bound (one pair: `costs` without its per-call overhead)."""
+        s, e = int(self._u_ptr[a]), int(self._u_ptr[a + 1])
+        row = self.ubodt.indices[s:e]
+        j = int(row.searchsorted(b))
+        return float(self.ubodt.data[s + j]) - self._EPS if j < e - s and row[j] == b else None
 
     def _limit_for(self, need: float) -> float:
         """Round a requested bound up to one of a few levels, so rows are reused across steps and traces."""
@@ -100,8 +150,11 @@ class RouteTable:
         searches a few km, not the whole city.
         """
         lim = self.limit if need is None else self._limit_for(need)
-        todo = [a for a in dict.fromkeys(int(a) for a in np.asarray(nodes).ravel())
-                if a not in self._rows or self._rows[a][2] < lim]
+        self._search([a for a in dict.fromkeys(int(a) for a in np.asarray(nodes).ravel())
+                      if a not in self._rows or self._rows[a][2] < lim], lim)
+
+    def _search(self, todo: list[int], lim: float) -> None:
+        """One batched Dijkstra from every node of `todo` up to `lim`; the rows are cached (LRU)."""
         if todo:
             d, p = dijkstra(self.cost, directed=True, indices=todo, limit=lim, return_predecessors=True)
             for k, a in enumerate(todo):
@@ -109,6 +162,28 @@ class RouteTable:
                 self._rows.move_to_end(a)
             while len(self._rows) > self.max_rows:
                 self._rows.popitem(last=False)
+
+    def prefetch_paths(self, nodes) -> None:
+        """Compute, a few batched searches for the whole route, the rows `path` needs to join consecutive `nodes`
+        instead of one search per hop: each searched as far as its hops' costs need, rounded up to PREFETCH_STEP_M
+        (one search call per rounded bound)."""
+        a, b = np.asarray(nodes[:-1], np.int64), np.asarray(nodes[1:], np.int64)
+        a, b = a[a != b], b[a != b]
+        if not len(a):
+            return
+        cost = self.costs(a, b) if self.ubodt is not None else np.full(len(a), np.inf)
+        need: dict[int, float] = {}
+        step = self.PREFETCH_STEP_M
+        for src, c in zip(a.tolist(), cost.tolist()):  # the hop's cost, else any row or the full bound (as path())
+            lim = min(np.ceil((c + 1.0) / step) * step, self.limit) if np.isfinite(c) else (
+                0.0 if src in self._rows else self.limit)
+            need[src] = max(need.get(src, 0.0), lim)
+        by_lim: dict[float, list[int]] = {}
+        for src, lim in need.items():
+            if src not in self._rows or self._rows[src][2] < lim:
+                by_lim.setdefault(lim, []).append(src)
+        for lim, todo in by_lim.items():
+            self._search(todo, lim)
 
     def row(self, a: int) -> tuple[np.ndarray, np.ndarray]:
         a = int(a)
@@ -126,20 +201,37 @@ class RouteTable:
         With `need`, entries beyond `need` may also be inf (the caller treats them as infeasible anyway).
         """
         if self.ubodt is not None and need is not None and need <= self.ubodt_m:
-            m = self.ubodt[np.asarray(src)][:, np.asarray(dst)].toarray().astype(float)
-            m[m == 0] = np.inf
-            return m - self._EPS
+            src, dst = np.asarray(src), np.asarray(dst)
+            return self.costs(np.repeat(src, len(dst)), np.tile(dst, len(src))).reshape(len(src), len(dst))
         self.ensure(src, need)
         return np.stack([self.row(a)[0][dst] for a in src]).astype(float)
+
+    def step_costs(self, cand: list[np.ndarray], need: np.ndarray) -> list[np.ndarray]:
+        """matrix(cand[i], cand[i + 1], need[i]) for every step i of a lattice; the steps the UBODT covers are
+        looked up together."""
+        out: list = [None] * (len(cand) - 1)
+        fast = [i for i in range(len(out)) if self.ubodt is not None and need[i] <= self.ubodt_m]
+        if fast:
+            size = [len(cand[i]) * len(cand[i + 1]) for i in fast]
+            a = np.concatenate([np.repeat(cand[i], len(cand[i + 1])) for i in fast])
+            b = np.concatenate([np.tile(cand[i + 1], len(cand[i])) for i in fast])
+            for i, c in zip(fast, np.split(self.costs(a, b), np.cumsum(size)[:-1])):
+                out[i] = c.reshape(len(cand[i]), len(cand[i + 1]))
+        for i, c in enumerate(out):
+            if c is None:
+                deadline.check()
+                out[i] = self.matrix(cand[i], cand[i + 1], need=float(need[i]))
+        return out
 
     def path(self, a: int, b: int, cost: float | None = None) -> list[int] | None:
         """Node path a -> b: from a cached row when within its bound, else one unbounded search.
         `cost` (known from the lattice) lets the row be searched only as far as needed."""
         if cost is None and self.ubodt is not None:
-            v = float(self.ubodt[int(a), int(b)])
-            cost = v - self._EPS if v > 0 else None
+            cost = self.cost1(a, b)
         if cost is not None and np.isfinite(cost):
-            self.ensure([a], need=cost + 1.0)
+            r = self._rows.get(int(a))
+            if r is None or r[2] < cost + 1.0:  # a row searched as far as the cost (prefetch_paths) will do
+                self.ensure([a], need=cost + 1.0)
         d, p = self.row(a)
         if np.isfinite(d[b]):  # (any cached bound: a path found within a bound is a shortest path)
             return self.net.node_path(p, int(a), int(b))
@@ -150,12 +242,23 @@ class RouteTable:
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def route_table(net, limit_m: float, speed_gamma: float = 0.0, ubodt_m: float = 0.0) -> RouteTable:
-    """The table of `net` for this bound and cost (one each per network, shared by all matchers)."""
+def forget_rows(net) -> None:
+    """Drop the cached shortest-path rows of every table of `net` (the per-network setup stays): a later trace
+    pays its own searches, as a new trace in a long-running process does (the speed benchmark's warm calls)."""
+    for table in _TABLES.get(net, {}).values():
+        table._rows.clear()
+
+
+def route_table(net, limit_m: float, speed_gamma: float = 0.0, ubodt_m: float = 0.0, cached_m: float = 0.0
+                ) -> RouteTable:
+    """The table of `net` for this bound and cost (one each per network, shared by all matchers), with its UBODT
+    up to ubodt_m (built unless in the setup cache) or up to cached_m (only when in the setup cache)."""
     per_net = _TABLES.setdefault(net, {})
     key = (float(limit_m), float(speed_gamma))
     if key not in per_net:
         per_net[key] = RouteTable(net, limit_m, speed_gamma)
     if ubodt_m > 0:
         per_net[key].precompute(ubodt_m)
+    elif cached_m > 0:
+        per_net[key].precompute(cached_m, build=False)
     return per_net[key]

@@ -12,6 +12,7 @@ track's progress curve by these offsets, interpolated in time between handovers.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +95,7 @@ class TimingModel:
 _CACHE: dict = {}
 
 
+@lru_cache(maxsize=1)  # resolving the path is a dozen system calls, on every trace otherwise
 def default_model_path() -> Path:
     """resources/models/timing/model.json of this checkout, beside the shipped video and sequence models (found
     here rather than through model.store, which imports torch: hmm never needs it)."""

@@ -84,14 +84,20 @@ class SetupCache:
         here = self.beside and beside_allowed(self.path.parent)
         return ([self.path.parent / DIR_NAME] if here else []) + [user_cache_dir()]
 
-    def load(self, what: str) -> dict | None:
+    def load(self, what: str, mmap: bool = False) -> dict | None:
+        """The arrays of an entry, or None. mmap: read-only views of the file mapped into memory (npz_mapped) instead
+        of arrays read by np.load (nothing is read until used, and then only the pages used; the zip's checksums
+        are not verified then)."""
         for d in self.dirs():
             f = d / self._name(what)
             if not f.is_file():
                 continue
             try:
-                with np.load(f, allow_pickle=False) as z:
-                    out = {k: z[k] for k in z.files}
+                if mmap:
+                    out = npz_mapped(f)
+                else:
+                    with np.load(f, allow_pickle=False) as z:
+                        out = {k: z[k] for k in z.files}
                 log.info("%s: %s read from the setup cache %s", self.path.name, what, f)
                 return out
             except Exception as e:  # truncated, damaged or foreign: rebuild (and replace it when saving)
@@ -128,6 +134,45 @@ class SetupCache:
         log.warning("setup cache: no folder could be written (%s); the setup will be rebuilt next time",
                     ", ".join(map(str, self.dirs())))
         return None
+
+
+def npz_mapped(path) -> dict:
+    """The arrays of an uncompressed .npz (np.savez) as read-only views of the file mapped into memory. Raises
+    ValueError for anything else (a compressed member, an object array, a member cut short)."""
+    import mmap
+    import struct
+    import zipfile
+
+    from numpy.lib import format as npy
+
+    out = {}
+    with zipfile.ZipFile(path) as z, open(path, "rb") as fh:
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(fh.fileno()).st_size else None
+        for info in z.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"member {info.filename} is not a stored .npy")
+            fh.seek(info.header_offset)
+            head = fh.read(30)
+            if len(head) < 30 or head[:4] != b"PK\x03\x04":
+                raise ValueError(f"member {info.filename}: no local header")
+            start = info.header_offset + 30 + sum(struct.unpack("<HH", head[26:30]))
+            fh.seek(start)
+            version = npy.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = npy.read_array_header_1_0(fh)
+            elif version == (2, 0):
+                shape, fortran, dtype = npy.read_array_header_2_0(fh)
+            else:
+                raise ValueError(f"member {info.filename}: .npy version {version}")
+            if dtype.hasobject:
+                raise ValueError(f"member {info.filename}: object arrays are never read")
+            count = int(np.prod(shape, dtype=np.int64))
+            offset = fh.tell()
+            if offset + count * dtype.itemsize > start + info.file_size or (count and mm is None):
+                raise ValueError(f"member {info.filename} is cut short")
+            a = np.frombuffer(mm, dtype, count, offset) if count else np.zeros(0, dtype)
+            out[info.filename[:-4]] = a.reshape(shape, order="F" if fortran else "C")
+    return out
 
 
 def beside_allowed(folder: Path) -> bool:

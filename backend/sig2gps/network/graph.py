@@ -6,7 +6,7 @@ from functools import cached_property
 
 import numpy as np
 from pyproj import CRS, Transformer
-from shapely import STRtree, LineString, points as shp_points
+from shapely import STRtree, linestrings as shp_linestrings, points as shp_points
 
 from .classes import SPEED_MS
 from .topology import GraphTopology
@@ -76,7 +76,11 @@ class RoadNetwork(GraphTopology):
     # -- spatial index -------------------------------------------------------------------------
     @cached_property
     def _tree(self) -> STRtree:
-        return STRtree([LineString(g) for g in self.seg_xy])
+        if not self.seg_xy:
+            return STRtree([])
+        sizes = [len(g) for g in self.seg_xy]  # all lines built in one call (a tenth of a second on a city's)
+        lines = shp_linestrings(np.vstack(self.seg_xy), indices=np.repeat(np.arange(len(sizes)), sizes))
+        return STRtree(lines)
 
     @cached_property
     def _seg_lines(self):
