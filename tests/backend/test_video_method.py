@@ -8,7 +8,8 @@ import torch
 from sig2gps.methods.base import MethodOptions
 from sig2gps.methods.registry import available_methods, get_method
 from sig2gps.model.config import PRESETS, VideoModelConfig
-from sig2gps.model.store import build_transformer, save_video_model, shipped_model_dir
+from sig2gps.model.store import (build_transformer, default_video_model_dir, prior_model_dir, save_video_model,
+                                 shipped_model_dir)
 from sig2gps.types import SignalingTrace
 
 
@@ -38,7 +39,10 @@ def _opts(model, **kw):
 def test_registered_and_ready_only_with_a_shipped_model_that_beats_the_floor():
     cls = get_method("video")
     assert "video" in available_methods()
-    assert cls.shipped_exists() == (shipped_model_dir() / "sig2gps_video.json").is_file()
+    assert cls.shipped_exists() == (default_video_model_dir() / "sig2gps_video.json").is_file()
+    # the route-prior model is the default when shipped; training starts from the pure one
+    prior_shipped = (prior_model_dir() / "sig2gps_video.json").is_file()
+    assert default_video_model_dir() == (prior_model_dir() if prior_shipped else shipped_model_dir())
     assert cls.is_ready() == (cls.shipped_exists() and cls.shipped_beats_floor())
 
 

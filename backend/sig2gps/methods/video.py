@@ -18,9 +18,9 @@ A model that draws with a prior (`SceneConfig.prior`) first runs `hmm` on each t
 two more condition channels; its rollouts are decoded along that route (readback.route_track): the road
 geometry is the prior's, the timing the model's.
 
-Options: rollouts, frames (4k+1), steps, snap, seed, device, model (a model folder; default the
-shipped resources/models/video), extra["frames_dir"] (write each rollout's frames as a GIF there),
-extra["batch"] (videos per forward pass).
+Options: rollouts, frames (4k+1), steps, snap, seed, device, model (a model folder; default the shipped
+route-prior model resources/models/video-prior when present, else resources/models/video, the pure one),
+extra["frames_dir"] (write each rollout's frames as a GIF there), extra["batch"] (videos per forward pass).
 """
 from __future__ import annotations
 
@@ -104,9 +104,9 @@ def _loaded(model, device: str):
     Every trace batch of the CLI, the server, the batch workers and the benchmark makes a new method
     instance; the weights need not be read again each time. The key holds the folder's JSON mtime, so
     a model rewritten in place is read afresh."""
-    from ..model.store import MODEL_JSON, load_video_model, shipped_model_dir
+    from ..model.store import MODEL_JSON, default_video_model_dir, load_video_model
 
-    d = Path(model) if model else shipped_model_dir()
+    d = Path(model) if model else default_video_model_dir()
     meta = d / MODEL_JSON
     key = (str(d.resolve()), device, meta.stat().st_mtime_ns if meta.is_file() else 0)
     if key not in _LOADED:
@@ -140,23 +140,23 @@ class VideoMethod(ReconstructionMethod):
         to be worse than the floor (the state after session 1) must not be picked over `hmm`.
         `--method video` always runs it."""
         from ..model.card import read_card
-        from ..model.store import shipped_model_dir
+        from ..model.store import default_video_model_dir
 
-        return cls.shipped_exists() and read_card(shipped_model_dir()).ready
+        return cls.shipped_exists() and read_card(default_video_model_dir()).ready
 
     @classmethod
     def shipped_exists(cls) -> bool:
-        from ..model.store import MODEL_JSON, shipped_model_dir
+        from ..model.store import MODEL_JSON, default_video_model_dir
 
-        d = shipped_model_dir()
+        d = default_video_model_dir()
         return (_has("torch") and _has("diffusers") and (d / MODEL_JSON).is_file()
                 and any((d / "transformer").glob("*.safetensors")))
 
     @classmethod
     def shipped_beats_floor(cls) -> bool:
-        from ..model.store import read_meta, shipped_model_dir
+        from ..model.store import default_video_model_dir, read_meta
 
-        val = read_meta(shipped_model_dir()).get("summary", {}).get("val", {})
+        val = read_meta(default_video_model_dir()).get("summary", {}).get("val", {})
         # drawn in windows when that was measured: how the method runs it
         mae = val.get("val_mae_win_m", val.get("val_mae_m", float("inf")))
         return bool(val) and mae < val.get("val_towers_mae_m", 0.0)

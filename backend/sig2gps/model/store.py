@@ -24,6 +24,19 @@ def shipped_model_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "resources" / "models" / "video"
 
 
+def prior_model_dir() -> Path:
+    """resources/models/video-prior: the model that draws with `hmm`'s route as a prior (SceneConfig.prior)."""
+    return shipped_model_dir().parent / "video-prior"
+
+
+def default_video_model_dir() -> Path:
+    """The model `--method video` runs without --model: the route-prior model when it is shipped (it corrects
+    the engineered route and is decoded along it: far closer on a city it never saw), else the pure one. Training
+    starts from shipped_model_dir(), the pure model (RL and adaptation draw no prior)."""
+    d = prior_model_dir()
+    return d if (d / MODEL_JSON).is_file() else shipped_model_dir()
+
+
 def is_model_dir(path) -> bool:
     p = Path(path)
     return (p / MODEL_JSON).is_file() or (p / "model_index.json").is_file()
