@@ -76,6 +76,7 @@ def _nearest_in_windows(route: Route, px, py, j0: np.ndarray, j1: np.ndarray, ma
     (each window non-empty), the first such piece on ties: every point against its own window's pieces only,
     all points at once (a ragged batch of pairs), so the cost is the windows' total size."""
     a, d, l2 = _pieces(route)
+    ax, ay, dx, dy = a[:, 0].copy(), a[:, 1].copy(), d[:, 0].copy(), d[:, 1].copy()  # contiguous, for np.take
     out = np.empty(len(px))
     cnt = (j1 - j0).astype(np.int64)
     ends = np.cumsum(cnt)
@@ -85,16 +86,15 @@ def _nearest_in_windows(route: Route, px, py, j0: np.ndarray, j1: np.ndarray, ma
         k1 = max(int(np.searchsorted(ends, (ends[k - 1] if k else 0) + max_pairs, side="right")), k + 1)
         c = cnt[k:k1]
         first = np.cumsum(c) - c
-        row = np.repeat(np.arange(k1 - k), c)
-        j = np.repeat(j0[k:k1], c) + np.arange(c.sum()) - np.repeat(first, c)
-        x, y = px[k:k1][row], py[k:k1][row]
-        aa, dd, ll = a[j], d[j], l2[j]
-        u = np.clip(((x - aa[:, 0]) * dd[:, 0] + (y - aa[:, 1]) * dd[:, 1]) / ll, 0.0, 1.0)
-        dist = np.hypot(aa[:, 0] + u * dd[:, 0] - x, aa[:, 1] + u * dd[:, 1] - y)
-        best = np.minimum.reduceat(dist, first)
-        hit = np.flatnonzero(dist == best[row])  # the first hit of each point is its argmin
-        pick = hit[np.searchsorted(row[hit], np.arange(k1 - k))]
-        out[k:k1] = route.cum[j[pick]] + u[pick] * np.sqrt(ll[pick])
+        j = np.repeat(j0[k:k1] - first, c) + np.arange(c.sum())
+        x, y = np.repeat(px[k:k1], c), np.repeat(py[k:k1], c)
+        aax, aay, ddx, ddy, ll = ax.take(j), ay.take(j), dx.take(j), dy.take(j), l2.take(j)
+        u = np.clip(((x - aax) * ddx + (y - aay) * ddy) / ll, 0.0, 1.0)
+        dist = np.hypot(aax + u * ddx - x, aay + u * ddy - y)
+        best = np.repeat(np.minimum.reduceat(dist, first), c)
+        hit = np.flatnonzero(dist == best)  # the first hit of each point is its argmin
+        pick = hit[np.searchsorted(hit, first)]
+        out[k:k1] = route.cum.take(j[pick]) + u[pick] * np.sqrt(ll[pick])
         k = k1
     return out
 
