@@ -49,27 +49,54 @@ def build_route(net, table, matched: list[int]) -> Route:
 
 def route_from_path(net, nodes: list[int], node_at: list[int]) -> Route:
     """The Route of a node path (consecutive nodes joined by an edge) with each observation's index into it."""
-    parts = [net.node_xy[nodes[:1]]]
-    vert_of_node = [0]
-    segs, speed = [], [1.0]
-    nv = 1
-    for k, (a, b) in enumerate(zip(nodes, nodes[1:])):
-        if not k % 1024:
-            deadline.check()
-        e = net.edge_between(a, b)
-        g = net.edge_xy(e)
-        parts.append(g[1:])
-        speed.extend([float(net.speed[e])] * (len(g) - 1))
-        nv += len(g) - 1
-        vert_of_node.append(nv - 1)
-        segs.append(int(net.seg[e]))
-    xy = np.vstack(parts)
+    deadline.check()
+    arr = np.asarray(nodes, np.int64)
+    edges = net.edges_between(arr[:-1], arr[1:])  # one lookup and one gather for the whole path
+    tail, n = net.edges_xy(edges)
+    xy = np.vstack([net.node_xy[nodes[:1]], tail])
+    speed = np.repeat(np.asarray(net.speed[edges], float), n)
+    vert_of_node = np.r_[0, np.cumsum(n)]
     piece = np.hypot(*np.diff(xy, axis=0).T)
     cum = np.r_[0.0, np.cumsum(piece)]
-    cum_time = np.r_[0.0, np.cumsum(piece / np.asarray(speed[1:]))]
-    segs = np.asarray(segs, np.int64)
+    cum_time = np.r_[0.0, np.cumsum(piece / speed)]
+    segs = np.asarray(net.seg[edges], np.int64)
     return Route(nodes, xy, cum, node_at, segs, net.seg_len[segs] if len(segs) else np.zeros(0),
-                 cum[np.asarray(vert_of_node)], cum_time)
+                 cum[vert_of_node], cum_time)
+
+
+def _pieces(route: Route):
+    """(start, direction, squared length) of each piece of the route's polyline."""
+    a = route.xy[:-1]
+    d = route.xy[1:] - a
+    return a, d, np.maximum((d ** 2).sum(1), 1e-12)
+
+
+def _nearest_in_windows(route: Route, px, py, j0: np.ndarray, j1: np.ndarray, max_pairs: int = 1 << 20):
+    """Distance along the route of the nearest point to (px[i], py[i]) among the pieces j0[i] <= j < j1[i]
+    (each window non-empty), the first such piece on ties: every point against its own window's pieces only,
+    all points at once (a ragged batch of pairs), so the cost is the windows' total size."""
+    a, d, l2 = _pieces(route)
+    ax, ay, dx, dy = a[:, 0].copy(), a[:, 1].copy(), d[:, 0].copy(), d[:, 1].copy()  # contiguous, for np.take
+    out = np.empty(len(px))
+    cnt = (j1 - j0).astype(np.int64)
+    ends = np.cumsum(cnt)
+    k = 0
+    while k < len(px):  # batches of points with at most max_pairs pairs (or one point)
+        deadline.check()
+        k1 = max(int(np.searchsorted(ends, (ends[k - 1] if k else 0) + max_pairs, side="right")), k + 1)
+        c = cnt[k:k1]
+        first = np.cumsum(c) - c
+        j = np.repeat(j0[k:k1] - first, c) + np.arange(c.sum())
+        x, y = np.repeat(px[k:k1], c), np.repeat(py[k:k1], c)
+        aax, aay, ddx, ddy, ll = ax.take(j), ay.take(j), dx.take(j), dy.take(j), l2.take(j)
+        u = np.clip(((x - aax) * ddx + (y - aay) * ddy) / ll, 0.0, 1.0)
+        dist = np.hypot(aax + u * ddx - x, aay + u * ddy - y)
+        best = np.repeat(np.minimum.reduceat(dist, first), c)
+        hit = np.flatnonzero(dist == best)  # the first hit of each point is its argmin
+        pick = hit[np.searchsorted(hit, first)]
+        out[k:k1] = route.cum.take(j[pick]) + u[pick] * np.sqrt(ll[pick])
+        k = k1
+    return out
 
 
 def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray:
@@ -77,28 +104,17 @@ def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray
     neighbours (a route may pass the same place twice), then made monotone (isotonic regression)."""
     s_node = route.node_s[np.asarray(route.node_at)]
     n = len(s_node)
-    seg_a, seg_b = route.xy[:-1], route.xy[1:]
     out = s_node.copy()
-    if len(seg_a) == 0:
+    if len(route.xy) < 2:
         return out
-    d = seg_b - seg_a
-    L2 = np.maximum((d ** 2).sum(1), 1e-12)
     # The pieces with cum[k + 1] >= lo and cum[k] <= hi are one run [j0, j1) (cum never decreases): found by
     # bisection, so the cost per observation is its window's, not the whole route's (linear in the records).
     lo, hi = s_node[np.maximum(np.arange(n) - 1, 0)], s_node[np.minimum(np.arange(n) + 1, n - 1)]
     j0s = np.searchsorted(route.cum[1:], lo, side="left")
     j1s = np.searchsorted(route.cum[:-1], hi, side="right")
-    for i in range(n):
-        if not i % 256:
-            deadline.check()
-        j0, j1 = int(j0s[i]), int(j1s[i])
-        if j1 <= j0:
-            continue
-        a, dd, l2 = seg_a[j0:j1], d[j0:j1], L2[j0:j1]
-        u = np.clip(((ox[i] - a[:, 0]) * dd[:, 0] + (oy[i] - a[:, 1]) * dd[:, 1]) / l2, 0, 1)
-        dist = np.hypot(a[:, 0] + u * dd[:, 0] - ox[i], a[:, 1] + u * dd[:, 1] - oy[i])
-        j = int(np.argmin(dist))
-        out[i] = route.cum[j0 + j] + u[j] * np.sqrt(l2[j])
+    has = j1s > j0s  # an observation whose window holds no piece keeps its node's distance
+    out[has] = _nearest_in_windows(route, np.asarray(ox, float)[has], np.asarray(oy, float)[has], j0s[has],
+                                   j1s[has])
     from scipy.optimize import isotonic_regression
 
     return np.asarray(isotonic_regression(out).x)
@@ -109,12 +125,14 @@ def project_points(route: Route, px: np.ndarray, py: np.ndarray, lo: np.ndarray 
     """Distance along the route of the nearest route point to each (px, py), vectorised over points and route
     pieces (the cost is linear in the points for a given route). With lo/hi, point i only looks at the part
     of the route between distances lo[i] and hi[i] (a route may pass the same place twice)."""
-    a, b = route.xy[:-1], route.xy[1:]
-    if not len(a):
+    if len(route.xy) < 2:
         return np.zeros(len(px))
-    d = b - a
-    l2 = np.maximum((d ** 2).sum(1), 1e-12)
+    a, d, l2 = _pieces(route)
     c0, c1 = route.cum[:-1], route.cum[1:]
+    if lo is not None:  # each point against its own window's pieces (the same answer as the chunks below)
+        j0, j1 = np.searchsorted(c1, lo, side="left"), np.searchsorted(c0, hi, side="right")
+        if (j1 > j0).all():  # a window off the route's ends: the chunks' fallback (the whole chunk's pieces)
+            return _nearest_in_windows(route, np.asarray(px, float), np.asarray(py, float), j0, j1)
     out = np.empty(len(px))
     # With a window, a chunk of consecutive points only needs the route pieces its windows overlap, so the
     # cost stays linear in the points on long traces; without one every piece is searched.

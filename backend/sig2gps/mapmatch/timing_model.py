@@ -12,6 +12,7 @@ track's progress curve by these offsets, interpolated in time between handovers.
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,9 +48,9 @@ def features(route_xy: np.ndarray, route_cum: np.ndarray, ho: Handovers, s_guess
     newton = np.where(slope > 1e-6, -g0 / np.where(slope > 1e-6, slope, 1.0), 0.0)
     sc = crossings(route_xy, route_cum, ho, s_guess, WINDOW_M, 0.0)
     rt = Route([], route_xy, route_cum, [], np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0))
-    win = (s_guess - WINDOW_M, s_guess + WINDOW_M)
-    pa = project_points(rt, ho.a[:, 0], ho.a[:, 1], *win) - s_guess
-    pb = project_points(rt, ho.b[:, 0], ho.b[:, 1], *win) - s_guess
+    cells, sg2 = np.vstack([ho.a, ho.b]), np.tile(s_guess, 2)  # both cells of every handover in one call
+    pab = project_points(rt, cells[:, 0], cells[:, 1], sg2 - WINDOW_M, sg2 + WINDOW_M) - sg2
+    pa, pb = pab[:n], pab[n:]
     ab = ho.b - ho.a
     dab = np.hypot(*ab.T)
     hd = route_heading(route_xy, route_cum, s_guess)
@@ -102,10 +103,15 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parents[3] / "resources" / "models" / "timing" / "model.json"
 
 
+@lru_cache(maxsize=64)  # a dozen system calls a trace otherwise; relative paths per working directory
+def _resolved(path: str, cwd: str) -> str:
+    return str(Path(path).resolve())
+
+
 def load_timing_model(path=None) -> TimingModel:
     """The timing model at `path` (default: the shipped one), cached per path. Errors name the file."""
     p = Path(path) if path else default_model_path()
-    key = str(p.resolve())
+    key = str(p) if not path else _resolved(str(path), os.getcwd() if not p.is_absolute() else "")
     if key not in _CACHE:
         if not p.is_file():
             raise FileNotFoundError(f"{p}: timing model not found (train one with `sig2gps train timing`)")

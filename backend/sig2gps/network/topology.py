@@ -60,6 +60,45 @@ class GraphTopology:
     def edge_between(self, a: int, b: int) -> int:
         return self._edge_lookup[(a, b)]
 
+    @cached_property
+    def _edge_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted keys u * n_nodes + v, their edges): the same picks as edge_between, as arrays."""
+        uv = np.array(list(self._edge_lookup), np.int64).reshape(-1, 2)
+        keys = uv[:, 0] * self.n_nodes + uv[:, 1]
+        edges = np.fromiter(self._edge_lookup.values(), np.int64, len(uv))
+        order = np.argsort(keys)
+        return keys[order], edges[order]
+
+    def edges_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """edge_between of many node pairs at once (KeyError where two nodes are not joined by an edge)."""
+        keys, edges = self._edge_keys
+        want = np.asarray(a, np.int64) * self.n_nodes + np.asarray(b, np.int64)
+        if not len(want):
+            return np.zeros(0, np.int64)
+        i = np.minimum(np.searchsorted(keys, want), len(keys) - 1) if len(keys) else np.zeros(len(want), int)
+        miss = np.flatnonzero(keys[i] != want) if len(keys) else np.zeros(1, int)
+        if len(miss):
+            raise KeyError((int(np.asarray(a)[miss[0]]), int(np.asarray(b)[miss[0]])))
+        return edges[i]
+
+    @cached_property
+    def _seg_flat(self) -> tuple[np.ndarray, np.ndarray]:
+        """(all segments' vertices in one (M, 2) array, each segment's first row, with M appended)."""
+        sizes = np.array([len(g) for g in self.seg_xy], np.int64)
+        flat = np.vstack(self.seg_xy) if len(sizes) else np.zeros((0, 2))
+        return flat, np.r_[0, np.cumsum(sizes)]
+
+    def edges_xy(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the vertices of consecutive edges without each edge's first, in order; the count per edge): the
+        polyline of a node path after its first node, as edge_xy(e)[1:] of each edge stacked."""
+        flat, off = self._seg_flat
+        s = self.seg[edges]
+        n = off[s + 1] - off[s] - 1
+        within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)  # 0.. n_e - 1 inside each edge
+        fwd = np.repeat(np.asarray(self.fwd[edges], bool), n)
+        idx = np.where(fwd, np.repeat(off[s], n) + 1 + within, np.repeat(off[s + 1], n) - 2 - within)
+        return flat[idx], n
+
     def shortest_paths_from(self, src, limit: float = np.inf):
         """(distances, predecessors) from one or more source nodes, up to `limit` metres."""
         return dijkstra(self.adjacency, directed=True, indices=src, limit=limit, return_predecessors=True)
