@@ -70,6 +70,22 @@ def test_arc_of_nearest_matches_a_brute_force_projection():
     assert np.allclose(_arc_of_nearest(pts, a, ab, cum[:-1]), want, atol=1e-6)
 
 
+def test_route_heat_track_blends_with_the_prior_along_the_route():
+    """prior_weight 1: the prior's own position at each frame's time; 0.5: halfway along the route between it
+    and the heat's weighted median."""
+    S, T = 32, 5
+    win = Window(0.0, 0.0, 160.0, 32)
+    route_t, route_xy = np.array([0.0, 100.0]), np.array([[-150.0, 0.0], [150.0, 0.0]])  # 3 m/s eastwards
+    ov = np.zeros((2, T, S, S))
+    for k in range(1, T):
+        ov[1, k] = _blob(S, *win.to_px(np.array([[-50.0, 0.0]]))[0])
+    t, heat = route_heat_track(win, ov, 0.0, 100.0, route_t, route_xy)
+    _, prior = route_heat_track(win, ov, 0.0, 100.0, route_t, route_xy, prior_weight=1.0)
+    _, half = route_heat_track(win, ov, 0.0, 100.0, route_t, route_xy, prior_weight=0.5)
+    assert prior[:, 0] == pytest.approx(-150.0 + 3.0 * t) and np.allclose(prior[:, 1], 0.0)
+    assert half[:, 0] == pytest.approx(0.5 * (heat[:, 0] + prior[:, 0]))
+
+
 def test_top_share_trains_at_noise_level_one():
     """top_share 1: every sample at noise level 1, the same loss as a batch that carries sigma = 1."""
     import torch

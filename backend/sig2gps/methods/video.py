@@ -55,6 +55,11 @@ class VideoOptions:
     decode: str = option("heat", "heat: rollout 0 from the posterior mean video (one step, the most accurate); "
                                  "sample: every rollout a sampled video (--steps steps)", methods=("video",),
                          choices=("heat", "sample"))
+    # a model that draws with hmm's route: its heat's arc length blended with the prior's own (model/heat.py);
+    # the default is chosen on validation pairs (experiments/video_prior/eval_blend.py), never on the test city
+    prior_weight: float = option(0.0, "a model drawn with hmm's route: the weight of the route's own timing in "
+                                      "rollout 0 (0: the model's heat alone, 1: hmm's timing)", methods=("video",),
+                                 minimum=0.0, maximum=1.0)
     # 1000 m = the smallest window, where the model errs least (benchmark test set, docs/BENCHMARKS.md "windows")
     chunk_m: float = option(1000.0, "draw a trace in consecutive windows of at most this half-width in metres "
                                     "(0: one window)", methods=("video",), minimum=0.0)
@@ -294,7 +299,8 @@ class VideoMethod(ReconstructionMethod):
         elif heat in self._priors:
             from ..model.heat import route_heat_track
 
-            tt, xy = route_heat_track(part.win, overlay, t[part.a], t[part.b], *self._priors[heat][:2])
+            tt, xy = route_heat_track(part.win, overlay, t[part.a], t[part.b], *self._priors[heat][:2],
+                                      prior_weight=self.options.prior_weight)
         else:
             from ..model.heat import heat_track
 

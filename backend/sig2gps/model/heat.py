@@ -70,11 +70,13 @@ def _arc_of_nearest(pts: np.ndarray, a: np.ndarray, ab: np.ndarray, s0: np.ndarr
 
 
 def route_heat_track(win: Window, overlay: np.ndarray, t0: float, t1: float, route_t, route_xy,
-                     reach_s: float = 120.0, floor: float = 0.1):
+                     reach_s: float = 120.0, floor: float = 0.1, prior_weight: float = 0.0):
     """Times and positions ON the route (t, xy of the prior, on the records' clock) of frames 1..T-1: per frame
     the weighted median of the arc lengths at which the heat's pixels project onto the part of the route the
-    prior passes within `reach_s` of the frame's time. Feed the result to readback.route_track (which keeps arc
-    length monotone and the speed plausible)."""
+    prior passes within `reach_s` of the frame's time. `prior_weight` w: the arc length becomes (1-w) x the
+    heat's + w x the prior's own at that time (two estimates with partly independent errors: their blend errs
+    less than either). Feed the result to readback.route_track (which keeps arc length monotone and the speed
+    plausible)."""
     route_t, route_xy = np.asarray(route_t, float), np.asarray(route_xy, float)
     T = overlay.shape[1]
     times = t0 + frame_fracs(T) * (t1 - t0)
@@ -101,6 +103,8 @@ def route_heat_track(win: Window, overlay: np.ndarray, t0: float, t1: float, rou
         order = np.argsort(s)
         c = np.cumsum(wts[order])
         sk = s[order][int(np.searchsorted(c, 0.5 * c[-1]))]
+        if prior_weight > 0:
+            sk = (1 - prior_weight) * sk + prior_weight * np.interp(tk, route_t, cum)
         out[k] = [np.interp(sk, cum, route_xy[:, 0]), np.interp(sk, cum, route_xy[:, 1])]
     return times, out
 
