@@ -1,5 +1,5 @@
 """The `hmm_speed` bench section (sig2gps.benchmark.hmm_speed) run on the session's benchmark subset instead of the
-full benchmark, written to experiments/hmm-speed/section.md and section.json (what `make bench` will report, on
+full benchmark, written to experiments/hmm-speed/section.md and bench_record.json (what `make bench` will report, on
 the subset's 120 test traces a city).
 
 Usage (from the repository root):
@@ -37,9 +37,9 @@ def main() -> None:
     md = hmm_speed.run(argparse.Namespace(quick=False, osm_dir=None))
     (HERE / "section.md").write_text(f"# {hmm_speed.TITLE}\n\nBenchmark subset: {a.per_scope} test traces per scope "
                                      f"per city ({name}).\n\n{md}")
-    shutil.copy(bench.root / "hmm_speed.json", HERE / "section.json")
+    shutil.copy(bench.root / "hmm_speed.json", HERE / "bench_record.json")
     print(md)
-    print(json.dumps(json.loads((HERE / "section.json").read_text())["records"][0]))
+    print(json.dumps(json.loads((HERE / "bench_record.json").read_text())["records"][0]))
 
 
 if __name__ == "__main__":
