@@ -8,8 +8,6 @@ compared in seconds. Errors are measured at the ground-truth GPS times, in the n
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,10 +49,8 @@ def network(city: str, osm_dir: str):
 def cases(city: str, n: int, seed: int, osm_dir: str) -> list[Case]:
     """The matched drives of one city (cached): n drives, true and estimated cell positions."""
     from sig2gps.mapmatch import MatchConfig, clean_observations
-    from sig2gps.methods.hmm import HmmMethod
     from sig2gps.metrics import scope_of
-    from sig2gps.simulate.estimate import with_positions
-    from sig2gps.train.timing import simulate_city
+    from sig2gps.train.timing import matched_drives, simulate_city
 
     cache = Path("out/hmm-ends") / f"{city}-{n}-{seed}.pkl"
     if cache.exists():
@@ -65,23 +61,13 @@ def cases(city: str, n: int, seed: int, osm_dir: str) -> list[Case]:
     base = replace(base, timing=replace(base.timing, ends=False))
     out = []
     for kind, cells in (("true", true_cells), ("estimated", est_cells)):
-        method = HmmMethod(net)
-        method._cfg = replace(base, timing=replace(base.timing, max_speed_ms=0.95 * 50.0))
-        for s in sims:
-            tr = with_positions(s.signaling, cells)
-            if tr is None:
-                continue
-            x, y = (np.asarray(v) for v in net.to_xy(tr.lon, tr.lat))
-            matcher, _ = method._matcher_for(tr, x, y)
-            with contextlib.redirect_stdout(io.StringIO()):
-                tracks = matcher.match(tr.t, x, y)
-            if not tracks:
-                continue
+        cfg = replace(base, timing=replace(base.timing, max_speed_ms=0.95 * 50.0))
+        for s, tr, x, y, matcher, _, route in matched_drives(net, sims, cells, cfg):
             obs = clean_observations(tr.t, x, y, matcher.cfg.cleanup)
             g = s.gps
             gx, gy = net.to_xy(g.lon, g.lat)
             gxy = np.column_stack([gx, gy])
-            out.append(Case(city, kind, np.asarray(tr.t, float), x, y, tracks[0].route, obs, matcher.cfg,
+            out.append(Case(city, kind, np.asarray(tr.t, float), x, y, route, obs, matcher.cfg,
                             matcher.scale, np.asarray(g.t, float), gxy, scope_of(float(np.hypot(*(gxy[-1] - gxy[0]))))))
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(out))

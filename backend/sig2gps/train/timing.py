@@ -44,28 +44,36 @@ def simulate_city(net, n: int, seed: int):
     return res.traces[:n], res.cells, estimated_cells(net, res.sites, res.traces[n:])
 
 
-def match_sims(net, sims, cells: dict, cfg=None) -> list[MatchedSim]:
-    """Run hmm's matcher (its per-trace error scale included) on simulated traces with the given cell positions."""
-    from ..mapmatch import MatchConfig, clean_observations
-    from ..mapmatch.timing import track_progress
+def matched_drives(net, sims, cells: dict, cfg):
+    """Each simulated drive with the given cell positions, matched by hmm's matcher under `cfg` (its per-trace
+    error scale included): (sim, trace, x, y, matcher, info, the best track's route). A drive with no usable
+    record or no match is left out. Shared by the timing model's training and the probes that tune hmm."""
     from ..methods.hmm import HmmMethod
     from ..simulate.estimate import with_positions
 
-    cfg = cfg or MatchConfig()
-    cfg = replace(cfg, timing=replace(cfg.timing, handover="track", ends=False))  # the route as matched
     method = HmmMethod(net)
     method._cfg = cfg
-    out = []
     for s in sims:
         tr = with_positions(s.signaling, cells)
         if tr is None:
             continue
         x, y = (np.asarray(v) for v in net.to_xy(tr.lon, tr.lat))
         matcher, info = method._matcher_for(tr, x, y)
-        tracks = matcher.match(tr.t, x, y)
-        if not tracks:
-            continue
-        route = tracks[0].route
+        with contextlib.redirect_stdout(io.StringIO()):
+            tracks = matcher.match(tr.t, x, y)
+        if tracks:
+            yield s, tr, x, y, matcher, info, tracks[0].route
+
+
+def match_sims(net, sims, cells: dict, cfg=None) -> list[MatchedSim]:
+    """Run hmm's matcher (its per-trace error scale included) on simulated traces with the given cell positions."""
+    from ..mapmatch import MatchConfig, clean_observations
+    from ..mapmatch.timing import track_progress
+
+    cfg = cfg or MatchConfig()
+    cfg = replace(cfg, timing=replace(cfg.timing, handover="track", ends=False))  # the route as matched
+    out = []
+    for s, tr, x, y, matcher, info, route in matched_drives(net, sims, cells, cfg):
         c = matcher.cfg
         obs = clean_observations(tr.t, x, y, c.cleanup)
         tq, sq = track_progress(route, obs.t, float(tr.t[0]), float(tr.t[-1]), c.timing,
