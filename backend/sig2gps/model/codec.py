@@ -5,6 +5,7 @@ Both codecs answer the same four questions, so the trainer and the pipeline have
   condition(cond, frames) -> ctx     what the model sees besides x_t (clean, every step)
   model_input(x_t, ctx) -> tensor    what goes into WanTransformer3DModel
   decode(x0, ctx) -> overlay probs   (B, 2, T, S, S) in [0, 1]: path so far, current dot
+  anchored(v, x_t, ctx, sigma) -> v  the network's output as the velocity (plus the prior anchor, if any)
 cond is (B, COND_CHANNELS, T, S, S) from scene.condition_video; overlay is (B, 2, T, S, S).
 """
 from __future__ import annotations
@@ -16,7 +17,29 @@ class PixelCodec:
     """Model space = the 2 overlay channels in [-1, 1]; the condition planes are extra input channels.
 
     Predicting only the overlay keeps the map out of the loss (the first measured run spent its
-    capacity copying the map: the path is ~2% of the pixels)."""
+    capacity copying the map: the path is ~2% of the pixels).
+
+    `anchor` (FlowConfig.prior_anchor): the velocity is anchored on the prior drawn in the condition's prior
+    channels (see anchored)."""
+
+    def __init__(self, anchor: bool = False):
+        self.anchor = anchor
+
+    def anchored(self, v: torch.Tensor, xt: torch.Tensor, ctx: dict, sigma: torch.Tensor) -> torch.Tensor:
+        """The velocity from the network's output v at x_t, noise level sigma (B,): v itself, or with the anchor
+        v + sigma (x_t - prior), prior = the prior channels in model space. At sigma = 1 (x_t = noise) the clean
+        prediction x_t - velocity is then prior - v: zero output = the prior, exactly. The anchor fades to 0 at
+        sigma = 0, so it is bounded everywhere (the multi-step sampler stays well posed)."""
+        if not self.anchor:
+            return v
+        from .scene import COND_CHANNELS, OVERLAY_CHANNELS
+
+        cond = ctx["cond"]
+        if cond.shape[1] < COND_CHANNELS + OVERLAY_CHANNELS:
+            raise ValueError("a prior-anchored model needs the prior channels in its condition (scene.prior)")
+        prior = cond[:, COND_CHANNELS:COND_CHANNELS + OVERLAY_CHANNELS].float() * 2 - 1
+        s = sigma.reshape(-1, 1, 1, 1, 1).float()
+        return v.float() + s * (xt.float() - prior)
 
     def latent_frames(self, frames: int) -> int:
         return frames
@@ -94,6 +117,7 @@ class VaeCodec:
 
     def __init__(self, vae):
         self.vae = vae
+        self.anchor = False
         cfg = vae.config
         z = cfg.z_dim
         self.mean = torch.tensor(cfg.latents_mean[:z]).view(1, z, 1, 1, 1)
@@ -121,6 +145,10 @@ class VaeCodec:
         xt = xt.clone()
         xt[:, :, :1] = ctx["first"].to(xt.dtype)
         return xt
+
+    def anchored(self, v: torch.Tensor, xt: torch.Tensor, ctx: dict, sigma: torch.Tensor) -> torch.Tensor:
+        """No prior anchor in latent space: the network's output is the velocity."""
+        return v
 
     def decode(self, x0: torch.Tensor, ctx: dict) -> torch.Tensor:
         dtype = next(self.vae.parameters()).dtype

@@ -52,6 +52,10 @@ class FlowConfig:
     # share of training samples at noise level 1, where the prediction is the posterior mean of the overlay (the
     # heat model/heat.py decodes); logit-normal sigmas almost never reach it
     top_share: float = 0.0
+    # with a prior (scene.prior): the velocity is the network's output plus sigma * (x_t - the prior's overlay),
+    # so at noise 1 the prediction of the clean video is the prior minus the network's output: a network that
+    # outputs zeros reproduces the prior exactly and training learns only the correction (codec.anchored)
+    prior_anchor: bool = False
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ class Sig2GpsVideoPipeline:
             s = sig[i].expand(x.shape[0])
             ts = token_timesteps(s, x.shape, patch)
             inp = self.codec.model_input(x, ctx).to(self.dtype)
-            v = self.transformer(inp, ts, emb, return_dict=False)[0].float()
+            v = self.codec.anchored(self.transformer(inp, ts, emb, return_dict=False)[0].float(), x, ctx, s)
             x_next = x + (sig[i + 1] - sig[i]) * v
             x_next[:, :, :1] = x[:, :, :1]  # the condition frame never moves
             x = x_next

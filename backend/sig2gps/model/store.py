@@ -154,7 +154,7 @@ def load_video_model(model_dir=None, device="cpu", dtype=torch.float32):
 
         cfg = VideoModelConfig.from_dict(meta["config"])
         tr = WanTransformer3DModel.from_pretrained(d / "transformer", torch_dtype=dtype).to(device)
-        codec = PixelCodec()
+        codec = PixelCodec(anchor=cfg.flow.prior_anchor)
     else:
         raise ValueError(f"{d}: no video model here ({MODEL_JSON} or model_index.json missing)")
     tr.eval()

@@ -59,7 +59,7 @@ def velocity(tr, codec, ctx: dict, x: torch.Tensor, sigma: float) -> torch.Tenso
     ts = token_timesteps(s, x.shape, tuple(tr.config.patch_size))
     emb = null_embedding(tr, x.shape[0], x.device, next(tr.parameters()).dtype)
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=x.device.type == "cuda"):
-        return tr(codec.model_input(x, ctx), ts, emb, return_dict=False)[0].float()
+        return codec.anchored(tr(codec.model_input(x, ctx), ts, emb, return_dict=False)[0].float(), x, ctx, s)
 
 
 @contextmanager

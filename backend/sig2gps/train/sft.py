@@ -63,6 +63,9 @@ class SftConfig(JsonConfig):
     pos_share: float = 0.0  # FlowConfig.pos_share: 0 = the path_weight MSE; > 0 = per-channel balanced loss
     top_share: float = -1.0  # FlowConfig.top_share: share of samples at noise level 1 (-1: keep the model's)
     dot_sigma: float = -1.0  # SceneConfig.dot_sigma to train with (-1: keep the model's)
+    # anchor the velocity on the prior (FlowConfig.prior_anchor): from a model without it, its output layer is zeroed
+    # so training starts at the prior's own answer and learns the correction
+    prior_anchor: bool = False
 
 
 def build_model(cfg: SftConfig, device: str):
@@ -102,9 +105,22 @@ def build_model(cfg: SftConfig, device: str):
 
         widen_inputs(tr, COND_CHANNELS, OVERLAY_CHANNELS)
         mcfg = replace(mcfg, scene=replace(mcfg.scene, prior=True))
+    if cfg.prior_anchor and not mcfg.flow.prior_anchor:
+        anchor_on_prior(tr, mcfg)
+        mcfg = replace(mcfg, flow=replace(mcfg.flow, prior_anchor=True))
     if cfg.scene_size:
         mcfg = mcfg.on_canvas(cfg.scene_size, "scene_size")
-    return tr.float().train(), PixelCodec(), mcfg, None
+    return tr.float().train(), PixelCodec(anchor=mcfg.flow.prior_anchor), mcfg, None
+
+
+def anchor_on_prior(tr, mcfg) -> None:
+    """Turn a model into a prior-anchored one (FlowConfig.prior_anchor): its output layer is zeroed, so it starts
+    out reproducing the prior exactly (at noise 1) and keeps every feature it has learnt."""
+    if not mcfg.scene.prior:
+        raise ValueError("prior_anchor needs a model drawn with a prior (prior: hmm or truth)")
+    with torch.no_grad():
+        tr.proj_out.weight.zero_()
+        tr.proj_out.bias.zero_()
 
 
 def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, amp: bool,
@@ -136,7 +152,7 @@ def batch_loss(tr, codec, mcfg, batch: dict, gen: torch.Generator, device: str, 
     ts = token_timesteps(sigma, x0.shape, tuple(core.config.patch_size))
     emb = null_embedding(core, B, device, torch.float32)
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
-        v = tr(codec.model_input(xt, ctx), ts, emb, return_dict=False)[0]
+        v = codec.anchored(tr(codec.model_input(xt, ctx), ts, emb, return_dict=False)[0], xt, ctx, sigma)
     loss = flow_loss(v, noise, x0, weight)
     if weight_sync is not None:
         # flow_loss divides by this rank's weight total; rescale to the global batch's mean total
