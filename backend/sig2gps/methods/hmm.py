@@ -88,7 +88,11 @@ class HmmMethod(ReconstructionMethod):
         for m in tracks:
             lon, lat = self.network.to_lonlat(m.x, m.y)
             info = dict(m.info, score=round(float(m.score), 4), **scale_info)
-            rollouts.append(Rollout(GpsTrace(trace.trace_id, m.t, lon, lat), score=float(m.score), info=info))
+            segs = m.route.segments  # the roads it was drawn along (a one-node route: those leaving the node)
+            if not len(segs):
+                segs = self.network.seg[self.network.u == m.route.nodes[0]]
+            rollouts.append(Rollout(GpsTrace(trace.trace_id, m.t, lon, lat), score=float(m.score), info=info,
+                                    road_segments=segs))
         return Reconstruction(trace.trace_id, self.name, rollouts)
 
 

@@ -1,0 +1,105 @@
+"""hmm's output check and setup fast paths (issue 17, section 4, second pass) give what the plain code gives: the
+on-road share from the route's own segments, checked against GEOS on seeded curved roads."""
+import numpy as np
+import pytest
+from pyproj import CRS
+from shapely import LineString, STRtree, points
+
+from sig2gps.network.graph import RoadNetwork
+from sig2gps.plausibility import _near_segments, on_road_share
+from test_mapmatch import X0, Y0
+
+TOL = 30.0
+
+
+def curvy(n_seg=40, seed=0):
+    """A seeded network of curved roads: each segment a random walk of 2-9 vertices (5-150 m steps), its own two
+    end nodes, one edge each way."""
+    rng = np.random.default_rng(seed)
+    segs, nodes = [], []
+    for _ in range(n_seg):
+        k = int(rng.integers(2, 10))
+        start = rng.uniform(0, 3000, 2)
+        steps = rng.uniform(5, 150, k - 1)[:, None] * np.column_stack([np.cos(a := rng.uniform(0, 6.3, k - 1)),
+                                                                        np.sin(a)])
+        g = np.vstack([start, start + np.cumsum(steps, axis=0)]) + [X0, Y0]
+        segs.append(g)
+        nodes += [g[0], g[-1]]
+    m = len(segs)
+    u = [2 * i for i in range(m)] + [2 * i + 1 for i in range(m)]
+    v = [2 * i + 1 for i in range(m)] + [2 * i for i in range(m)]
+    return RoadNetwork(np.array(nodes), segs, ["residential"] * m, u, v, list(range(m)) * 2, [True] * m + [False] * m,
+                       CRS.from_epsg(32633), name=f"curvy{seed}")
+
+
+def probe_points(net, segs, rng, n=400):
+    """Points on the given segments, at distances just inside and outside the tolerance from them (along the
+    normal of a piece), and anywhere."""
+    out = []
+    for _ in range(n):
+        g = net.seg_xy[int(rng.choice(segs))]
+        j = int(rng.integers(0, len(g) - 1))
+        a, b = g[j], g[j + 1]
+        p = a + rng.uniform(0, 1) * (b - a)
+        nrm = np.array([a[1] - b[1], b[0] - a[0]]) / max(np.hypot(*(b - a)), 1e-9)
+        off = rng.choice([0.0, 0.0, rng.uniform(0, TOL), TOL - 1e-7, TOL + 1e-7, rng.uniform(TOL, 3 * TOL)])
+        out.append(p + off * nrm)
+    out += list(rng.uniform(0, 3000, (n // 4, 2)) + [X0, Y0])
+    return np.array(out)
+
+
+def geos_hits(net, xy):
+    tree = STRtree([LineString(g) for g in net.seg_xy])
+    hit, _ = tree.query(points(xy), predicate="dwithin", distance=TOL)
+    mask = np.zeros(len(xy), bool)
+    mask[hit] = True
+    return mask
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_points_proven_near_the_route_are_near_for_geos_too(seed):
+    net = curvy(seed=seed)
+    rng = np.random.default_rng(seed)
+    segs = rng.choice(len(net.seg_xy), 12, replace=False)
+    xy = probe_points(net, segs, rng)
+    near = _near_segments(xy[:, 0], xy[:, 1], net, segs, TOL)
+    truth = geos_hits(net, xy)
+    assert not (near & ~truth).any()  # a proof is never wrong
+    on = np.array([min(LineString(net.seg_xy[s]).distance(points(p)) for s in segs) for p in xy]) < TOL / 2
+    assert near[on].all()  # every point within half the tolerance of the route is proven (no GEOS needed)
+    assert (truth & ~near).any()  # the probe also has points left to the exact check
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_share_is_the_same_with_and_without_the_route(seed):
+    net = curvy(seed=seed)
+    rng = np.random.default_rng(10 + seed)
+    for k in (1, 5, 40):
+        segs = rng.choice(len(net.seg_xy), k, replace=False)
+        xy = probe_points(net, segs, rng, n=300)
+        plain = on_road_share(xy[:, 0], xy[:, 1], net, TOL)
+        assert plain == geos_hits(net, xy).mean()
+        assert on_road_share(xy[:, 0], xy[:, 1], net, TOL, segments=segs) == plain
+        assert on_road_share(xy[:, 0], xy[:, 1], net, TOL, max_points=50, segments=segs) == \
+            on_road_share(xy[:, 0], xy[:, 1], net, TOL, max_points=50)
+
+
+def test_hmm_outputs_name_their_roads_and_the_verdict_is_the_plain_one():
+    from sig2gps.methods import MethodOptions, get_method
+    from sig2gps.plausibility import check_plausibility
+    from sig2gps.types import SignalingTrace
+    from test_mapmatch import grid
+
+    net = grid()
+    traces = []
+    for k, nodes in enumerate(([0, 1, 2, 7, 12, 13], [12, 12, 12])):  # a drive, and a phone parked at one node
+        xy = net.node_xy[nodes]
+        lon, lat = net.to_lonlat(xy[:, 0], xy[:, 1])
+        traces.append(SignalingTrace(f"t{k}", np.arange(len(nodes)) * 40.0, [f"c{i}" for i in nodes], lon, lat))
+    recs, errors = get_method("hmm")(net, MethodOptions(rollouts=2)).reconstruct_many(traces)
+    assert not errors
+    for rec, tr in zip(recs, traces):
+        for ro in rec.rollouts:
+            assert ro.road_segments is not None and len(ro.road_segments)
+            plain = check_plausibility(ro.track, net, span_lonlat=(tr.lon, tr.lat))
+            assert ro.info["plausibility"] == plain.as_info() and plain.on_road_share == 1.0
