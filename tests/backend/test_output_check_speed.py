@@ -103,3 +103,29 @@ def test_hmm_outputs_name_their_roads_and_the_verdict_is_the_plain_one():
             assert ro.road_segments is not None and len(ro.road_segments)
             plain = check_plausibility(ro.track, net, span_lonlat=(tr.lon, tr.lat))
             assert ro.info["plausibility"] == plain.as_info() and plain.on_road_share == 1.0
+
+
+def test_edge_keys_are_the_dict_picks_with_parallel_edges_and_ties():
+    from sig2gps.network.topology import GraphTopology
+
+    rng = np.random.default_rng(5)
+    g = GraphTopology()
+    g.node_xy = np.zeros((30, 2))
+    g.u, g.v = rng.integers(0, 30, 2000), rng.integers(0, 30, 2000)  # many parallel edges per pair
+    g.length = rng.choice([10.0, 20.0, 20.0, 35.5], 2000)  # and ties among them
+    keys, edges = g._edge_keys
+    lookup = g._edge_lookup
+    assert np.array_equal(keys, np.sort([a * 30 + b for a, b in lookup]))
+    assert [lookup[(int(k) // 30, int(k) % 30)] for k in keys] == edges.tolist()
+
+
+def test_a_cached_network_has_its_vertex_arrays_filled_as_computed():
+    from sig2gps.network.cache import network_arrays, network_from_arrays
+
+    net = curvy(seed=4)
+    back = network_from_arrays(network_arrays(net))
+    assert {"_seg_flat", "bounds_xy"} <= set(back.__dict__)
+    flat, off = back._seg_flat
+    want_flat, want_off = net._seg_flat
+    assert np.array_equal(flat, want_flat) and np.array_equal(off, want_off) and back.bounds_xy == net.bounds_xy
+    assert all(np.array_equal(flat[off[i]:off[i + 1]], g) for i, g in enumerate(net.seg_xy))
