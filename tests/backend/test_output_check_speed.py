@@ -129,3 +129,15 @@ def test_a_cached_network_has_its_vertex_arrays_filled_as_computed():
     want_flat, want_off = net._seg_flat
     assert np.array_equal(flat, want_flat) and np.array_equal(off, want_off) and back.bounds_xy == net.bounds_xy
     assert all(np.array_equal(flat[off[i]:off[i + 1]], g) for i, g in enumerate(net.seg_xy))
+
+
+def test_keeping_freed_memory_is_asked_once_and_hmm_asks_it():
+    import sys
+
+    from sig2gps.methods import MethodOptions, get_method
+    from sig2gps.methods.hmm import _HEAP, keep_freed_memory
+    from test_mapmatch import grid
+
+    get_method("hmm")(grid(), MethodOptions())
+    assert "ok" in _HEAP and keep_freed_memory() is _HEAP["ok"]
+    assert _HEAP["ok"] or not sys.platform.startswith("linux") or "glibc" not in " ".join(__import__("platform").libc_ver())
