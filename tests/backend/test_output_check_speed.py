@@ -141,3 +141,30 @@ def test_keeping_freed_memory_is_asked_once_and_hmm_asks_it():
     get_method("hmm")(grid(), MethodOptions())
     assert "ok" in _HEAP and keep_freed_memory() is _HEAP["ok"]
     assert _HEAP["ok"] or not sys.platform.startswith("linux") or "glibc" not in " ".join(__import__("platform").libc_ver())
+
+
+@pytest.mark.parametrize("cfg", [dict(), dict(radius_m=450.0, grid_m=60.0), dict(max_candidates=5, grid_m=100.0)])
+def test_candidates_searched_near_first_are_the_full_searchs(cfg, monkeypatch):
+    """The two-step search (the first radius, then the full one for points without enough cells in it) gives
+    what one search to the full radius gives; the first step answers most points of a dense network."""
+    from sig2gps.mapmatch import candidates as cand
+    from sig2gps.mapmatch.config import CandidateConfig
+    from sig2gps.mapmatch.routing import RouteTable
+    from test_hmm_speed import _candidates_one
+    from test_mapmatch import grid
+
+    table = RouteTable(grid(n=40, step=35.0, name="grid40"), limit_m=2000.0)
+    cc = CandidateConfig(**cfg)
+    rng = np.random.default_rng(7)
+    xs, ys = (o + np.r_[rng.uniform(0, 1400, 110), rng.uniform(-900, 2300, 40)] for o in (X0, Y0))  # in, edge, out
+    searched = []
+    orig = cand._select
+    monkeypatch.setattr(cand, "_select", lambda t, p, c, r, nearest: searched.append(len(p)) or orig(t, p, c, r, nearest))
+    nodes, dist = cand.candidates_many(table, xs, ys, cc)
+    assert searched[0] == 150 and 0 < searched[1] < 75  # most points answered by the first step, not all
+    monkeypatch.setattr(cand, "FIRST_RADIUS", 1.0)
+    whole = cand.candidates_many(table, xs, ys, cc)
+    for k, (x, y) in enumerate(zip(xs, ys)):
+        wn, wd = _candidates_one(table, x, y, cc)
+        assert np.array_equal(nodes[k], wn) and np.array_equal(dist[k], wd)
+        assert np.array_equal(whole[0][k], wn) and np.array_equal(whole[1][k], wd)
