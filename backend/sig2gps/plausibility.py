@@ -106,8 +106,8 @@ PROOF_MARGIN_M = 1e-6  # a point counts as near a segment only this much inside 
 
 def _near_segments(x, y, network, segments, tol_m: float) -> np.ndarray:
     """Which points are certainly within `tol_m` of one of the network segments `segments`: a point within
-    tol_m - PROOF_MARGIN_M of a sample taken on a segment's pieces (samples at most tol_m apart, so a point on
-    a piece is at most tol_m / 2 from one). A sample lies on the piece, so its distance bounds the piece's from
+    tol_m - PROOF_MARGIN_M of a sample taken on a segment's pieces (samples at most 1.5 tol_m apart, so a point
+    on a piece is at most 0.75 tol_m from one). A sample lies on the piece, so its distance bounds the piece's from
     above: a point found here is one GEOS finds too; one missed is left to the exact check."""
     from scipy.spatial import cKDTree
 
@@ -118,7 +118,7 @@ def _near_segments(x, y, network, segments, tol_m: float) -> np.ndarray:
     a, b = flat[v[:-1]], flat[v[1:]]
     own = np.diff(np.repeat(np.arange(len(s)), n)) == 0  # consecutive vertices of one segment: a piece
     a, b = a[own], b[own]
-    step = max(tol_m, 1e-3)
+    step = 1.5 * tol_m
     m = np.ceil(np.hypot(*(b - a).T) / step).astype(np.int64) + 1  # samples a piece, both ends included
     k = np.repeat(np.arange(len(a)), m)
     f = (np.arange(m.sum()) - np.repeat(np.cumsum(m) - m, m)) / np.maximum(m - 1, 1)[k]

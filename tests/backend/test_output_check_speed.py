@@ -65,8 +65,8 @@ def test_points_proven_near_the_route_are_near_for_geos_too(seed):
     near = _near_segments(xy[:, 0], xy[:, 1], net, segs, TOL)
     truth = geos_hits(net, xy)
     assert not (near & ~truth).any()  # a proof is never wrong
-    on = np.array([min(LineString(net.seg_xy[s]).distance(points(p)) for s in segs) for p in xy]) < TOL / 2
-    assert near[on].all()  # every point within half the tolerance of the route is proven (no GEOS needed)
+    on = np.array([min(LineString(net.seg_xy[s]).distance(points(p)) for s in segs) for p in xy]) < 0.7 * TOL
+    assert near[on].all()  # every point within 0.7 x the tolerance of the route is proven (no GEOS needed)
     assert (truth & ~near).any()  # the probe also has points left to the exact check
 
 
@@ -168,3 +168,25 @@ def test_candidates_searched_near_first_are_the_full_searchs(cfg, monkeypatch):
         wn, wd = _candidates_one(table, x, y, cc)
         assert np.array_equal(nodes[k], wn) and np.array_equal(dist[k], wd)
         assert np.array_equal(whole[0][k], wn) and np.array_equal(whole[1][k], wd)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_ubodt_costs_with_empty_rows_and_long_rows(seed):
+    """costs() against the dense table of a random sparse one: empty rows (the last one too), rows of one entry
+    and rows of hundreds, targets before, between, after and on the stored columns."""
+    from scipy import sparse
+
+    from sig2gps.mapmatch.routing import RouteTable
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    dense = np.zeros((n, n), np.float32)
+    for r in range(n - 1):
+        k = int(rng.choice([0, 0, 1, 2, 7, 300]))
+        dense[r, rng.choice(n, k, replace=False)] = rng.uniform(0.001, 900, k)
+    t = RouteTable.__new__(RouteTable)
+    t._set_ubodt(sparse.csr_matrix(dense))
+    a, b = rng.integers(0, n, 20000), rng.integers(0, n, 20000)
+    a[:50] = n - 1  # the empty last row
+    want = np.where(dense[a, b] > 0, dense[a, b].astype(float), np.inf) - t._EPS
+    assert np.array_equal(t.costs(a, b), want) and np.isfinite(want).sum() > 1000

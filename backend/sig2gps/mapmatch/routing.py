@@ -117,15 +117,13 @@ class RouteTable:
             return np.full(len(a), np.inf)
         b = np.asarray(b, col.dtype)
         n = self._u_len[a]
-        base = self._u_ptr[a].astype(n.dtype)
-        last = len(col) - 1
+        base = np.minimum(self._u_ptr[a], len(col) - 1).astype(n.dtype)  # (an empty last row: past the end)
         for _ in range(self._u_steps):  # the answer stays within [base, base + n]; n halves (rounded up)
             half = n >> 1
-            probe = base + half
-            base = np.where(col[np.minimum(probe, last)] < b, probe, base)
             n -= half
-        base = np.minimum(base, last)
-        pos = np.minimum(base + (col[base] < b), last)  # the first entry >= b (lower bound)
+            half *= col[base + half] < b  # (base + half is inside the row while n > 0, else base itself)
+            base += half
+        pos = np.minimum(base + (col[base] < b), len(col) - 1)  # the first entry >= b (lower bound)
         found = (col[pos] == b) & (self._u_len[a] > 0) & (pos < self._u_ptr[a + 1])
         return np.where(found, data[pos].astype(float), np.inf) - self._EPS
 
