@@ -190,3 +190,14 @@ def test_ubodt_costs_with_empty_rows_and_long_rows(seed):
     a[:50] = n - 1  # the empty last row
     want = np.where(dense[a, b] > 0, dense[a, b].astype(float), np.inf) - t._EPS
     assert np.array_equal(t.costs(a, b), want) and np.isfinite(want).sum() > 1000
+
+
+def test_unique_rows_are_numpys_unique_rows():
+    from sig2gps.mapmatch.cleanup import _unique_rows
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 7, 300):
+        xy = np.round(rng.choice([0.0, -0.0, 1.5, 3.0, 1e6 + 0.1], (n, 2)) + rng.choice([0, 0, 0.1], (n, 2)), 1)
+        want, winv = np.unique(xy, axis=0, return_inverse=True)
+        got, inv = _unique_rows(xy[:, 0].copy(), xy[:, 1].copy())
+        assert np.array_equal(got, want) and np.array_equal(inv, winv.ravel())
