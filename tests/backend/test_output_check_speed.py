@@ -143,7 +143,8 @@ def test_keeping_freed_memory_is_asked_once_and_hmm_asks_it():
     assert _HEAP["ok"] or not sys.platform.startswith("linux") or "glibc" not in " ".join(__import__("platform").libc_ver())
 
 
-@pytest.mark.parametrize("cfg", [dict(), dict(radius_m=450.0, grid_m=60.0), dict(max_candidates=5, grid_m=100.0)])
+@pytest.mark.parametrize("cfg", [dict(), dict(radius_m=450.0, grid_m=60.0), dict(max_candidates=5, grid_m=100.0),
+                                 dict(grid_m=5.0, max_candidates=8)])  # (the last: too many cells for a key table)
 def test_candidates_searched_near_first_are_the_full_searchs(cfg, monkeypatch):
     """The two-step search (the first radius, then the full one for points without enough cells in it) gives
     what one search to the full radius gives; the first step answers most points of a dense network."""

@@ -33,9 +33,10 @@ def candidates_many(table, xs: np.ndarray, ys: np.ndarray, cfg: CandidateConfig
     nearest, and any node outside is farther than all of them); only the others are searched to the full radius."""
     pts = np.column_stack([np.asarray(xs, float), np.asarray(ys, float)])
     n = len(pts)
-    if not (cfg.grid_m > 0 and 0 < FIRST_RADIUS < 1 and n):
-        return _split(*_select(table, pts, cfg, cfg.radius_m, nearest=True)[:3])
     r1 = cfg.radius_m * FIRST_RADIUS
+    if not (cfg.grid_m > 0 and 0 < FIRST_RADIUS < 1 and n and np.pi * r1 ** 2 >= cfg.max_candidates * cfg.grid_m ** 2):
+        # (no first search where its disc is smaller than max_candidates cells: it would seldom answer a point)
+        return _split(*_select(table, pts, cfg, cfg.radius_m, nearest=True)[:3])
     idx, d, counts, size = _select(table, pts, cfg, r1, nearest=False)
     ends = np.cumsum(counts)
     full = counts == cfg.max_candidates
@@ -83,13 +84,19 @@ def _select(table, pts, cfg: CandidateConfig, radius: float, nearest: bool):
     thin = np.repeat(size > cfg.max_candidates, size) if cfg.grid_m > 0 else np.zeros(len(idx), bool)
     if thin.any():  # one node per grid cell (the nearest: the first in this order), for crowded points only
         cell = np.floor(xy[thin] / cfg.grid_m).astype(np.int64)
-        cell -= cell.min(axis=0)
+        gt = g[thin]  # (sorted: each point's hits are one run)
+        run = np.flatnonzero(np.r_[True, gt[1:] != gt[:-1]])
+        cell -= np.repeat(np.minimum.reduceat(cell, run, axis=0), np.diff(np.r_[run, len(gt)]), axis=0)
+        # (each point's cells counted from its own lowest: a point's nodes lie within the radius, few cells)
         span = cell.max(axis=0) + 1
-        key = (g[thin] * span[0] + cell[:, 0]) * span[1] + cell[:, 1]
-        _, first = np.unique(key, return_index=True)
-        sub = np.zeros(int(thin.sum()), bool)
-        sub[first] = True
-        keep[thin] = sub
+        key = (gt * span[0] + cell[:, 0]) * span[1] + cell[:, 1]
+        pos = np.arange(len(key))
+        if n * span[0] * span[1] <= 8 * len(key) + 4096:  # each (point, cell)'s first hit, in a table of keys
+            first = np.full(n * span[0] * span[1], len(key))
+            np.minimum.at(first, key, pos)
+            keep[thin] = first[key] == pos
+        else:  # (too many keys for a table: sorted)
+            keep[thin] = np.isin(pos, np.unique(key, return_index=True)[1])
     kept = np.r_[0, np.cumsum(keep)]  # kept[j]: hits kept before position j
     rank = kept[1:] - 1 - np.repeat(kept[start], size)  # rank of a kept hit among its point's kept hits
     keep &= rank < cfg.max_candidates
