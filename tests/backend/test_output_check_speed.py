@@ -202,3 +202,22 @@ def test_unique_rows_are_numpys_unique_rows():
         want, winv = np.unique(xy, axis=0, return_inverse=True)
         got, inv = _unique_rows(xy[:, 0].copy(), xy[:, 1].copy())
         assert np.array_equal(got, want) and np.array_equal(inv, winv.ravel())
+
+
+def test_a_saved_fence_is_used_and_a_wrong_one_rebuilt():
+    from scipy import sparse
+
+    from sig2gps.mapmatch.routing import RouteTable
+
+    rng = np.random.default_rng(3)
+    dense = np.where(rng.random((300, 300)) < 0.3, rng.uniform(1, 900, (300, 300)), 0).astype(np.float32)
+    t = RouteTable.__new__(RouteTable)
+    t._set_ubodt(sparse.csr_matrix(dense))
+    fence = t._fence.copy()
+    assert np.array_equal(fence, np.concatenate([r.indices[::RouteTable.FENCE] for r in sparse.csr_matrix(dense)]))
+    a, b = rng.integers(0, 300, 5000), rng.integers(0, 300, 5000)
+    want = t.costs(a, b)
+    t._set_ubodt(sparse.csr_matrix(dense), fence)  # as read from the setup cache
+    assert np.array_equal(t.costs(a, b), want)
+    t._set_ubodt(sparse.csr_matrix(dense), fence[:-3])  # (a fence of another table: gathered again)
+    assert np.array_equal(t._fence, fence) and np.array_equal(t.costs(a, b), want)
