@@ -70,32 +70,76 @@ def _span_m(span_lonlat, network) -> float | None:
     return float(np.hypot(x.max() - x.min(), y.max() - y.min()))
 
 
-def on_road_share(x, y, network, tol_m: float, max_points: int = 1000) -> float:
-    """Share of the points (network metres) that lie within `tol_m` of a road segment of `network`."""
-    from shapely import LineString, STRtree, points
+def on_road_share(x, y, network, tol_m: float, max_points: int = 1000, segments=None) -> float:
+    """Share of the points (network metres) that lie within `tol_m` of a road segment of `network`.
 
+    segments: ids of network segments the points were drawn along, when the caller knows them (a map matcher's
+    route): a point proven within `tol_m` of one of them (`_near_segments`) counts without the network's index,
+    which only sees the others. The share is the same with or without them."""
     if not len(x):
         return 1.0
     if len(x) > max_points:  # the share, from evenly spread points (within a few % of it; the check's cost stays flat)
         pick = np.linspace(0, len(x) - 1, max_points).round().astype(int)
         x, y = np.asarray(x)[pick], np.asarray(y)[pick]
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    rest = np.arange(len(x))
+    if segments is not None and len(segments) and tol_m >= 1.0:
+        rest = np.flatnonzero(~_near_segments(x, y, network, segments, tol_m))
+    return float((len(x) - len(rest) + _n_near_roads(x[rest], y[rest], network, tol_m)) / len(x))
+
+
+def _n_near_roads(x, y, network, tol_m: float) -> int:
+    """How many of the points lie within `tol_m` of a road segment of `network` (GEOS, its segment index)."""
+    if not len(x):
+        return 0
+    from shapely import LineString, STRtree, points
+
     tree = getattr(network, "_tree", None)  # the network's own segment index (RoadNetwork), else one built here
     if tree is None:
         tree = STRtree([LineString(g) for g in network.seg_xy])
     hit, _ = tree.query(points(np.column_stack([x, y])), predicate="dwithin", distance=tol_m)
-    return float(len(np.unique(hit)) / len(x))
+    return len(np.unique(hit))
+
+
+PROOF_MARGIN_M = 1e-6  # a point counts as near a segment only this much inside the tolerance (float rounding)
+
+
+def _near_segments(x, y, network, segments, tol_m: float) -> np.ndarray:
+    """Which points are certainly within `tol_m` of one of the network segments `segments`: a point within
+    tol_m - PROOF_MARGIN_M of a sample taken on a segment's pieces (samples at most 1.5 tol_m apart, so a point
+    on a piece is at most 0.75 tol_m from one). A sample lies on the piece, so its distance bounds the piece's from
+    above: a point found here is one GEOS finds too; one missed is left to the exact check."""
+    from scipy.spatial import cKDTree
+
+    flat, off = network._seg_flat  # every segment's vertices in one array (network.topology)
+    s = np.unique(np.asarray(segments, np.int64))
+    n = off[s + 1] - off[s]
+    v = np.repeat(off[s] - (np.cumsum(n) - n), n) + np.arange(n.sum())  # the segments' vertices, in order
+    a, b = flat[v[:-1]], flat[v[1:]]
+    own = np.diff(np.repeat(np.arange(len(s)), n)) == 0  # consecutive vertices of one segment: a piece
+    a, b = a[own], b[own]
+    step = 1.5 * tol_m
+    m = np.ceil(np.hypot(*(b - a).T) / step).astype(np.int64) + 1  # samples a piece, both ends included
+    k = np.repeat(np.arange(len(a)), m)
+    f = (np.arange(m.sum()) - np.repeat(np.cumsum(m) - m, m)) / np.maximum(m - 1, 1)[k]
+    pts = a[k] + f[:, None] * (b - a)[k]
+    if not len(pts):
+        return np.zeros(len(x), bool)
+    d, _ = cKDTree(pts).query(np.column_stack([x, y]), distance_upper_bound=tol_m - PROOF_MARGIN_M)
+    return d <= tol_m - PROOF_MARGIN_M
 
 
 def check_plausibility(track: GpsTrace, network=None, *, max_speed_mps: float = 50.0, span_lonlat=None,
                        max_length_ratio: float = 4.0, road_tol_m: float = 30.0, min_on_road_share: float = 0.9,
-                       piece_starts=()) -> Plausibility:
+                       piece_starts=(), road_segments=None) -> Plausibility:
     """Check one track (see the module doc). Fails on any step faster than `max_speed_mps`, a length above
     `max_length_ratio` x the reference span, fewer than `min_on_road_share` of the points on a road (only
     with a network), or more than one piece.
 
     span_lonlat: (lon, lat) arrays (or anything with .lon/.lat, e.g. the SignalingTrace) whose bounding-box
     diagonal is the reference span; piece_starts: indices of points that start a new piece (the method
-    could not join the route there).
+    could not join the route there); road_segments: ids of the network segments the track was drawn along,
+    when the method knows them (on_road_share: the same share, found faster).
     """
     n = len(track)
     reasons = []
@@ -127,7 +171,7 @@ def check_plausibility(track: GpsTrace, network=None, *, max_speed_mps: float = 
                        f"(more than {max_length_ratio:g}x: a zig-zag)")
     share = None
     if network is not None:
-        share = on_road_share(x, y, network, road_tol_m)
+        share = on_road_share(x, y, network, road_tol_m, segments=road_segments)
         if share < min_on_road_share:
             reasons.append(f"only {100 * share:.0f}% of points within {road_tol_m:g} m of a road")
     if n_pieces > 1:

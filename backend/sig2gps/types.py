@@ -70,6 +70,9 @@ class Rollout:
     score: float = 0.0  # higher is better; methods document their own scale
     info: dict = field(default_factory=dict)  # method-specific diagnostics (json-serialisable)
     frames: list | None = None  # optional (T,H,W,3) uint8 frames for the plugin's player
+    # optional ids of the road network's segments the track was drawn along (a map matcher's route): the output
+    # check (methods.base.check_outputs) then finds its on-road share faster; not part of the output
+    road_segments: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

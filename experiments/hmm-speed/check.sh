@@ -3,6 +3,7 @@
 # resources | tar -x -C out/baseline`) and after (this checkout): 8 runs (three test cities, a small batch without
 # the cost table, 3 rollouts, estimated positions, batches under 20 traces; 556 traces), compared by measure.py compare.
 # Usage, from the repository root: SIG2GPS_BENCH_ROOT=... SIG2GPS_OSM_DIR=... experiments/hmm-speed/check.sh
+# (CHECKS=path: where the summary goes, default experiments/hmm-speed/checks.json)
 set -euo pipefail
 PY=${PY:-/work/main/.venv/bin/python}
 BASE=${BASE:-out/baseline/backend}
@@ -23,7 +24,7 @@ for k in "${!runs[@]}"; do
   $PY -c "import json,sys; r=json.load(open('out/dumps/compare-$k.json')); print('${runs[$k]}:', r['traces'], 'traces,', r['rollouts'], 'rollouts, identical' if r['identical'] else 'DIFFERENT', 'worst', r['worst_deg'], 'deg', r['problems'][:3])"
 done
 $PY - "${runs[@]}" <<'PY'
-import json, sys, datetime
+import datetime, json, os, sys
 runs = sys.argv[1:]
 out = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
        "command": "experiments/hmm-speed/check.sh", "runs": []}
@@ -31,6 +32,6 @@ for k, args in enumerate(runs):
     r = json.load(open(f"out/dumps/compare-{k}.json"))
     out["runs"].append({"args": args, **{key: r[key] for key in ("traces", "rollouts", "worst_deg", "identical", "problems")}})
 out["all_identical"] = all(r["identical"] for r in out["runs"])
-open("experiments/hmm-speed/checks.json", "w").write(json.dumps(out, indent=1))
+open(os.environ.get("CHECKS", "experiments/hmm-speed/checks.json"), "w").write(json.dumps(out, indent=1))
 PY
 exit $fail

@@ -4,7 +4,7 @@ the subset's 120 test traces a city).
 
 Usage (from the repository root):
     SIG2GPS_BENCH_ROOT=/work/bench SIG2GPS_OSM_DIR=../shared/data/osm PYTHONPATH=backend \
-        python experiments/hmm-speed/section.py [--per-scope 40]
+        python experiments/hmm-speed/section.py [--per-scope 40] [--name s10]
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ sys.path.insert(0, str(HERE.parent))  # experiments/: bench_subset
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-scope", type=int, default=40)
+    ap.add_argument("--name", default="", help="write section-NAME.md and bench_record-NAME.json (keeps older records)")
     a = ap.parse_args()
     from bench_subset import test_benchmark
 
@@ -35,11 +36,12 @@ def main() -> None:
     bench.root.mkdir(parents=True, exist_ok=True)
     benchdata.build_benchmark = lambda *args, **kw: bench  # the section builds the full benchmark otherwise
     md = hmm_speed.run(argparse.Namespace(quick=False, osm_dir=None))
-    (HERE / "section.md").write_text(f"# {hmm_speed.TITLE}\n\nBenchmark subset: {a.per_scope} test traces per scope "
+    tag = f"-{a.name}" if a.name else ""
+    (HERE / f"section{tag}.md").write_text(f"# {hmm_speed.TITLE}\n\nBenchmark subset: {a.per_scope} test traces per scope "
                                      f"per city ({name}).\n\n{md}")
-    shutil.copy(bench.root / "hmm_speed.json", HERE / "bench_record.json")
+    shutil.copy(bench.root / "hmm_speed.json", HERE / f"bench_record{tag}.json")
     print(md)
-    print(json.dumps(json.loads((HERE / "bench_record.json").read_text())["records"][0]))
+    print(json.dumps(json.loads((HERE / f"bench_record{tag}.json").read_text())["records"][0]))
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ class RouteTable:
                 == len(hit["data"]):
             u = sparse.csr_matrix((hit["data"], hit["indices"], hit["indptr"]), shape=(n, n))
             u.has_sorted_indices = True  # saved sorted (_set_ubodt); checking would read the whole file
-            self._set_ubodt(u)
+            self._set_ubodt(u, hit.get("fence"))
             self.ubodt_m, self.ubodt_s = float(bound_m), time.perf_counter() - t0
             return
         if not build:
@@ -95,10 +95,15 @@ class RouteTable:
         self.ubodt_s = time.perf_counter() - t0
         if cache is not None:
             u = self.ubodt
-            cache.save(what, {"data": u.data, "indices": u.indices, "indptr": u.indptr})
+            cache.save(what, {"data": u.data, "indices": u.indices, "indptr": u.indptr, "fence": self._fence})
 
-    def _set_ubodt(self, u: sparse.csr_matrix) -> None:
-        """Keep the UBODT with each row's columns sorted, for the binary searches of `costs`."""
+    FENCE = 32  # every FENCE-th column of a row is kept apart (the fence), a small array searched first
+
+    def _set_ubodt(self, u: sparse.csr_matrix, fence=None) -> None:
+        """Keep the UBODT with each row's columns sorted, for the binary searches of `costs`, and its fence: the
+        columns at 0, FENCE, 2 FENCE, ... of every row, in one array (an eighth of the columns' size at most, read
+        into memory: the searches' first steps stay in it, the last ones in one block of the mapped file).
+        fence: the saved one (the setup cache), else it is gathered here (reading every page of the columns)."""
         if not u.has_sorted_indices:
             u.sort_indices()
         self.ubodt = u
@@ -106,27 +111,48 @@ class RouteTable:
         self._u_len = np.diff(self._u_ptr).astype(np.int32 if len(u.indices) < 2 ** 31 else np.int64)
         longest = int(self._u_len.max()) if len(self._u_len) else 0
         self._u_steps = int(np.ceil(np.log2(longest))) if longest > 1 else 0  # halvings to one entry
+        n_f = (self._u_len + (self.FENCE - 1)) // self.FENCE  # fence entries of each row
+        self._f_ptr = np.r_[0, np.cumsum(n_f, dtype=np.int64)]
+        self._f_len = n_f.astype(self._u_len.dtype)
+        self._f_steps = int(np.ceil(np.log2(int(n_f.max())))) if len(n_f) and n_f.max() > 1 else 0
+        if fence is None or len(fence) != self._f_ptr[-1]:
+            rows = np.repeat(np.arange(len(n_f)), n_f)
+            fence = u.indices[self._u_ptr[rows] + self.FENCE * (np.arange(len(rows)) - self._f_ptr[rows])]
+        self._fence = np.array(fence, u.indices.dtype)  # (a copy in memory: small, and aligned)
+
+    @staticmethod
+    def _lower_bound(arr, base, n, b, steps: int, strict: bool = True):
+        """For each k: base[k] + the number of entries of arr[base[k]: base[k] + n[k]] (sorted) below b[k]
+        (strict=False: at most b[k]) after `steps` halvings (enough for the longest n), branch-free, all at once.
+        base and n are changed in place; base[k] + n[k] must not pass the end of arr where n[k] > 0."""
+        np.minimum(base, len(arr) - 1, out=base)  # (an empty row at the end would point past it)
+        for _ in range(steps):  # the answer stays within [base, base + n]; n halves (rounded up)
+            half = n >> 1
+            n -= half
+            half *= (arr[base + half] < b) if strict else (arr[base + half] <= b)  # (base + half: inside the row)
+            base += half
+        return base + ((arr[base] < b) if strict else (arr[base] <= b))
 
     def costs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """UBODT cost from a[k] to b[k] for every k (inf where b[k] is beyond the bound from a[k]): a branch-free
         binary search in each pair's row, all pairs at once (a trace's whole lattice in one go: scipy's sparse
-        indexing, one call a step, cost mostly per-call overhead)."""
+        indexing, one call a step, cost mostly per-call overhead): first in the row's fence (the block that can
+        hold b), then in that block of the row."""
         col, data = self.ubodt.indices, self.ubodt.data
         a = np.asarray(a, np.int64)
         if not len(col) or not len(a):
             return np.full(len(a), np.inf)
         b = np.asarray(b, col.dtype)
-        n = self._u_len[a]
-        base = self._u_ptr[a].astype(n.dtype)
-        last = len(col) - 1
-        for _ in range(self._u_steps):  # the answer stays within [base, base + n]; n halves (rounded up)
-            half = n >> 1
-            probe = base + half
-            base = np.where(col[np.minimum(probe, last)] < b, probe, base)
-            n -= half
-        base = np.minimum(base, last)
-        pos = np.minimum(base + (col[base] < b), last)  # the first entry >= b (lower bound)
-        found = (col[pos] == b) & (self._u_len[a] > 0) & (pos < self._u_ptr[a + 1])
+        dt = self._u_len.dtype
+        f0 = self._f_ptr[a].astype(dt)
+        blk = self._lower_bound(self._fence, f0.copy(), self._f_len[a], b, self._f_steps, strict=False) - f0 - 1
+        row = self._u_len[a]
+        inside = blk >= 0  # (else b lies before the row's first column)
+        blk = np.maximum(blk, 0) * self.FENCE
+        pos = self._lower_bound(col, self._u_ptr[a].astype(dt) + blk, np.minimum(row - blk, self.FENCE), b,
+                                int(np.log2(self.FENCE)))
+        pos = np.minimum(pos, len(col) - 1)  # the first entry >= b in b's block (lower bound)
+        found = inside & (col[pos] == b) & (row > 0) & (pos < self._u_ptr[a + 1])
         return np.where(found, data[pos].astype(float), np.inf) - self._EPS
 
     def cost1(self, a: int, b: int) -> float | None:

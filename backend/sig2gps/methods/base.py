@@ -249,7 +249,8 @@ class ReconstructionMethod(ABC):
                 pieces = ro.info.get("pieces") or []
                 p = check_plausibility(ro.track, net, max_speed_mps=self.options.max_speed_mps,
                                        span_lonlat=None if tr is None else (tr.lon, tr.lat),
-                                       piece_starts=[int(a) for a, _ in pieces[1:]])
+                                       piece_starts=[int(a) for a, _ in pieces[1:]],
+                                       road_segments=ro.road_segments if net is not None else None)
                 ro.info["plausibility"] = p.as_info()
                 if not p.ok:
                     ro.info.setdefault("failed", p.reason)

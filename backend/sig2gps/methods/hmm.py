@@ -12,6 +12,8 @@ the tuned defaults (used by tests and tuning).
 """
 from __future__ import annotations
 
+import ctypes
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -20,6 +22,27 @@ from .. import deadline
 from ..types import GpsTrace, Reconstruction, Rollout
 from .base import ReconstructionMethod
 from .registry import register
+
+_HEAP = {}  # keep_freed_memory's outcome, once per process
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (glibc's malloc.h)
+
+
+def keep_freed_memory(mmap_mb: int = 32, trim_mb: int = 64) -> bool:
+    """Let the C allocator (glibc) keep freed blocks of up to `mmap_mb` for reuse, and up to `trim_mb` of free heap,
+    instead of handing each back to the system: hmm's per-trace numpy temporaries are a few hundred kB to a few MB,
+    and by default each is given back when freed and the next trace's page faults zero it in again (most of a fresh
+    process's system time on its first call: experiments/hmm-speed). Process-wide, once (mallopt); False where
+    that is not glibc's allocator (nothing changes there)."""
+    if "ok" not in _HEAP:
+        _HEAP["ok"] = False
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(None)
+                _HEAP["ok"] = bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_mb << 20)
+                                   and libc.mallopt(M_TRIM_THRESHOLD, trim_mb << 20))
+            except (AttributeError, OSError):
+                pass
+    return _HEAP["ok"]
 
 
 @register
@@ -38,6 +61,7 @@ class HmmMethod(ReconstructionMethod):
 
         if network is None:
             raise ValueError("hmm needs a road network (--network)")
+        keep_freed_memory()
         cfg = self.options.extra.get("config") or MatchConfig()
         if self.options.extra.get("timing"):  # "track" (as before) | "geometry" | "learned": mapmatch.handover
             cfg = replace(cfg, timing=replace(cfg.timing, handover=str(self.options.extra["timing"])))
@@ -88,7 +112,11 @@ class HmmMethod(ReconstructionMethod):
         for m in tracks:
             lon, lat = self.network.to_lonlat(m.x, m.y)
             info = dict(m.info, score=round(float(m.score), 4), **scale_info)
-            rollouts.append(Rollout(GpsTrace(trace.trace_id, m.t, lon, lat), score=float(m.score), info=info))
+            segs = m.route.segments  # the roads it was drawn along (a one-node route: those leaving the node)
+            if not len(segs):
+                segs = self.network.seg[self.network.u == m.route.nodes[0]]
+            rollouts.append(Rollout(GpsTrace(trace.trace_id, m.t, lon, lat), score=float(m.score), info=info,
+                                    road_segments=segs))
         return Reconstruction(trace.trace_id, self.name, rollouts)
 
 

@@ -223,5 +223,9 @@ def network_from_arrays(a: dict):
                       CRS.from_wkt(str(a["crs"])), name=str(a["name"]))
     if len(a["core_nodes"]) != net.n_nodes or len(seg_xy) != len(a["seg_sizes"]):
         raise ValueError("inconsistent cached network")
-    net.__dict__["core_nodes"] = a["core_nodes"].astype(bool)  # a cached_property, filled
+    net.__dict__["core_nodes"] = a["core_nodes"].astype(bool)  # cached_properties, filled from the arrays at hand
+    flat = np.asarray(a["seg_xy"], float)
+    net.__dict__["_seg_flat"] = (flat, np.r_[0, np.cumsum(a["seg_sizes"])].astype(np.int64))  # (network.topology)
+    if len(flat):
+        net.__dict__["bounds_xy"] = (*flat.min(axis=0), *flat.max(axis=0))
     return net

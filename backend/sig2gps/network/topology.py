@@ -62,12 +62,12 @@ class GraphTopology:
 
     @cached_property
     def _edge_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """(sorted keys u * n_nodes + v, their edges): the same picks as edge_between, as arrays."""
-        uv = np.array(list(self._edge_lookup), np.int64).reshape(-1, 2)
-        keys = uv[:, 0] * self.n_nodes + uv[:, 1]
-        edges = np.fromiter(self._edge_lookup.values(), np.int64, len(uv))
-        order = np.argsort(keys)
-        return keys[order], edges[order]
+        """(sorted keys u * n_nodes + v, their edges): the same picks as edge_between (the last edge of each key
+        in _edge_lookup's order, the shortest), as arrays, without building that dict."""
+        order = np.argsort(-self.length)  # _edge_lookup's order: a later edge of the same key wins
+        keys = self.u[order].astype(np.int64) * self.n_nodes + self.v[order]
+        keys, last = np.unique(keys[::-1], return_index=True)  # the first in reverse: the last in order
+        return keys, order[::-1][last].astype(np.int64)
 
     def edges_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """edge_between of many node pairs at once (KeyError where two nodes are not joined by an edge)."""
