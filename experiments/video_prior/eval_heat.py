@@ -7,6 +7,8 @@ On the validation pairs `train sft` uses (1000 m windows, 13 frames), per pair, 
   samp_*       with --samples K: K sampled videos (steps), their geometric-median consensus (raw / route) and
                the heat of the samples' mean overlay (route)
   prior        the prior track itself
+  --prior-drawing: heat_* read the prior's own drawing instead of a model's output
+  heat_*_rR_fF with --calib: the heat de-inflated by odds divisor R, read at floor F
 """
 import argparse
 import json
@@ -30,6 +32,12 @@ ap.add_argument("--samples", type=int, default=0)
 ap.add_argument("--steps", type=int, default=10)
 ap.add_argument("--floor", type=float, default=0.1)
 ap.add_argument("--prior", default="hmm")
+ap.add_argument("--calib", default="", help="comma-separated odds divisors r: also decode the heat de-inflated, "
+                "p = o / (o + r (1 - o)) (a class-balanced loss inflates the dot's faint pixels), at each floor of "
+                "--calib-floors")
+ap.add_argument("--calib-floors", default="0.1")
+ap.add_argument("--prior-drawing", action="store_true", help="no model call: decode the prior's own drawing (its "
+                "condition channels) as the heat, the answer a prior-anchored model starts from")
 a = ap.parse_args()
 
 dev = "cuda" if torch.cuda.is_available() else "cpu"
@@ -79,7 +87,12 @@ def per_pair(fn):
 
 rec = {"model": a.model, "pairs": a.pairs, "n": len(idx), "windows": len(jobs), "device": dev, "floor": a.floor}
 t0 = time.time()
-heat = run(1, 0)
+if a.prior_drawing:
+    from sig2gps.model.scene import COND_CHANNELS
+
+    heat = [np.asarray(w.cond[COND_CHANNELS:COND_CHANNELS + 2], np.float32) for _, _, w in jobs]
+else:
+    heat = run(1, 0)
 rec["heat_seconds"] = time.time() - t0
 rec["heat_raw"] = score(per_pair(lambda j, n, t0, t1, win: heat_track(win, heat[j], t0, t1, a.floor)))
 if scene.prior:
@@ -87,6 +100,15 @@ if scene.prior:
     rec["heat_route"] = score_route(per_pair(
         lambda j, n, t0, t1, win: route_heat_track(win, heat[j], t0, t1, *priors[n], floor=a.floor)))
 print(json.dumps(rec), flush=True)
+for r in [float(v) for v in a.calib.split(",") if v]:
+    cal = [np.stack([h[0], h[1] / (h[1] + r * (1 - h[1]) + 1e-12)]) for h in heat]
+    for fl in [float(v) for v in a.calib_floors.split(",")]:
+        key = f"r{r:g}_f{fl:g}"
+        rec[f"heat_raw_{key}"] = score(per_pair(lambda j, n, t0, t1, win: heat_track(win, cal[j], t0, t1, fl)))
+        if scene.prior:
+            rec[f"heat_route_{key}"] = score_route(per_pair(
+                lambda j, n, t0, t1, win: route_heat_track(win, cal[j], t0, t1, *priors[n], floor=fl)))
+        print(key, rec[f"heat_raw_{key}"], rec.get(f"heat_route_{key}"), flush=True)
 if a.samples:
     t0 = time.time()
     samp = [run(a.steps, k) for k in range(a.samples)]
