@@ -9,6 +9,8 @@ Channels (all in [0, 1]):
   condition (every frame, clean): roads, signaling polyline, time ramp along it, signaling sites,
       first site, last site, and the frame's time fraction (constant plane; -1 sentinel on frame 0);
       with `SceneConfig.prior`, two more: a prior track drawn exactly like the overlay
+      with `SceneConfig.serving`, one more after them: per frame, the site serving at the frame's time (disc of
+      value 1) and the next record's site, brightening from 0 to 1 as that record's time approaches
   overlay (what the model generates): GPS path drawn up to the frame's time, current-position dot.
 Frame 0 shows no path and is kept clean (Wan 2.2 TI2V: the first frame is the condition);
 frame k >= 1 shows the path up to t0 + (k-1)/(T-2) * duration, so frame 1 holds the start dot.
@@ -24,8 +26,12 @@ OVERLAY_CHANNELS = 2
 
 
 def cond_channels(cfg: "SceneConfig") -> int:
-    """Condition channels of a scene: the seven planes, plus the prior's overlay when the scene has one."""
-    return COND_CHANNELS + (OVERLAY_CHANNELS if cfg.prior else 0)
+    """Condition channels of a scene: the seven planes, plus the prior's overlay and the serving plane when the
+    scene has them."""
+    return COND_CHANNELS + (OVERLAY_CHANNELS if cfg.prior else 0) + (SERVING_CHANNELS if cfg.serving else 0)
+
+
+SERVING_CHANNELS = 1
 
 # The eight symmetries of the square: data augmentation that keeps maps maps.
 _DIHEDRAL = [np.array(m, float) for m in (
@@ -49,6 +55,9 @@ class SceneConfig:
     # two more condition channels holding a prior track drawn like the overlay (path so far, dot per frame):
     # the engineered route (`hmm`'s rollout 0) at inference; the truth in the copy test
     prior: bool = False
+    # one more condition channel (after the prior's): WHEN the phone was in which cell, frame by frame (the time
+    # ramp along the signaling polyline says it only implicitly); see serving_video
+    serving: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,29 @@ def draw_window(sig_t: np.ndarray, sig_xy: np.ndarray, road_pieces: np.ndarray, 
     cond = condition_video(render_condition(win, cfg, road_pieces, sig_t - t0, sig_xy), frames)
     if pxy is not None:
         cond = np.concatenate([cond, render_overlay(win, cfg, pt, pxy, t_end, frames)])
+    if cfg.serving:
+        cond = np.concatenate([cond, serving_video(win, cfg, sig_t - t0, sig_xy, frames)])
     return win, cond
+
+
+def serving_video(win: Window, cfg: SceneConfig, sig_t: np.ndarray, sig_xy: np.ndarray, frames: int) -> np.ndarray:
+    """(SERVING_CHANNELS, T, S, S) float32: per frame k >= 1 (time frame_fracs * the last record's time), the disc
+    of the record in force (value 1) and the next record's site at the share of the time between the two that has
+    passed (0 -> 1); frame 0 empty. A handover is where the phone crosses from one cell to the next, so this says
+    directly where along the drive each frame is, the evidence hmm's handover timing reads."""
+    S = cfg.size
+    out = np.zeros((SERVING_CHANNELS, frames, S, S), np.float32)
+    t = np.asarray(sig_t, float)
+    if not len(t):
+        return out
+    px = win.to_px(np.asarray(sig_xy, float))
+    discs = _disc(S, px, cfg.dot_radius + 0.8)
+    for k, tk in enumerate(frame_fracs(frames) * t[-1], start=1):
+        i = int(np.clip(np.searchsorted(t, tk, side="right") - 1, 0, len(t) - 1))
+        out[0, k] = discs[i]
+        if i + 1 < len(t) and t[i + 1] > t[i]:
+            out[0, k] = np.maximum(out[0, k], discs[i + 1] * float((tk - t[i]) / (t[i + 1] - t[i])))
+    return out
 
 
 def frame_fracs(frames: int) -> np.ndarray:

@@ -66,6 +66,9 @@ class SftConfig(JsonConfig):
     # anchor the velocity on the prior (FlowConfig.prior_anchor): from a model without it, its output layer is zeroed
     # so training starts at the prior's own answer and learns the correction
     prior_anchor: bool = False
+    # draw the serving plane (SceneConfig.serving: which site served at each frame's time); from a model without
+    # it, its input channel starts at zero weight
+    serving: bool = False
 
 
 def build_model(cfg: SftConfig, device: str):
@@ -105,6 +108,11 @@ def build_model(cfg: SftConfig, device: str):
 
         widen_inputs(tr, COND_CHANNELS, OVERLAY_CHANNELS)
         mcfg = replace(mcfg, scene=replace(mcfg.scene, prior=True))
+    if cfg.serving and not mcfg.scene.serving:  # from a model without the serving plane: zero-init it
+        from ..model.scene import SERVING_CHANNELS, cond_channels
+
+        widen_inputs(tr, cond_channels(mcfg.scene), SERVING_CHANNELS)
+        mcfg = replace(mcfg, scene=replace(mcfg.scene, serving=True))
     if cfg.prior_anchor and not mcfg.flow.prior_anchor:
         anchor_on_prior(tr, mcfg)
         mcfg = replace(mcfg, flow=replace(mcfg.flow, prior_anchor=True))

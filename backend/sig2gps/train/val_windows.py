@@ -38,7 +38,7 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
         part = items[start:start + 64]
         gens = [torch.Generator().manual_seed(seed + j + 100_003 * k) for j, k in part]
         cond = np.stack([jobs[j][2].cond for j, _ in part])
-        init = cond[:, COND_CHANNELS:] if scene.prior and strength < 1 else None
+        init = cond[:, COND_CHANNELS:COND_CHANNELS + 2] if scene.prior and strength < 1 else None
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
             ov = pipe(cond, frames, steps, gens, init=init, strength=strength).overlay
         for (j, k), o in zip(part, ov):
