@@ -65,6 +65,15 @@ def add_parser(sub):
     tm.add_argument("--per-city", type=int, default=120, help="simulated drives per training city")
     tm.add_argument("--seed", type=int, default=9001)
     tm.add_argument("--out", default=None, help="model file (default: resources/models/timing/model.json)")
+    sq = tsub.add_parser("seqtiming", help="fit hmm's sequence timing model (a correction of the progress along "
+                                           "the matched route with context across the trace) on simulated drives "
+                                           "of the training cities (mapmatch.seq_timing; torch on CPU, minutes)")
+    sq.add_argument("--osm-dir", default=None, help="road extracts (default: the benchmark's, ../shared/data/osm)")
+    sq.add_argument("--per-city", type=int, default=1000, help="simulated drives per training city")
+    sq.add_argument("--seed", type=int, default=9801)
+    sq.add_argument("--epochs", type=int, default=30)
+    sq.add_argument("--width", type=int, default=16, help="channels of the convolution net")
+    sq.add_argument("--out", default=None, help="model file (default: resources/models/timing/sequence.json)")
     return p
 
 
@@ -75,6 +84,14 @@ def run(args):
         from ..train.timing import train_timing
 
         train_timing(args.out or default_model_path(), args.osm_dir or DEFAULT_OSM_DIR, per_city=args.per_city, seed=args.seed)
+        return 0
+    if args.stage == "seqtiming":
+        from ..benchdata import DEFAULT_OSM_DIR
+        from ..mapmatch.seq_timing import default_seq_model_path
+        from ..train.seqtiming import train_seqtiming
+
+        train_seqtiming(args.out or default_seq_model_path(), args.osm_dir or DEFAULT_OSM_DIR, per_city=args.per_city,
+                        seed=args.seed, epochs=args.epochs, width=args.width)
         return 0
     if args.stage == "adapt":
         from ..train.adapt import AdaptConfig, adapt

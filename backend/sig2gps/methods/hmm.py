@@ -4,7 +4,7 @@ Options: `--rollouts K` returns K distinct candidate routes, best first, scored 
 log-score per observation. The error settings (smoothing, emission, candidate radius) are scaled to
 the spacing of each trace's own records (mapmatch.scale: true site positions and positions estimated from
 drives differ); `hmm-classic` keeps the settings as tuned and times the route from the tower track alone.
-MethodOptions.extra may hold {"timing": "track" | "geometry" | "learned"}: the handover timing
+MethodOptions.extra may hold {"timing": "track" | "geometry" | "learned" | "sequence"}: the timing
 (mapmatch.handover; MatchConfig.timing.handover holds the default), {"ends": bool}: place the trip's end from
 the time after the last handover, extending the route there (mapmatch.ends; on by default), and
 {"config": MatchConfig} to override
@@ -39,7 +39,7 @@ class HmmMethod(ReconstructionMethod):
         if network is None:
             raise ValueError("hmm needs a road network (--network)")
         cfg = self.options.extra.get("config") or MatchConfig()
-        if self.options.extra.get("timing"):  # "track" (as before) | "geometry" | "learned": mapmatch.handover
+        if self.options.extra.get("timing"):  # "track" | "geometry" | "learned" | "sequence": mapmatch.handover
             cfg = replace(cfg, timing=replace(cfg.timing, handover=str(self.options.extra["timing"])))
         if "ends" in self.options.extra:  # place the trip's end from the elapsed time (mapmatch.ends) or not
             cfg = replace(cfg, timing=replace(cfg.timing, ends=bool(self.options.extra["ends"])))
