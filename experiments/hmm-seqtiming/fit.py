@@ -19,21 +19,24 @@ sys.path.insert(0, str(HERE.parent / "hmm-ends"))
 from harness import CITIES, cases  # noqa: E402
 
 TRAIN_SETS = ((120, 9001), (300, 9501), (600, 9801))
+# More training cities (never campo-grande): the same simulator on other road networks (--extra)
+EXTRA_CITIES = ("bellevue-wa", "helsinki", "north-bayreuth", "andorra", "hoyerswerda")
+EXTRA_SET = (300, 9901)
 TUNE_SET, HELDOUT_SET = (50, 7101), (40, 7201)
 OUT = Path("out/hmm-seqtiming")
 
 
-def samples(sets, osm_dir: str, step_s: float) -> list:
+def samples(sets, osm_dir: str, step_s: float, cities=CITIES) -> list:
     """The sequence model's samples of the cached cases of the given (per-city, seed) sets (cached too)."""
     from sig2gps.mapmatch.seq_timing import FEATURES
     from sig2gps.train.seqtiming import trace_sample
 
     out = []
     for n, seed in sets:
-        cache = OUT / f"samples-{n}-{seed}-{step_s:g}-{len(FEATURES)}.pkl"
+        cache = OUT / f"samples-{n}-{seed}-{step_s:g}-{len(FEATURES)}{'-extra' if cities != CITIES else ''}.pkl"
         if not cache.exists():
             got = []
-            for i, city in enumerate(CITIES):
+            for i, city in enumerate(cities):
                 for c in cases(city, n, seed + i, osm_dir):
                     s = trace_sample(c.route, c.obs, c.t, c.x, c.y, c.cfg.timing, c.scale, c.gps_t, c.gps_xy, step_s)
                     if s is not None:
@@ -58,9 +61,12 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--extra", action="store_true", help="also train on EXTRA_CITIES")
     a = ap.parse_args()
     t0 = time.perf_counter()
     train = samples(TRAIN_SETS, a.osm_dir, a.step)
+    if a.extra:
+        train += samples([EXTRA_SET], a.osm_dir, a.step, EXTRA_CITIES)
     tune = samples([TUNE_SET], a.osm_dir, a.step)
     print(f"{len(train)} training traces, {len(tune)} tune traces ({time.perf_counter() - t0:.0f} s)", flush=True)
     model, _ = fit_seq(train, a.step, width=a.width, dilations=tuple(a.dilations), kernel=a.kernel, epochs=a.epochs,
@@ -69,7 +75,9 @@ def main() -> None:
     for name, ss in (("train", train), ("tune", tune)):
         fit, zero = l1(model, ss)
         res[f"{name}_l1_m"], res[f"{name}_zero_l1_m"] = round(fit, 1), round(zero, 1)
-    model.meta = {"cities": list(CITIES), "train_sets": [list(s) for s in TRAIN_SETS], **res}
+    model.meta = {"cities": list(CITIES) + (list(EXTRA_CITIES) if a.extra else []),
+                  "train_sets": [list(s) for s in TRAIN_SETS] + ([list(EXTRA_SET)] if a.extra else []), **res,
+                  "command": "PYTHONPATH=backend python experiments/hmm-seqtiming/fit.py " + " ".join(sys.argv[1:])}
     OUT.mkdir(parents=True, exist_ok=True)
     model.save(OUT / f"{a.name}.json")
     print(json.dumps(res), flush=True)

@@ -3,7 +3,7 @@
     PYTHONPATH=backend python experiments/hmm-seqtiming/tune.py --set tune --models out/hmm-seqtiming/w16.json
     PYTHONPATH=backend python experiments/hmm-seqtiming/tune.py --set heldout --tag heldout
 Rows: today's hmm timing (learned handover shifts, end placement) and the sequence timing for each model and
-share of its correction applied (with and without the end placement); with no --models, the shipped model at
+share of its correction applied (with the end placement, without it, and placing the start too); with no --models, the shipped model at
 the default share. End to end through experiments/hmm-ends/harness.py (the speed limit included): MAE / L100
 per kind of cell positions and scope. Writes <tag>.json here.
 """
@@ -32,6 +32,7 @@ def variants(base, models: list[str], gains: list[float]) -> dict:
             tc = replace(base, handover="sequence", sequence_model=m, sequence_gain=g)
             out[f"{Path(m).stem} gain={g:g}"] = tc
             out[f"{Path(m).stem} gain={g:g} no ends"] = replace(tc, ends=False)
+            out[f"{Path(m).stem} gain={g:g} start+end"] = replace(tc, ends_at="start+end")
     return out
 
 

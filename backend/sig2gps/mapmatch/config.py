@@ -75,9 +75,9 @@ class TimingConfig:
     # Handover timing (mapmatch.handover): "track" = the tower track alone (hmm-classic); "geometry" = shifted
     # towards where the route crosses the boundary between consecutive cells; "learned" = shifted by the
     # offsets the timing model predicts (mapmatch.timing_model). Shifts are averaged over nearby handovers.
-    # "sequence" = "learned", then corrected by the sequence model with context across the whole trace
-    # (mapmatch.seq_timing).
-    handover: str = "learned"
+    # "sequence" (the default) = "learned", then corrected by the sequence model with context across the whole
+    # trace (mapmatch.seq_timing; chosen on the training cities' simulated drives, experiments/hmm-seqtiming).
+    handover: str = "sequence"
     handover_c: float = 1.0  # boundary ln|p-A| - ln|p-B| = c: > 0 past the bisector (hysteresis), geometry only
     handover_window_m: float = 400.0  # crossings searched within this of the track's progress
     handover_sigma_s: float = 30.0  # the shifts of handovers within about this time are averaged

@@ -90,12 +90,18 @@ def features(route, t, x, y, g: np.ndarray, tq: np.ndarray, s0: np.ndarray, s_tr
 
 class SeqTimingModel:
     """Standardised features -> a 1x1 convolution to `width` channels -> residual blocks of dilated convolutions
-    (kernel k, ReLU, zero padding: 'same' length) -> a 1x1 convolution to one channel x out_scale_m metres."""
+    (kernel k, ReLU, zero padding: 'same' length) -> a 1x1 convolution to one channel x out_scale_m metres.
+    With "members" (nets of that form, trained apart): the mean of their predictions (an ensemble)."""
 
     def __init__(self, params: dict):
         if list(params.get("features", ())) != list(FEATURES):
             raise ValueError(f"sequence timing model features {params.get('features')} differ from this code's "
                              f"{list(FEATURES)}")
+        self.members = [SeqTimingModel({**m, "features": params["features"], "step_s": params["step_s"]})
+                        for m in params.get("members", ())]
+        if self.members:
+            self.step_s, self.meta = float(params["step_s"]), params.get("meta", {})
+            return
         self.mean = np.asarray(params["mean"], float)
         self.std = np.asarray(params["std"], float)
         self.w_in, self.b_in = np.asarray(params["w_in"], float), np.asarray(params["b_in"], float)
@@ -109,6 +115,8 @@ class SeqTimingModel:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(T,) offsets in metres for a (T, F) sequence of features."""
+        if self.members:
+            return np.mean([m.predict(X) for m in self.members], axis=0)
         h = (np.asarray(X, float) - self.mean) / self.std @ self.w_in + self.b_in
         n = len(h)
         for w, b, d in self.blocks:  # w: (k, width, width); tap j looks (j - k // 2) x d steps away
@@ -118,16 +126,29 @@ class SeqTimingModel:
             h = h + sum(hp[j * d:j * d + n] @ w[j] for j in range(k)) + b
         return (np.maximum(h, 0.0) @ self.w_out + self.b_out)[:, 0] * self.out_scale
 
-    def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "mean": self.mean.tolist(), "std": self.std.tolist(),
-                "w_in": self.w_in.tolist(), "b_in": self.b_in.tolist(),
-                "blocks": [[w.tolist(), b.tolist(), d] for w, b, d in self.blocks],
-                "w_out": self.w_out.tolist(), "b_out": self.b_out.tolist(), "step_s": self.step_s,
-                "out_scale_m": self.out_scale, "meta": self.meta}
+    def to_dict(self, digits: int = 0) -> dict:
+        """The parameters as JSON-ready lists (rounded to `digits` significant digits where > 0: a smaller file)."""
+        if self.members:
+            nets = [{k: v for k, v in m.to_dict(digits).items() if k not in ("features", "step_s", "meta")}
+                    for m in self.members]
+            return {"features": list(FEATURES), "step_s": self.step_s, "members": nets, "meta": self.meta}
+        r = (lambda a: np.asarray([float(f"{v:.{digits}g}") for v in a.ravel()]).reshape(a.shape).tolist()) \
+            if digits > 0 else (lambda a: a.tolist())
+        return {"features": list(FEATURES), "mean": r(self.mean), "std": r(self.std), "w_in": r(self.w_in),
+                "b_in": r(self.b_in), "blocks": [[r(w), r(b), d] for w, b, d in self.blocks], "w_out": r(self.w_out),
+                "b_out": r(self.b_out), "step_s": self.step_s, "out_scale_m": self.out_scale, "meta": self.meta}
 
     def save(self, path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps(self.to_dict(), separators=(",", ":")))
+        Path(path).write_text(json.dumps(self.to_dict(digits=6), separators=(",", ":")))
+
+
+def ensemble(models: list, meta: dict | None = None) -> SeqTimingModel:
+    """One model averaging the predictions of `models` (all on the same time grid)."""
+    if len({m.step_s for m in models}) != 1:
+        raise ValueError("ensemble members must share their time step")
+    return SeqTimingModel({"features": list(FEATURES), "step_s": models[0].step_s, "meta": meta or {},
+                           "members": [m.to_dict() for m in models]})
 
 
 def default_seq_model_path() -> Path:

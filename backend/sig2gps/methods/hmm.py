@@ -27,7 +27,8 @@ class HmmMethod(ReconstructionMethod):
     name = "hmm"
     description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
                    "shortest-path routes, monotone timestamps no faster than a car, shifted by a learned model "
-                   "of where the handovers happened, the trip's end placed from the time after the last one; "
+                   "of where the handovers happened and corrected by a learned model of the whole trace's timing, "
+                   "the trip's end placed from the time after the last one; "
                    "error scale fitted to the records' spacing; --rollouts K gives K distinct routes (CPU)")
     needs_network = True
     on_roads = True  # every output point lies on the matched route
