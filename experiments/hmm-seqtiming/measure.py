@@ -33,6 +33,7 @@ def main() -> None:
     ap.add_argument("--osm-dir", help="road extracts (default: the benchmark's, ../shared/data/osm)")
     ap.add_argument("--positions", default="true", help="true | estimated")
     ap.add_argument("--city", default="campo-grande")
+    ap.add_argument("--rows", nargs="+", help="subset of the rows (names as in the record)")
     ap.add_argument("--tag", required=True)
     a = ap.parse_args()
     bench = test_benchmark(a.per_scope, a.osm_dir, a.positions)
@@ -42,6 +43,8 @@ def main() -> None:
            "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared)",
            "benchmark": bench.root.name, "per_scope": a.per_scope, "positions": a.positions, "rows": {}}
     for name, (method, extra) in ROWS.items():
+        if a.rows and name not in a.rows:
+            continue
         rec["rows"][name] = run(bench, method, extra)
         print(name, json.dumps(rec["rows"][name]), flush=True)
     (HERE / f"{a.tag}.json").write_text(json.dumps(rec, indent=2))

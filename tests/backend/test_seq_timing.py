@@ -130,3 +130,12 @@ def test_hmm_with_sequence_timing_is_plausible_and_the_old_timing_stays_selectab
     assert m.cfg.timing.handover == "sequence"
     with pytest.raises(ValueError, match="invalid handover"):
         TimingConfig(sequence_gain=-1.0)
+
+
+def test_blocked_products_equal_plain_ones():
+    from sig2gps.mapmatch.seq_timing import _matmul
+
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=(301, 144)), rng.normal(size=(144, 48))
+    np.testing.assert_allclose(_matmul(a, b), a @ b, rtol=1e-12, atol=1e-10)
+    np.testing.assert_allclose(_matmul(a[:3], b), a[:3] @ b)

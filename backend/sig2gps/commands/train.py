@@ -71,8 +71,11 @@ def add_parser(sub):
     sq.add_argument("--osm-dir", default=None, help="road extracts (default: the benchmark's, ../shared/data/osm)")
     sq.add_argument("--per-city", type=int, default=1000, help="simulated drives per training city")
     sq.add_argument("--seed", type=int, default=9801)
-    sq.add_argument("--epochs", type=int, default=30)
-    sq.add_argument("--width", type=int, default=16, help="channels of the convolution net")
+    sq.add_argument("--epochs", type=int, default=40)
+    sq.add_argument("--widths", type=int, nargs="+", default=[32, 48],
+                    help="channels of each convolution net of the ensemble")
+    sq.add_argument("--cities", nargs="+", default=None,
+                    help="training cities (default: the benchmark's four; never campo-grande)")
     sq.add_argument("--out", default=None, help="model file (default: resources/models/timing/sequence.json)")
     return p
 
@@ -90,8 +93,11 @@ def run(args):
         from ..mapmatch.seq_timing import default_seq_model_path
         from ..train.seqtiming import train_seqtiming
 
-        train_seqtiming(args.out or default_seq_model_path(), args.osm_dir or DEFAULT_OSM_DIR, per_city=args.per_city,
-                        seed=args.seed, epochs=args.epochs, width=args.width)
+        from ..train.timing import TRAIN_CITIES
+
+        train_seqtiming(args.out or default_seq_model_path(), args.osm_dir or DEFAULT_OSM_DIR,
+                        cities=tuple(args.cities or TRAIN_CITIES), per_city=args.per_city, seed=args.seed,
+                        epochs=args.epochs, widths=tuple(args.widths))
         return 0
     if args.stage == "adapt":
         from ..train.adapt import AdaptConfig, adapt

@@ -88,6 +88,18 @@ def features(route, t, x, y, g: np.ndarray, tq: np.ndarray, s0: np.ndarray, s_tr
         _km(nxt_c - sg), np.isfinite(nxt_c).astype(float), ff_speed / 20.0])
 
 
+def _matmul(a: np.ndarray, b: np.ndarray, most: int = 1 << 18) -> np.ndarray:
+    """a @ b in blocks of rows of at most `most` multiply-adds each: products this small stay on one thread in
+    OpenBLAS, whose threads, on a busy machine, made one trace's product take milliseconds instead of microseconds."""
+    rows = max(1, most // max(a.shape[1] * b.shape[1], 1))
+    if len(a) <= rows:
+        return a @ b
+    out = np.empty((len(a), b.shape[1]))
+    for k in range(0, len(a), rows):
+        np.matmul(a[k:k + rows], b, out=out[k:k + rows])
+    return out
+
+
 class SeqTimingModel:
     """Standardised features -> a 1x1 convolution to `width` channels -> residual blocks of dilated convolutions
     (kernel k, ReLU, zero padding: 'same' length) -> a 1x1 convolution to one channel x out_scale_m metres.
@@ -117,14 +129,16 @@ class SeqTimingModel:
         """(T,) offsets in metres for a (T, F) sequence of features."""
         if self.members:
             return np.mean([m.predict(X) for m in self.members], axis=0)
-        h = (np.asarray(X, float) - self.mean) / self.std @ self.w_in + self.b_in
+        h = _matmul((np.asarray(X, float) - self.mean) / self.std, self.w_in) + self.b_in
         n = len(h)
         for w, b, d in self.blocks:  # w: (k, width, width); tap j looks (j - k // 2) x d steps away
-            k = w.shape[0]
+            k, c = w.shape[0], w.shape[1]
             pad = (k // 2) * d
-            hp = np.pad(np.maximum(h, 0.0), ((pad, pad), (0, 0)))
-            h = h + sum(hp[j * d:j * d + n] @ w[j] for j in range(k)) + b
-        return (np.maximum(h, 0.0) @ self.w_out + self.b_out)[:, 0] * self.out_scale
+            hp = np.zeros((n + 2 * pad, c))  # zero padding: the same length out
+            np.maximum(h, 0.0, out=hp[pad:pad + n])
+            taps = np.concatenate([hp[j * d:j * d + n] for j in range(k)], axis=1)  # one product for all taps
+            h = h + _matmul(taps, w.reshape(k * c, -1)) + b
+        return (_matmul(np.maximum(h, 0.0), self.w_out) + self.b_out)[:, 0] * self.out_scale
 
     def to_dict(self, digits: int = 0) -> dict:
         """The parameters as JSON-ready lists (rounded to `digits` significant digits where > 0: a smaller file)."""

@@ -154,31 +154,35 @@ def city_samples(net, sims, cells: dict, step_s: float, kind: str) -> list[Sampl
 
 
 def train_seqtiming(out, osm_dir: str, cities=TRAIN_CITIES, per_city: int = 1000, seed: int = 9801,
-                    step_s: float = 10.0, epochs: int = 30, log=print, **fit) -> dict:
+                    step_s: float = 10.0, epochs: int = 40, widths=(32, 48), log=print) -> dict:
     """Simulate `per_city` drives a city (seed + city index; never the benchmark's own seeds), match them with
-    true and estimated cell positions, fit the sequence timing model and write it to `out`."""
+    true and estimated cell positions, fit one sequence net per width (torch seed k for the k-th) and write their
+    ensemble to `out`."""
     from pathlib import Path
 
     from ..benchdata import CITY_FILES
+    from ..mapmatch.seq_timing import ensemble
     from ..network import load_network
     from .timing import simulate_city
 
     t0 = time.perf_counter()
     samples: list[Sample] = []
     for i, city in enumerate(cities):
-        if city not in CITY_FILES:
-            raise ValueError(f"unknown city {city!r}; known: {', '.join(CITY_FILES)}")
+        if city not in CITY_FILES or city == "campo-grande":
+            raise ValueError(f"not a training city: {city!r}; known: {', '.join(CITY_FILES)} (never campo-grande)")
         net = load_network(str(Path(osm_dir) / CITY_FILES[city]))
         sims, true_cells, est_cells = simulate_city(net, per_city, seed + i)
         for kind, cells in (("true", true_cells), ("estimated", est_cells)):
             samples += city_samples(net, sims, cells, step_s, kind)
         log(f"[train seqtiming] {city}: {len(samples)} traces so far ({time.perf_counter() - t0:.0f} s)")
-    model, _ = fit_seq(samples, step_s, epochs=epochs, seed=seed, log=log, **fit)
+    members = [fit_seq(samples, step_s, width=w, epochs=epochs, seed=k, log=log)[0] for k, w in enumerate(widths)]
+    model = ensemble(members)
     fit_l1, zero_l1 = l1(model, samples)
     model.meta = {"cities": list(cities), "per_city": per_city, "seed": seed, "traces": len(samples),
                   "steps": int(sum(len(s.y) for s in samples)), "train_l1_m": round(fit_l1, 1),
-                  "zero_l1_m": round(zero_l1, 1), "epochs": epochs,
-                  "command": f"sig2gps train seqtiming --per-city {per_city} --seed {seed} --epochs {epochs}"}
+                  "zero_l1_m": round(zero_l1, 1), "epochs": epochs, "widths": list(widths),
+                  "command": f"sig2gps train seqtiming --per-city {per_city} --seed {seed} --epochs {epochs} "
+                             f"--widths {' '.join(map(str, widths))} --cities {' '.join(cities)}"}
     model.save(out)
     log(f"[train seqtiming] {len(samples)} traces, L1 {fit_l1:.1f} m (no correction: {zero_l1:.1f} m) -> {out} "
         f"in {time.perf_counter() - t0:.0f} s")
