@@ -180,7 +180,9 @@ def load_seq_model(path=None) -> SeqTimingModel:
 
 def sequence_progress(route, t, x, y, tq: np.ndarray, s0: np.ndarray, s_track: np.ndarray, cfg,
                       scale: float = 1.0) -> np.ndarray:
-    """The progress s0 (at times tq) corrected by the sequence model: monotone, within [0, route length]."""
+    """The progress s0 (at times tq) corrected by the sequence model: monotone, within [0, route length]. The
+    correction applies at the trip's ends too: the first record may find the phone a little along the route
+    (the model's estimate), not at the route's first vertex."""
     from scipy.optimize import isotonic_regression
 
     if route.length <= 0 or len(tq) < 2 or len(t) < 2:
