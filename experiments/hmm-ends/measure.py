@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROWS = {"hmm-classic": ("hmm-classic", {}), "hmm learned, no ends": ("hmm", {"ends": False}), "hmm": ("hmm", {})}
+ROWS = {"hmm-classic": ("hmm-classic", {}), "hmm learned, no ends": ("hmm", {"timing": "learned", "ends": False}),
+        "hmm": ("hmm", {"timing": "learned"})}  # the timing of its time (the default is "sequence" since)
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ def test_a_trace_that_used_to_jump_is_now_drivable_on_the_same_route():
     xy = net.node_xy[nodes] + rng.normal(0, 150, (len(nodes), 2))
     t = np.cumsum(rng.uniform(10, 40, len(nodes)))
     base = MatchConfig()
-    old = replace(base, timing=replace(base.timing, max_speed_ms=0.0, track_window_m=0.0))
+    old = replace(base, timing=replace(base.timing, handover="learned", max_speed_ms=0.0, track_window_m=0.0))
     verdict = {}
     for name, cfg in (("old", old), ("new", base)):
         m = MapMatcher(net, cfg, precompute=False).match(t, xy[:, 0], xy[:, 1])[0]

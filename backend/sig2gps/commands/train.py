@@ -65,6 +65,18 @@ def add_parser(sub):
     tm.add_argument("--per-city", type=int, default=120, help="simulated drives per training city")
     tm.add_argument("--seed", type=int, default=9001)
     tm.add_argument("--out", default=None, help="model file (default: resources/models/timing/model.json)")
+    sq = tsub.add_parser("seqtiming", help="fit hmm's sequence timing model (a correction of the progress along "
+                                           "the matched route with context across the trace) on simulated drives "
+                                           "of the training cities (mapmatch.seq_timing; torch on CPU, minutes)")
+    sq.add_argument("--osm-dir", default=None, help="road extracts (default: the benchmark's, ../shared/data/osm)")
+    sq.add_argument("--per-city", type=int, default=1000, help="simulated drives per training city")
+    sq.add_argument("--seed", type=int, default=9801)
+    sq.add_argument("--epochs", type=int, default=40)
+    sq.add_argument("--widths", type=int, nargs="+", default=[32, 48],
+                    help="channels of each convolution net of the ensemble")
+    sq.add_argument("--cities", nargs="+", default=None,
+                    help="training cities (default: the benchmark's four; never campo-grande)")
+    sq.add_argument("--out", default=None, help="model file (default: resources/models/timing/sequence.json)")
     return p
 
 
@@ -75,6 +87,17 @@ def run(args):
         from ..train.timing import train_timing
 
         train_timing(args.out or default_model_path(), args.osm_dir or DEFAULT_OSM_DIR, per_city=args.per_city, seed=args.seed)
+        return 0
+    if args.stage == "seqtiming":
+        from ..benchdata import DEFAULT_OSM_DIR
+        from ..mapmatch.seq_timing import default_seq_model_path
+        from ..train.seqtiming import train_seqtiming
+
+        from ..train.timing import TRAIN_CITIES
+
+        train_seqtiming(args.out or default_seq_model_path(), args.osm_dir or DEFAULT_OSM_DIR,
+                        cities=tuple(args.cities or TRAIN_CITIES), per_city=args.per_city, seed=args.seed,
+                        epochs=args.epochs, widths=tuple(args.widths))
         return 0
     if args.stage == "adapt":
         from ..train.adapt import AdaptConfig, adapt

@@ -57,7 +57,7 @@ class HmmConfig:
             raise ValueError(f"invalid HmmConfig: {self}")
 
 
-HANDOVER_TIMINGS = ("track", "geometry", "learned")
+HANDOVER_TIMINGS = ("track", "geometry", "learned", "sequence")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,9 @@ class TimingConfig:
     # Handover timing (mapmatch.handover): "track" = the tower track alone (hmm-classic); "geometry" = shifted
     # towards where the route crosses the boundary between consecutive cells; "learned" = shifted by the
     # offsets the timing model predicts (mapmatch.timing_model). Shifts are averaged over nearby handovers.
-    handover: str = "learned"
+    # "sequence" (the default) = "learned", then corrected by the sequence model with context across the whole
+    # trace (mapmatch.seq_timing; chosen on the training cities' simulated drives, experiments/hmm-seqtiming).
+    handover: str = "sequence"
     handover_c: float = 1.0  # boundary ln|p-A| - ln|p-B| = c: > 0 past the bisector (hysteresis), geometry only
     handover_window_m: float = 400.0  # crossings searched within this of the track's progress
     handover_sigma_s: float = 30.0  # the shifts of handovers within about this time are averaged
@@ -83,11 +85,14 @@ class TimingConfig:
     handover_gain: float = 1.0  # share of the averaged shift applied (the averaging settings: chosen for
     # "learned" on the training cities' simulated drives, experiments/hmm-timing/tune.py)
     handover_model: str = ""  # timing model file for "learned" ("" = resources/models/timing/model.json)
+    sequence_model: str = ""  # for "sequence" ("" = resources/models/timing/sequence.json)
+    sequence_gain: float = 1.0  # share of the sequence model's correction applied
 
     def __post_init__(self):
         if self.handover not in HANDOVER_TIMINGS:
             raise ValueError(f"TimingConfig.handover {self.handover!r}: one of {', '.join(HANDOVER_TIMINGS)}")
-        if self.handover_window_m <= 0 or self.handover_sigma_s <= 0 or self.handover_prior < 0:
+        if self.handover_window_m <= 0 or self.handover_sigma_s <= 0 or self.handover_prior < 0 \
+                or not 0 <= self.sequence_gain <= 2:
             raise ValueError(f"invalid handover settings in {self}")
         if self.ends_at not in ("start", "end", "start+end"):
             raise ValueError(f"TimingConfig.ends_at {self.ends_at!r}: start, end or start+end")

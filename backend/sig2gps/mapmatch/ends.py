@@ -25,6 +25,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from .handover import find_handovers, handover_progress
+from .seq_timing import sequence_progress
 from .timing import Route, route_from_path, timestamp_route, track_progress
 
 _REVERSE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -128,16 +129,26 @@ def place_ends(net, route: Route, t, x, y, tq: np.ndarray, s: np.ndarray, cfg, s
     return route, np.clip(np.maximum.accumulate(s), 0.0, L)
 
 
+def progress_parts(tc, scale: float, route: Route, obs, t, x, y, t_start: float, t_end: float):
+    """(tq, s_track, s): the sample times, the tower track's progress along the route and that progress shifted
+    by the handovers (tc.handover: mapmatch.handover; s is s_track for "track"), before the trip's ends."""
+    obs_xy = (obs.x, obs.y) if tc.anchors_from_sites else (obs.sx, obs.sy)
+    tq, s_track = track_progress(route, obs.t, t_start, t_end, tc, obs_xy, obs.track)
+    s = handover_progress(route, t, x, y, tq, s_track, tc, scale) if tc.handover != "track" else s_track
+    return tq, s_track, s
+
+
 def timed_route(net, tc, scale: float, route: Route, obs, t, x, y, t_start: float, t_end: float):
     """(route, (t, x, y)): the timing stage of hmm. The tower track's progress along the matched route, shifted
-    by the handovers (mapmatch.handover), the trip's ends placed (place_ends, which may extend the route), then
-    sampled no faster than a car (timing.timestamp_route). tc: TimingConfig; scale: the fitted error scale."""
+    by the handovers (mapmatch.handover) and corrected by the sequence model ("sequence": mapmatch.seq_timing),
+    the trip's ends placed (place_ends, which may extend the route), then sampled no faster than a car
+    (timing.timestamp_route). tc: TimingConfig; scale: the fitted error scale."""
     obs_xy = (obs.x, obs.y) if tc.anchors_from_sites else (obs.sx, obs.sy)
     if tc.handover == "track" and not tc.ends:
         return route, timestamp_route(route, obs.t, t_start, t_end, tc, obs_xy, obs.track)
-    tq, s = track_progress(route, obs.t, t_start, t_end, tc, obs_xy, obs.track)
-    if tc.handover != "track":
-        s = handover_progress(route, t, x, y, tq, s, tc, scale)
+    tq, s_track, s = progress_parts(tc, scale, route, obs, t, x, y, t_start, t_end)
+    if tc.handover == "sequence":
+        s = sequence_progress(route, t, x, y, tq, s, s_track, tc, scale)
     if tc.ends:
         route, s = place_ends(net, route, t, x, y, tq, s, tc, scale)
     return route, timestamp_route(route, obs.t, t_start, t_end, tc, obs_xy, obs.track, (tq, s))

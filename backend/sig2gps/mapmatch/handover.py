@@ -101,7 +101,7 @@ def handover_progress(route, t, x, y, tq: np.ndarray, s_track: np.ndarray, cfg, 
     if not len(ho) or cfg.handover == "track" or route.length <= 0:
         return s_track
     sg = np.interp(ho.t, tq, s_track)
-    if cfg.handover == "learned":
+    if cfg.handover in ("learned", "sequence"):
         from .timing_model import features, load_timing_model
 
         model = load_timing_model(cfg.handover_model or None)

@@ -108,15 +108,21 @@ def _resolved(path: str, cwd: str) -> str:
     return str(Path(path).resolve())
 
 
-def load_timing_model(path=None) -> TimingModel:
-    """The timing model at `path` (default: the shipped one), cached per path. Errors name the file."""
-    p = Path(path) if path else default_model_path()
+def cached_model(path, default: Path, cls, what: str, command: str):
+    """cls(params) of the JSON model file at `path` (default: `default`), cached per path; errors name the file
+    (and the command that trains one where it is missing)."""
+    p = Path(path) if path else default
     key = str(p) if not path else _resolved(str(path), os.getcwd() if not p.is_absolute() else "")
     if key not in _CACHE:
         if not p.is_file():
-            raise FileNotFoundError(f"{p}: timing model not found (train one with `sig2gps train timing`)")
+            raise FileNotFoundError(f"{p}: {what} not found (train one with `{command}`)")
         try:
-            _CACHE[key] = TimingModel(json.loads(p.read_text()))
+            _CACHE[key] = cls(json.loads(p.read_text()))
         except (ValueError, KeyError, TypeError) as e:
-            raise ValueError(f"{p}: not a timing model ({e})") from e
+            raise ValueError(f"{p}: not a {what} ({e})") from e
     return _CACHE[key]
+
+
+def load_timing_model(path=None) -> TimingModel:
+    """The timing model at `path` (default: the shipped one), cached per path. Errors name the file."""
+    return cached_model(path, default_model_path(), TimingModel, "timing model", "sig2gps train timing")

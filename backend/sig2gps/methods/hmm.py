@@ -4,7 +4,7 @@ Options: `--rollouts K` returns K distinct candidate routes, best first, scored 
 log-score per observation. The error settings (smoothing, emission, candidate radius) are scaled to
 the spacing of each trace's own records (mapmatch.scale: true site positions and positions estimated from
 drives differ); `hmm-classic` keeps the settings as tuned and times the route from the tower track alone.
-MethodOptions.extra may hold {"timing": "track" | "geometry" | "learned"}: the handover timing
+MethodOptions.extra may hold {"timing": "track" | "geometry" | "learned" | "sequence"}: the timing
 (mapmatch.handover; MatchConfig.timing.handover holds the default), {"ends": bool}: place the trip's end from
 the time after the last handover, extending the route there (mapmatch.ends; on by default), and
 {"config": MatchConfig} to override
@@ -50,7 +50,8 @@ class HmmMethod(ReconstructionMethod):
     name = "hmm"
     description = ("Rule_sig: ping-pong cleanup + Kalman smoothing, HMM map matching with time/speed bounds, "
                    "shortest-path routes, monotone timestamps no faster than a car, shifted by a learned model "
-                   "of where the handovers happened, the trip's end placed from the time after the last one; "
+                   "of where the handovers happened and corrected by a learned model of the whole trace's timing, "
+                   "the trip's end placed from the time after the last one; "
                    "error scale fitted to the records' spacing; --rollouts K gives K distinct routes (CPU)")
     needs_network = True
     on_roads = True  # every output point lies on the matched route
@@ -63,7 +64,7 @@ class HmmMethod(ReconstructionMethod):
             raise ValueError("hmm needs a road network (--network)")
         keep_freed_memory()
         cfg = self.options.extra.get("config") or MatchConfig()
-        if self.options.extra.get("timing"):  # "track" (as before) | "geometry" | "learned": mapmatch.handover
+        if self.options.extra.get("timing"):  # "track" | "geometry" | "learned" | "sequence": mapmatch.handover
             cfg = replace(cfg, timing=replace(cfg.timing, handover=str(self.options.extra["timing"])))
         if "ends" in self.options.extra:  # place the trip's end from the elapsed time (mapmatch.ends) or not
             cfg = replace(cfg, timing=replace(cfg.timing, ends=bool(self.options.extra["ends"])))
