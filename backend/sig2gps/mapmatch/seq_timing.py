@@ -183,7 +183,7 @@ def sequence_progress(route, t, x, y, tq: np.ndarray, s0: np.ndarray, s_track: n
     """The progress s0 (at times tq) corrected by the sequence model: monotone, within [0, route length]. The
     correction applies at the trip's ends too: the first record may find the phone a little along the route
     (the model's estimate), not at the route's first vertex."""
-    from scipy.optimize import isotonic_regression
+    from .isotonic import increasing
 
     if route.length <= 0 or len(tq) < 2 or len(t) < 2:
         return s0
@@ -191,5 +191,5 @@ def sequence_progress(route, t, x, y, tq: np.ndarray, s0: np.ndarray, s_track: n
     g = grid_times(float(tq[0]), float(tq[-1]), model.step_s)
     s = np.interp(g, tq, s0) + cfg.sequence_gain * model.predict(features(route, t, x, y, g, tq, s0, s_track,
                                                                            scale))
-    s = np.clip(np.asarray(isotonic_regression(s).x), 0.0, route.length)
+    s = np.clip(increasing(s), 0.0, route.length)
     return np.interp(tq, g, s)

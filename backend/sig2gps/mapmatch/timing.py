@@ -115,9 +115,9 @@ def project_on_route(route: Route, ox: np.ndarray, oy: np.ndarray) -> np.ndarray
     has = j1s > j0s  # an observation whose window holds no piece keeps its node's distance
     out[has] = _nearest_in_windows(route, np.asarray(ox, float)[has], np.asarray(oy, float)[has], j0s[has],
                                    j1s[has])
-    from scipy.optimize import isotonic_regression
+    from .isotonic import increasing
 
-    return np.asarray(isotonic_regression(out).x)
+    return increasing(out)
 
 
 def project_points(route: Route, px: np.ndarray, py: np.ndarray, lo: np.ndarray | None = None,
@@ -167,7 +167,7 @@ def project_track(route: Route, tq: np.ndarray, track: tuple, around: np.ndarray
     onto the route within window_m of it: where the route passes a place twice, the track is not
     snapped to the far pass (a jump of kilometres in one sample).
     """
-    from scipy.optimize import isotonic_regression
+    from .isotonic import increasing
 
     t, x, y = track
     if route.length <= 0:
@@ -177,7 +177,7 @@ def project_track(route: Route, tq: np.ndarray, track: tuple, around: np.ndarray
         s = project_points(route, px, py, around - window_m, around + window_m)
     else:
         s = project_points(route, px, py)
-    return np.clip(np.asarray(isotonic_regression(s).x), 0.0, route.length)
+    return np.clip(increasing(s), 0.0, route.length)
 
 
 def track_progress(route: Route, obs_t: np.ndarray, t_start: float, t_end: float, cfg: TimingConfig,
