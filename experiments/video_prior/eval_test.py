@@ -47,7 +47,8 @@ for spec in a.specs:
     name, *rest = spec.split(":")
     opts = MethodOptions()
     if name == "video":
-        opts = MethodOptions(model=rest[0], decode=rest[1], frames=13, steps=10, rollouts=1, device="cpu")
+        extra = {"route_floor": float(rest[2])} if len(rest) > 2 else {}  # video:MODEL:DECODE:ROUTE_FLOOR
+        opts = MethodOptions(model=rest[0], decode=rest[1], frames=13, steps=10, rollouts=1, device="cpu", **extra)
     t0 = time.time()
     recs, errs = get_method(name)(net, opts).reconstruct_many(sig)
     pred = {r.trace_id: (r.rollouts[0].track.t, r.rollouts[0].track.lon, r.rollouts[0].track.lat) for r in recs}

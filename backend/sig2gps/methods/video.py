@@ -60,6 +60,11 @@ class VideoOptions:
     prior_weight: float = option(0.0, "a model drawn with hmm's route: the weight of the route's own timing in "
                                       "rollout 0 (0: the model's heat alone, 1: hmm's timing)", methods=("video",),
                                  minimum=0.0, maximum=1.0)
+    # the heat's faint haze away from each frame's peak pulls the median along the route towards the window's
+    # middle: chosen on validation pairs (experiments/video_prior/README.md, session 10), never on the test city
+    route_floor: float = option(0.8, "a model drawn with hmm's route: the share of each frame's heat peak below "
+                                     "which its heat is ignored along the route", methods=("video",),
+                                minimum=0.0, maximum=1.0)
     # 1000 m = the smallest window, where the model errs least (benchmark test set, docs/BENCHMARKS.md "windows")
     chunk_m: float = option(1000.0, "draw a trace in consecutive windows of at most this half-width in metres "
                                     "(0: one window)", methods=("video",), minimum=0.0)
@@ -300,7 +305,7 @@ class VideoMethod(ReconstructionMethod):
             from ..model.heat import route_heat_track
 
             tt, xy = route_heat_track(part.win, overlay, t[part.a], t[part.b], *self._priors[heat][:2],
-                                      prior_weight=self.options.prior_weight)
+                                      floor=self.options.route_floor, prior_weight=self.options.prior_weight)
         else:
             from ..model.heat import heat_track
 
