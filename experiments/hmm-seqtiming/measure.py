@@ -8,13 +8,8 @@ Rows: towers, hmm-classic, hmm with the learned handover timing (before), hmm wi
 """
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
+import importlib.util
 import sys
-from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -23,31 +18,11 @@ ROWS = {"towers": ("towers", {}), "hmm-classic": ("hmm-classic", {}),
 
 
 def main() -> None:
-    sys.path.insert(0, str(HERE.parent))  # experiments/: bench_subset
-    sys.path.insert(0, str(HERE.parent / "hmm-timing"))
-    from bench_subset import test_benchmark
-    from measure import run
-
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--per-scope", type=int, default=40)
-    ap.add_argument("--osm-dir", help="road extracts (default: the benchmark's, ../shared/data/osm)")
-    ap.add_argument("--positions", default="true", help="true | estimated")
-    ap.add_argument("--city", default="campo-grande")
-    ap.add_argument("--rows", nargs="+", help="subset of the rows (names as in the record)")
-    ap.add_argument("--tag", required=True)
-    a = ap.parse_args()
-    bench = test_benchmark(a.per_scope, a.osm_dir, a.positions)
-    bench = replace(bench, test_dirs={a.city: bench.test_dirs[a.city]})
-    rec = {"command": "PYTHONPATH=backend python experiments/hmm-seqtiming/measure.py " + " ".join(sys.argv[1:]),
-           "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-           "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared)",
-           "benchmark": bench.root.name, "per_scope": a.per_scope, "positions": a.positions, "rows": {}}
-    for name, (method, extra) in ROWS.items():
-        if a.rows and name not in a.rows:
-            continue
-        rec["rows"][name] = run(bench, method, extra)
-        print(name, json.dumps(rec["rows"][name]), flush=True)
-    (HERE / f"{a.tag}.json").write_text(json.dumps(rec, indent=2))
+    """The harness of experiments/hmm-ends/measure.py with these rows."""
+    spec = importlib.util.spec_from_file_location("hmm_ends_measure", HERE.parent / "hmm-ends" / "measure.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.main(ROWS, HERE)
 
 
 if __name__ == "__main__":
