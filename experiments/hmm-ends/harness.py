@@ -111,3 +111,17 @@ def score(cs: list[Case], tc, osm_dir: str, deciles: bool = False) -> dict:
             r["by_decile"] = [round(float(e[f == i].mean()), 1) for i in range(10)]
         out.setdefault(kind, {})[sc] = r
     return out
+
+
+def score_row(cs: list[Case], name: str, tc, osm_dir: str, deciles: bool = False, width: int = 28) -> dict:
+    """score() of one timing variant, timed, with its one-line summary printed (the tune scripts' row)."""
+    import time
+
+    t0 = time.perf_counter()
+    r = score(cs, tc, osm_dir, deciles=deciles)
+    r["seconds"] = round(time.perf_counter() - t0, 1)
+    print(f"{name:{width}s} true {r['true']['overall']['mae_m']:6.1f} est {r['estimated']['overall']['mae_m']:6.1f} "
+          f"all {r['all']['overall']['mae_m']:6.1f} L100 {r['all']['overall']['l100']:.3f} "
+          f"scopes {[r[k][s]['mae_m'] for k in ('true', 'estimated') for s in ('small', 'medium', 'large')]} "
+          f"vmax {r['fastest_step_ms']} ({r['seconds']} s)", flush=True)
+    return r

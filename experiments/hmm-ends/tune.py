@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from harness import CITIES, cases, score  # noqa: E402
+from harness import CITIES, cases, score_row  # noqa: E402
 
 
 def variants(base) -> dict:
@@ -52,14 +51,7 @@ def main() -> None:
     for name, tc in variants(TimingConfig(handover="learned")).items():  # the default of its time
         if a.only and name not in a.only:
             continue
-        t0 = time.perf_counter()
-        r = score(cs, tc, a.osm_dir, deciles=name in ("learned, no ends", "default"))
-        r["seconds"] = round(time.perf_counter() - t0, 1)
-        res["rows"][name] = r
-        print(f"{name:28s} true {r['true']['overall']['mae_m']:6.1f} est {r['estimated']['overall']['mae_m']:6.1f} "
-              f"all {r['all']['overall']['mae_m']:6.1f} L100 {r['all']['overall']['l100']:.3f} "
-              f"scopes {[r[k][s]['mae_m'] for k in ('true', 'estimated') for s in ('small', 'medium', 'large')]} "
-              f"vmax {r['fastest_step_ms']} ({r['seconds']} s)", flush=True)
+        res["rows"][name] = score_row(cs, name, tc, a.osm_dir, deciles=name in ("learned, no ends", "default"))
     (HERE / f"{a.tag}.json").write_text(json.dumps(res, indent=2))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "hmm-ends"))
 sys.path.insert(0, str(HERE))
 from fit import HELDOUT_SET, TUNE_SET  # noqa: E402
-from harness import CITIES, cases, score  # noqa: E402
+from harness import CITIES, cases, score_row  # noqa: E402
 
 
 def variants(base, models: list[str], gains: list[float]) -> dict:
@@ -51,14 +50,7 @@ def main() -> None:
     res = {"command": "PYTHONPATH=backend python experiments/hmm-seqtiming/tune.py " + " ".join(sys.argv[1:]),
            "set": a.set, "per_city": n, "seed": seed, "traces": len(cs), "rows": {}}
     for name, tc in variants(TimingConfig(), a.models, a.gains).items():
-        t0 = time.perf_counter()
-        r = score(cs, tc, a.osm_dir, deciles=True)
-        r["seconds"] = round(time.perf_counter() - t0, 1)
-        res["rows"][name] = r
-        print(f"{name:34s} true {r['true']['overall']['mae_m']:6.1f} est {r['estimated']['overall']['mae_m']:6.1f} "
-              f"all {r['all']['overall']['mae_m']:6.1f} L100 {r['all']['overall']['l100']:.3f} "
-              f"scopes {[r[k][s]['mae_m'] for k in ('true', 'estimated') for s in ('small', 'medium', 'large')]} "
-              f"vmax {r['fastest_step_ms']} ({r['seconds']} s)", flush=True)
+        res["rows"][name] = score_row(cs, name, tc, a.osm_dir, deciles=True, width=34)
     if a.tag:
         (HERE / f"{a.tag}.json").write_text(json.dumps(res, indent=2))
 
