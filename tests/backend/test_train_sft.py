@@ -133,6 +133,16 @@ def test_train_sft_runs_resumes_and_keeps_the_best(tmp_path, pairs_file):
     assert [r["step"] for r in log if "val_mae_m" in r] == [2, 4]
 
 
+def test_val_first_validates_and_keeps_the_starting_model(tmp_path, pairs_file):
+    cfg = SftConfig(pairs=str(pairs_file), out=str(tmp_path / "run"), preset="tiny", batch=2, frames=(5,),
+                    val_every=100, val_n=2, val_steps=1, workers=0, max_steps=1, minutes=5, val_first=True)
+    train_sft(cfg)
+    log = [json.loads(x) for x in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in log if "val_mae_m" in r] == [0, 1]  # the start, then the end of the budget
+    best = json.loads((tmp_path / "run" / "best" / "sig2gps_video.json").read_text())["summary"]["val"]
+    assert best["val_mae_m"] == min(r["val_mae_m"] for r in log if "val_mae_m" in r)
+
+
 def test_config_errors_name_the_file_and_field(tmp_path):
     p = tmp_path / "bad.json"
     p.write_text(json.dumps({"pairs": "x.npz", "bogus": 1}))

@@ -44,6 +44,8 @@ class SftConfig(JsonConfig):
     minutes: float = 8.0  # wall-clock budget of this invocation
     max_steps: int = 0  # stop at this total step count (0: only the time budget)
     val_every: int = 400
+    val_first: bool = False  # also validate the starting model before the first step (a fresh run): the best kept
+    # is then never worse than where the run began (an anchored run starts at the prior's own answer)
     val_n: int = 96  # validation pairs
     val_steps: int = 10  # sampler steps at validation
     val_chunk_m: float = 0.0  # also validate drawn in windows of this half-width, as the video method runs (0: off)
@@ -358,5 +360,10 @@ class SftTrainer(Trainer):
 def train_sft(cfg: SftConfig, ddp=None) -> dict:
     """Train until the time or step budget; returns the last validation record (rank 0; {} on the others)."""
     trainer = SftTrainer(cfg, ddp)
+    if cfg.val_first and trainer.step_no == 0:  # validate (and keep as best) the starting model
+        t0 = time.time()
+        trainer.after_step(None, done=True)
+        if trainer.device == "cuda":  # fit() restarts the clock: count this validation's GPU time here
+            trainer.gpu_seconds += (time.time() - t0) * trainer.world
     trainer.fit(trainer.batches(), check_first=False)
     return trainer.last_val

@@ -7,7 +7,8 @@ import torch
 
 
 def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: str, chunk_m: float,
-                     seed: int = 0, prior: str = "hmm", rollouts: int = 1, strength: float = 1.0) -> dict:
+                     seed: int = 0, prior: str = "hmm", rollouts: int = 1, strength: float = 1.0,
+                     route_floor: float | None = None) -> dict:
     """The validation pairs drawn in windows of at most `chunk_m` half-width and stitched in time, as the video
     method's --chunk-m does (methods/video.py), scored in metres:
       val_mae_win_m          one sample per window, raw dots (rollout 0)
@@ -17,13 +18,17 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
       val_mae_win_heat_m     the posterior heat (one step from noise), its weighted median per frame (model/heat.py)
       val_mae_win_heat_route_m  with a prior: the heat's weighted median along the prior's route, route_track'd
     A scene with prior channels draws the pairs' stored prior (`prior="hmm"`) or the truth (`"truth"`);
-    `strength` < 1 starts the sampler from the prior's drawing (Sig2GpsVideoPipeline, SDEdit)."""
+    `strength` < 1 starts the sampler from the prior's drawing (Sig2GpsVideoPipeline, SDEdit). The heat along the
+    route is read at `route_floor` (None: the video method's default, VideoOptions.route_floor), so that the model
+    validation keeps is the one best as users run it."""
+    from ..methods.video import VideoOptions
     from ..model.scene import COND_CHANNELS
     from ..model.heat import heat_track, route_heat_track
     from ..model.readback import errors_m, geometric_median, raw_track, route_track, stitch_tracks
     from ..model.scene import window_scenes
 
     K = max(1, rollouts)
+    floor = VideoOptions().route_floor if route_floor is None else route_floor
     jobs, priors = [], []  # (pair position, its signaling times, one window of it)
     for n, i in enumerate(idx):
         city, sig_t, sig_xy, pos_t, pos_xy = pairs.trace(int(i))
@@ -56,7 +61,7 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
             t0, t1 = float(sig_t[w.a]), float(sig_t[w.b])
             heat[n].append(heat_track(w.win, o, t0, t1))
             if scene.prior:
-                heat_route[n].append(route_heat_track(w.win, o, t0, t1, *priors[n]))
+                heat_route[n].append(route_heat_track(w.win, o, t0, t1, *priors[n], floor=floor))
     for j, (n, _, _) in enumerate(jobs):
         raw[n].append(dots[(j, 0)])
         cons[n].append((dots[(j, 0)][0], geometric_median(np.stack([dots[(j, k)][1] for k in range(K)]))))
