@@ -109,3 +109,15 @@ def test_an_anchored_model_learns_to_correct_its_prior_on_one_batch(prior_pairs)
     assert prior_err > 1.0, prior_err  # the prior is off: there is something to correct
     assert before == pytest.approx(prior_err, abs=0.05)
     assert after < 0.65 * prior_err, (prior_err, after)  # 3.79 -> 2.07 px measured
+
+
+def test_windowed_validation_of_a_fresh_anchored_model_reads_its_prior_at_every_floor(prior_pairs):
+    """Zeroed output layer: the heat is the prior's own drawing, so read along the prior's route at the method's
+    floor and at the lower ones it must give about the prior's own error (a decode bug shows as a gap)."""
+    from sig2gps.train.val_windows import validate_windows
+
+    pipe = Sig2GpsVideoPipeline(_anchored_model(2).eval(), PixelCodec(anchor=True), ANCHORED.flow.shift)
+    rec = validate_windows(pipe, ANCHORED.scene, prior_pairs, np.arange(3), 5, 2, "cpu", 1000.0)
+    keys = ["val_mae_win_heat_route_m"] + [f"val_mae_win_heat_route_f{f:g}_m" for f in (0.1, 0.3, 0.5)]
+    for k in keys:
+        assert rec[k] == pytest.approx(rec["val_prior_mae_m"], rel=0.25, abs=25.0), (k, rec)

@@ -8,7 +8,7 @@ import torch
 
 def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: str, chunk_m: float,
                      seed: int = 0, prior: str = "hmm", rollouts: int = 1, strength: float = 1.0,
-                     route_floor: float | None = None) -> dict:
+                     route_floor: float | None = None, also_floors: tuple = (0.1, 0.3, 0.5)) -> dict:
     """The validation pairs drawn in windows of at most `chunk_m` half-width and stitched in time, as the video
     method's --chunk-m does (methods/video.py), scored in metres:
       val_mae_win_m          one sample per window, raw dots (rollout 0)
@@ -20,7 +20,8 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
     A scene with prior channels draws the pairs' stored prior (`prior="hmm"`) or the truth (`"truth"`);
     `strength` < 1 starts the sampler from the prior's drawing (Sig2GpsVideoPipeline, SDEdit). The heat along the
     route is read at `route_floor` (None: the video method's default, VideoOptions.route_floor), so that the model
-    validation keeps is the one best as users run it."""
+    validation keeps is the one best as users run it; `also_floors` are read too (val_mae_win_heat_route_f<F>_m),
+    since a high floor reads mostly the prior's own dot and can hide what a model corrects."""
     from ..methods.video import VideoOptions
     from ..model.scene import COND_CHANNELS
     from ..model.heat import heat_track, route_heat_track
@@ -51,6 +52,7 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
             dots[(j, k)] = raw_track(w.win, o, float(sig_t[w.a]), float(sig_t[w.b]))
     raw, cons = [[] for _ in idx], [[] for _ in idx]
     heat, heat_route = [[] for _ in idx], [[] for _ in idx]
+    at_floor = {f: [[] for _ in idx] for f in also_floors} if scene.prior else {}
     for start in range(0, len(jobs), 64):  # the posterior heat: one step from pure noise (model/heat.py)
         part = range(start, min(start + 64, len(jobs)))
         gens = [torch.Generator().manual_seed(seed + j) for j in part]
@@ -62,6 +64,8 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
             heat[n].append(heat_track(w.win, o, t0, t1))
             if scene.prior:
                 heat_route[n].append(route_heat_track(w.win, o, t0, t1, *priors[n], floor=floor))
+                for f, tracks in at_floor.items():
+                    tracks[n].append(route_heat_track(w.win, o, t0, t1, *priors[n], floor=f))
     for j, (n, _, _) in enumerate(jobs):
         raw[n].append(dots[(j, 0)])
         cons[n].append((dots[(j, 0)][0], geometric_median(np.stack([dots[(j, k)][1] for k in range(K)]))))
@@ -80,4 +84,8 @@ def validate_windows(pipe, scene, pairs, idx, frames: int, steps: int, device: s
             pri.append(errors_m(*priors[n], pos_t, pos_xy).mean())
         rec.update(val_mae_win_route_m=float(np.mean(route)), val_mae_win_heat_route_m=float(np.mean(hroute)),
                    val_prior_mae_m=float(np.mean(pri)))
+        for f, tracks in at_floor.items():
+            rec[f"val_mae_win_heat_route_f{f:g}_m"] = float(np.mean([
+                errors_m(*route_track(*priors[n], *stitch_tracks(tracks[n], average=True)),
+                         *pairs.trace(int(i))[3:]).mean() for n, i in enumerate(idx)]))
     return rec
